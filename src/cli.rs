@@ -1,0 +1,124 @@
+//! The command line (DESIGN.md, "Command line"), as clap derive types.
+//! `main.rs` parses it and calls one function per subcommand.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::project::Stage;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "screener",
+    version,
+    about = "Keyboard-first screening of records for systematic reviews",
+    long_about = "Import database exports (RIS, PubMed MEDLINE, pasted results pages), screen titles and \
+                  abstracts at the keyboard, and keep every decision in a RON project file."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Open the screen on the bundled sample data (a temporary copy)
+    Demo(DemoArgs),
+    /// Create PROJECT if missing and add the records of FILE...
+    Import(ImportArgs),
+    /// Screen the records of PROJECT at the keyboard
+    Screen(ScreenArgs),
+    /// Counts of decisions in PROJECT
+    Status(StatusArgs),
+    /// Show the active key bindings
+    Keys(KeysArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub screen: ScreenOptions,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    /// The project file (created if missing), e.g. review.ron
+    pub project: PathBuf,
+    /// Database exports to add
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The database the files came from (e.g. Scopus); guessed if absent
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Read the files as this format instead of detecting it
+    #[arg(long, value_name = "FMT", value_parser = ["ris", "medline", "nbib", "pasted"])]
+    pub format: Option<String>,
+    /// Print the report as one JSON object (docs/json.md)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ScreenOptions {
+    /// Whose decisions (default: the login name)
+    #[arg(long)]
+    pub reviewer: Option<String>,
+    /// A shipped keymap name (default, vim) or a path to a .ron keymap
+    #[arg(long, default_value = "default")]
+    pub keymap: String,
+    #[arg(long, value_enum, default_value_t = StageArg::TitleAbstract)]
+    pub stage: StageArg,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ScreenArgs {
+    pub project: PathBuf,
+    #[command(flatten)]
+    pub options: ScreenOptions,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct StatusArgs {
+    pub project: PathBuf,
+    /// Whose decisions (default: the login name)
+    #[arg(long)]
+    pub reviewer: Option<String>,
+    #[arg(long, value_enum, default_value_t = StageArg::TitleAbstract)]
+    pub stage: StageArg,
+    /// Print one JSON object (docs/json.md)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct KeysArgs {
+    /// A shipped keymap name (default, vim) or a path to a .ron keymap
+    #[arg(long, default_value = "default")]
+    pub keymap: String,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StageArg {
+    TitleAbstract,
+    FullText,
+}
+
+impl From<StageArg> for Stage {
+    fn from(s: StageArg) -> Stage {
+        match s {
+            StageArg::TitleAbstract => Stage::TitleAbstract,
+            StageArg::FullText => Stage::FullText,
+        }
+    }
+}
+
+/// `--reviewer`, else the login name, else "reviewer".
+pub fn reviewer_or_login(given: Option<&str>) -> String {
+    if let Some(r) = given.map(str::trim).filter(|r| !r.is_empty()) {
+        return r.to_string();
+    }
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        .unwrap_or_else(|| "reviewer".to_string())
+}

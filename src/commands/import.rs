@@ -1,0 +1,89 @@
+use anyhow::{Context, Result, bail};
+
+use crate::cli::ImportArgs;
+use crate::import::Format;
+use crate::ingest::{self, ImportReport, Input};
+use crate::project::Project;
+use crate::store::{self, Store};
+use crate::tui::view::fmt_n;
+
+pub fn run(args: &ImportArgs) -> Result<()> {
+    let format = match args.format.as_deref() {
+        Some(name) => {
+            Some(Format::from_name(name).with_context(|| format!("unknown format `{name}`"))?)
+        }
+        None => None,
+    };
+    let mut contents = Vec::with_capacity(args.files.len());
+    for f in &args.files {
+        let bytes = std::fs::read(f).with_context(|| format!("{}: cannot read", f.display()))?;
+        contents.push((f.display().to_string(), bytes));
+    }
+    let inputs: Vec<Input> = contents
+        .iter()
+        .map(|(path, bytes)| Input {
+            path: path.clone(),
+            bytes,
+            format,
+            database: args.source.clone(),
+        })
+        .collect();
+    let report = if args.project.exists() {
+        let (mut project, mut store, _) = Store::open(&args.project)?;
+        let report = ingest::import_files(&mut project, &inputs)?;
+        store
+            .checkpoint(&mut project)
+            .with_context(|| format!("{}: cannot write the project", args.project.display()))?;
+        report
+    } else {
+        if args.project.extension().is_none_or(|e| e != "ron") {
+            bail!(
+                "{}: a new project file should end in .ron (e.g. review.ron); \
+                 is this argument one of the input files?",
+                args.project.display()
+            );
+        }
+        let mut project = Project::new();
+        let report = ingest::import_files(&mut project, &inputs)?;
+        store::write_atomic(&args.project, &project)
+            .with_context(|| format!("{}: cannot write the project", args.project.display()))?;
+        report
+    };
+    if args.json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        print_human(&args.project.display().to_string(), &report);
+    }
+    Ok(())
+}
+
+fn print_human(project: &str, report: &ImportReport) {
+    for f in &report.files {
+        let source = if f.database.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", f.database)
+        };
+        println!(
+            "{}: {}{source} · {} records: {} imported, {} reported · with title {}, abstract {}, DOI {} · {} duplicates",
+            f.path,
+            f.format,
+            fmt_n(f.records),
+            fmt_n(f.imported),
+            fmt_n(f.reported),
+            fmt_n(f.with_title),
+            fmt_n(f.with_abstract),
+            fmt_n(f.with_doi),
+            fmt_n(f.duplicates),
+        );
+        for w in &f.warnings {
+            println!("  {}:{}: {} → {}", f.path, w.line, w.message, w.action);
+        }
+    }
+    println!(
+        "{project}: {} records added, {} duplicates in the project, {} records in all",
+        fmt_n(report.records_added),
+        fmt_n(report.duplicates),
+        fmt_n(report.total_records)
+    );
+}

@@ -1,0 +1,8 @@
+//! One function per subcommand; each returns `Err` with a message for the
+//! user (exit code 1).
+
+pub mod demo;
+pub mod import;
+pub mod keys;
+pub mod screen;
+pub mod status;

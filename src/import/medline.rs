@@ -1,0 +1,211 @@
+//! PubMed MEDLINE / `.nbib`: `TAG - value` with the tag padded to four
+//! characters, continuation lines indented by six spaces, records separated
+//! by blank lines and starting at `PMID-`.
+
+use super::{Parsed, unwrap_prose};
+use crate::record::Record;
+use crate::text;
+
+/// Splits `FAU - Wu, Dan` into (`FAU`, `Wu, Dan`).
+fn tag_line(line: &str) -> Option<(&str, &str)> {
+    let b = line.as_bytes();
+    if b.len() < 5 || !b[0].is_ascii_uppercase() {
+        return None;
+    }
+    let dash = line.find('-')?;
+    if !(2..=5).contains(&dash) {
+        return None;
+    }
+    let tag = line[..dash].trim_end();
+    if tag.len() < 2
+        || !tag
+            .bytes()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    {
+        return None;
+    }
+    let value = &line[dash + 1..];
+    if !value.is_empty() && !value.starts_with(' ') {
+        return None;
+    }
+    Some((tag, value.trim()))
+}
+
+struct Field {
+    tag: String,
+    value: String,
+}
+
+pub fn parse(text: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    let mut current: Option<(usize, Vec<Field>)> = None;
+    for (i, line) in super::decode::lines(text).into_iter().enumerate() {
+        let line_no = i + 1;
+        if line.trim().is_empty() {
+            if let Some((start, fields)) = current.take() {
+                finish(&mut parsed, start, fields);
+            }
+            continue;
+        }
+        let continuation = line.starts_with(' ') || line.starts_with('\t');
+        match (continuation, tag_line(line)) {
+            (false, Some((tag, value))) => {
+                if tag == "PMID" {
+                    if let Some((start, fields)) = current.take() {
+                        finish(&mut parsed, start, fields);
+                    }
+                }
+                let fields = &mut current.get_or_insert_with(|| (line_no, Vec::new())).1;
+                fields.push(Field {
+                    tag: tag.to_string(),
+                    value: value.to_string(),
+                });
+            }
+            _ => match current.as_mut().and_then(|(_, f)| f.last_mut()) {
+                Some(last) => {
+                    last.value.push('\n');
+                    last.value.push_str(line.trim());
+                }
+                None => parsed.report(
+                    line_no,
+                    format!(
+                        "text outside a record: `{}`",
+                        line.trim().chars().take(60).collect::<String>()
+                    ),
+                    "ignored",
+                ),
+            },
+        }
+    }
+    if let Some((start, fields)) = current.take() {
+        finish(&mut parsed, start, fields);
+    }
+    parsed
+}
+
+fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field>) {
+    let record = build(fields);
+    if record.is_empty() {
+        parsed.reported += 1;
+        parsed.report(
+            start,
+            "record has no title, abstract, authors or identifier",
+            "skipped",
+        );
+    } else {
+        parsed.records.push((start, record));
+    }
+}
+
+fn build(fields: Vec<Field>) -> Record {
+    let mut r = Record::default();
+    let has_fau = fields.iter().any(|f| f.tag == "FAU");
+    let first = |tag: &str| fields.iter().position(|f| f.tag == tag);
+    let journal_at = first("JT").or_else(|| first("TA")).or_else(|| first("BTI"));
+    let doi_at = fields.iter().position(|f| {
+        matches!(f.tag.as_str(), "LID" | "AID")
+            && f.value.ends_with("[doi]")
+            && text::normalize_doi(&f.value).is_some()
+    });
+    for (i, f) in fields.iter().enumerate() {
+        let joined = f.value.replace('\n', " ");
+        let v = joined.trim();
+        let used = match f.tag.as_str() {
+            "PMID" if r.pmid.is_empty() => {
+                r.pmid = v.to_string();
+                true
+            }
+            "TI" if r.title.is_empty() => {
+                r.title = text::collapse_ws(v);
+                true
+            }
+            "AB" if r.abstract_text.is_empty() => {
+                r.abstract_text = unwrap_prose(&f.value);
+                true
+            }
+            "FAU" => {
+                r.authors.push(v.to_string());
+                true
+            }
+            "AU" if !has_fau => {
+                r.authors.push(v.to_string());
+                true
+            }
+            "DP" if r.date.is_empty() => {
+                r.date = v.to_string();
+                r.year = text::year_in(v);
+                true
+            }
+            _ if Some(i) == journal_at => {
+                r.journal = v.to_string();
+                true
+            }
+            "VI" if r.volume.is_empty() => {
+                r.volume = v.to_string();
+                true
+            }
+            "IP" if r.issue.is_empty() => {
+                r.issue = v.to_string();
+                true
+            }
+            "PG" if r.pages.is_empty() => {
+                r.pages = v.to_string();
+                true
+            }
+            _ if Some(i) == doi_at => {
+                r.doi = text::normalize_doi(v).unwrap_or_default();
+                true
+            }
+            "IS" if r.issn.is_empty() => {
+                r.issn = v.to_string();
+                true
+            }
+            "ISBN" if r.isbn.is_empty() => {
+                r.isbn = v.to_string();
+                true
+            }
+            "MH" | "OT" => {
+                r.keywords.push(v.to_string());
+                true
+            }
+            "PT" if r.kind.is_empty() => {
+                r.kind = v.to_string();
+                true
+            }
+            _ => false,
+        };
+        if !used {
+            r.push_extra(&f.tag, f.value.replace('\n', " "));
+        }
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_wrapped_fields_and_prefers_full_names() {
+        let text = "PMID- 30689646\nOWN - NLM\nTI  - Ecosystem services: A\n      response.\n\
+                    AB  - The Loess\n      Plateau.\nFAU - Wu, Dan\nAU  - Wu D\nDP  - 2019\n\
+                    LID - e0209483\nLID - 10.1371/journal.pone.0209483 [doi]\nMH  - China\n\n\
+                    PMID- 2\nTI  - Second\n";
+        let p = parse(text);
+        assert_eq!(p.total(), 2);
+        let r = &p.records[0].1;
+        assert_eq!(r.pmid, "30689646");
+        assert_eq!(r.title, "Ecosystem services: A response.");
+        assert_eq!(r.abstract_text, "The Loess Plateau.");
+        assert_eq!(r.authors, vec!["Wu, Dan"]);
+        assert_eq!(r.doi, "10.1371/journal.pone.0209483");
+        assert_eq!(r.year, Some(2019));
+        assert!(r.extra.iter().any(|f| f.tag == "AU" && f.value == "Wu D"));
+        assert!(
+            r.extra
+                .iter()
+                .any(|f| f.tag == "LID" && f.value == "e0209483")
+        );
+        assert_eq!(p.records[1].0, 14);
+    }
+}

@@ -1,0 +1,214 @@
+//! Reading database exports into records: decoding, format detection and
+//! one parser per format. Parsers never panic and never drop a record
+//! silently: every record of the input is either returned or counted in
+//! `reported` with a warning that names its line.
+
+pub mod decode;
+pub mod medline;
+pub mod pasted;
+pub mod ris;
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::record::Record;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Ris,
+    Medline,
+    Pasted,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Ris, Format::Medline, Format::Pasted];
+
+    /// The name used by `--format`, in the project file and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Ris => "ris",
+            Format::Medline => "medline",
+            Format::Pasted => "pasted",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        let name = name.to_ascii_lowercase();
+        match name.as_str() {
+            "nbib" | "pubmed" => Some(Format::Medline),
+            _ => Format::ALL.into_iter().find(|f| f.name() == name),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Something in the input that was not read as it stood.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// 1-based line in the input (0 when it concerns the whole file).
+    pub line: usize,
+    /// What was wrong.
+    pub message: String,
+    /// What was done about it.
+    pub action: String,
+}
+
+impl Warning {
+    pub fn new(line: usize, message: impl Into<String>, action: impl Into<String>) -> Warning {
+        Warning {
+            line,
+            message: message.into(),
+            action: action.into(),
+        }
+    }
+}
+
+/// The outcome of parsing one file.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// Records read, in file order, with the line each started on. Keys and
+    /// origins are not set yet.
+    pub records: Vec<(usize, Record)>,
+    /// Records of the file that could not be read; each has a warning.
+    pub reported: usize,
+    pub warnings: Vec<Warning>,
+}
+
+impl Parsed {
+    /// Records the file held: read + reported.
+    pub fn total(&self) -> usize {
+        self.records.len() + self.reported
+    }
+
+    fn report(&mut self, line: usize, message: impl Into<String>, action: impl Into<String>) {
+        self.warnings.push(Warning::new(line, message, action));
+    }
+}
+
+#[derive(Debug)]
+pub struct UnknownFormat;
+
+impl fmt::Display for UnknownFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+        write!(
+            f,
+            "could not tell the format from the content (no RIS `TY  - ` line, no MEDLINE \
+             `PMID- ` line, no `Publication date:` of a pasted results page); \
+             name it with --format ({})",
+            names.join(", ")
+        )
+    }
+}
+
+/// Guesses the format from the first lines that say something.
+pub fn detect(text: &str) -> Option<Format> {
+    for line in decode::lines(text).into_iter().take(5000) {
+        let t = line.trim_start_matches('\u{feff}');
+        if t.starts_with("PMID-") {
+            return Some(Format::Medline);
+        }
+        if ris::is_record_start(t) {
+            return Some(Format::Ris);
+        }
+        if t.trim_start().starts_with("Publication date:") {
+            return Some(Format::Pasted);
+        }
+    }
+    None
+}
+
+/// Decodes and parses a file's bytes: `format` forces a parser, else the
+/// content decides.
+pub fn parse(bytes: &[u8], format: Option<Format>) -> Result<(Format, Parsed), UnknownFormat> {
+    let decoded = decode::decode(bytes);
+    let format = match format {
+        Some(f) => f,
+        None => detect(&decoded.text).ok_or(UnknownFormat)?,
+    };
+    let mut parsed = match format {
+        Format::Ris => ris::parse(&decoded.text),
+        Format::Medline => medline::parse(&decoded.text),
+        Format::Pasted => pasted::parse(&decoded.text),
+    };
+    if let Some(w) = decoded.warning {
+        parsed.warnings.insert(
+            0,
+            Warning::new(0, w, format!("read as {}", decoded.encoding)),
+        );
+    }
+    Ok((format, parsed))
+}
+
+/// Appends a continuation line to a field value, keeping the line break.
+pub(crate) fn push_line(value: &mut String, line: &str) {
+    if !value.is_empty() {
+        value.push('\n');
+    }
+    value.push_str(line);
+}
+
+/// Joins wrapped lines of prose into one paragraph, but keeps a break before
+/// a line that starts a labelled part (`Methods: …`) of a structured
+/// abstract.
+pub(crate) fn unwrap_prose(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for line in value.split('\n') {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(if starts_labelled_part(line) {
+                '\n'
+            } else {
+                ' '
+            });
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+fn starts_labelled_part(line: &str) -> bool {
+    let Some((head, _)) = line.split_once(": ") else {
+        return false;
+    };
+    let words = head.split_whitespace().count();
+    (1..=4).contains(&words)
+        && head.chars().next().is_some_and(char::is_uppercase)
+        && head
+            .chars()
+            .all(|c| c.is_alphabetic() || c == ' ' || c == '/' || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_unwraps_but_keeps_labelled_parts() {
+        assert_eq!(
+            unwrap_prose("Background: we\nsought to\nassess.\nMethods: We undertook"),
+            "Background: we sought to assess.\nMethods: We undertook"
+        );
+    }
+
+    #[test]
+    fn detection() {
+        assert_eq!(detect("\u{feff}TY  - JOUR\nER  - \n"), Some(Format::Ris));
+        assert_eq!(detect("1.\nTY  - JOUR\n"), Some(Format::Ris));
+        assert_eq!(detect("\nPMID- 123\nTI  - x\n"), Some(Format::Medline));
+        assert_eq!(
+            detect("Search results\nArticle\nPublication date: 1 May 2020\n"),
+            Some(Format::Pasted)
+        );
+        assert_eq!(detect("hello\nworld"), None);
+    }
+}

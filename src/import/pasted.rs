@@ -1,0 +1,308 @@
+//! A publisher's search-results page copied from the browser as text (the
+//! layout of Emerald Insight): per item a type line (`Article`, `Book
+//! part`), `Publication date: …`, the authors, a truncated snippet, maybe a
+//! download count, `Abstract` with labelled sections (`Purpose`,
+//! `Findings`, …), `Details` (journal with volume and issue, or the book;
+//! `Type:`, `ISSN:`/`ISBN:`), `Keywords`. Such pages carry no titles.
+
+use super::Parsed;
+use crate::record::{Record, Section};
+use crate::text;
+
+/// Section headings of structured abstracts as publishers print them.
+const LABELS: &[&str] = &[
+    "Purpose",
+    "Design/methodology/approach",
+    "Findings",
+    "Research limitations/implications",
+    "Practical implications",
+    "Social implications",
+    "Originality/value",
+    "Background",
+    "Objective",
+    "Objectives",
+    "Aim",
+    "Aims",
+    "Methods",
+    "Method",
+    "Results",
+    "Conclusions",
+    "Conclusion",
+    "Introduction",
+    "Discussion",
+    "Limitations",
+    "Implications",
+    "Value",
+    "Context",
+    "Approach",
+];
+
+struct Line<'a> {
+    no: usize,
+    text: &'a str,
+}
+
+pub fn parse(text: &str) -> Parsed {
+    let lines: Vec<Line> = super::decode::lines(text)
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| Line {
+            no: i + 1,
+            text: t.trim(),
+        })
+        .filter(|l| !l.text.is_empty())
+        .collect();
+    let starts: Vec<usize> = (0..lines.len())
+        .filter(|&i| {
+            lines
+                .get(i + 1)
+                .is_some_and(|next| next.text.starts_with("Publication date:"))
+                && !lines[i].text.starts_with("Publication date:")
+        })
+        .collect();
+    let mut parsed = Parsed::default();
+    let first = starts.first().copied().unwrap_or(lines.len());
+    for l in &lines[..first] {
+        if !is_page_furniture(l.text) {
+            parsed.report(
+                l.no,
+                format!("text before the first result: `{}`", short(l.text)),
+                "ignored",
+            );
+        }
+    }
+    for (n, &start) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied().unwrap_or(lines.len());
+        let block = &lines[start..end];
+        match build(block, &mut parsed) {
+            Some(record) => parsed.records.push((block[0].no, record)),
+            None => {
+                parsed.reported += 1;
+                parsed.report(
+                    block[0].no,
+                    "result has no authors, abstract or snippet",
+                    "skipped",
+                );
+            }
+        }
+    }
+    parsed
+}
+
+fn short(s: &str) -> String {
+    s.chars().take(60).collect()
+}
+
+/// Headers and counters of a results page (`Search results`, `1 – 10 of
+/// over 67000`) that are not part of any result.
+fn is_page_furniture(s: &str) -> bool {
+    s.eq_ignore_ascii_case("search results")
+        || s.split_whitespace()
+            .next()
+            .is_some_and(|w| w.parse::<u64>().is_ok())
+            && s.contains(" of ")
+}
+
+fn is_label(s: &str) -> bool {
+    LABELS.iter().any(|l| l.eq_ignore_ascii_case(s))
+}
+
+fn build(block: &[Line], parsed: &mut Parsed) -> Option<Record> {
+    let mut r = Record {
+        kind: block[0].text.to_string(),
+        ..Record::default()
+    };
+    let date = block[1].text.trim_start_matches("Publication date:").trim();
+    r.date = date.to_string();
+    r.year = text::year_in(date);
+    let mut i = 2;
+    // Authors, then the snippet; a page may lack authors (editorials).
+    let abstract_at = block.iter().position(|l| l.text == "Abstract");
+    let details_at = block.iter().position(|l| l.text == "Details");
+    let head_end = abstract_at.or(details_at).unwrap_or(block.len());
+    let mut snippet = String::new();
+    while i < head_end {
+        let t = block[i].text;
+        if t.bytes().all(|b| b.is_ascii_digit()) {
+            r.push_extra("Downloads", t);
+        } else if r.authors.is_empty() && snippet.is_empty() && looks_like_authors(t) {
+            r.authors = split_authors(t);
+        } else if snippet.is_empty() {
+            snippet = t.to_string();
+        } else {
+            snippet.push(' ');
+            snippet.push_str(t);
+        }
+        i += 1;
+    }
+    if let Some(a) = abstract_at {
+        let body_end = details_at.filter(|&d| d > a).unwrap_or(block.len());
+        let mut current: Option<Section> = None;
+        for l in &block[a + 1..body_end] {
+            if is_label(l.text) {
+                if let Some(s) = current.take() {
+                    r.sections.push(s);
+                }
+                current = Some(Section {
+                    label: l.text.to_string(),
+                    text: String::new(),
+                });
+            } else {
+                let s = current.get_or_insert_with(|| Section {
+                    label: String::new(),
+                    text: String::new(),
+                });
+                if !s.text.is_empty() {
+                    s.text.push('\n');
+                }
+                s.text.push_str(l.text);
+            }
+        }
+        if let Some(s) = current.take() {
+            r.sections.push(s);
+        }
+    }
+    for s in r.sections.iter().filter(|s| s.text.is_empty()) {
+        parsed.report(
+            block[0].no,
+            format!("abstract heading `{}` without text", s.label),
+            "kept the heading",
+        );
+    }
+    if r.sections.len() == 1 && r.sections[0].label.is_empty() {
+        r.abstract_text = r.sections.remove(0).text;
+    } else {
+        r.abstract_text = r
+            .sections
+            .iter()
+            .map(|s| {
+                if s.label.is_empty() {
+                    s.text.clone()
+                } else {
+                    format!("{}: {}", s.label, s.text)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n\n");
+    }
+    if !snippet.is_empty() {
+        if r.abstract_text.is_empty() {
+            r.abstract_text = snippet.clone();
+            parsed.report(
+                block[0].no,
+                "only the search-result snippet is on the page, no abstract",
+                "kept the snippet as the abstract (it may be cut short)",
+            );
+        }
+        r.push_extra("Snippet", snippet);
+    }
+    if let Some(d) = details_at {
+        let mut in_keywords = false;
+        for (k, l) in block[d + 1..].iter().enumerate() {
+            let t = l.text;
+            if t == "Keywords" {
+                in_keywords = true;
+            } else if in_keywords {
+                r.keywords.extend(
+                    t.split([';', ','])
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(String::from),
+                );
+            } else if let Some((label, value)) = t
+                .split_once(": ")
+                .filter(|(l, _)| !l.is_empty() && l.len() <= 20 && !l.contains(','))
+            {
+                let value = value.trim();
+                match label {
+                    "ISSN" => r.issn = value.to_string(),
+                    "ISBN" => r.isbn = value.to_string(),
+                    "DOI" => r.doi = value.to_string(),
+                    _ => r.push_extra(label, value),
+                }
+            } else if k == 0 {
+                parse_venue(t, &mut r);
+            } else {
+                r.push_extra("Details", t);
+            }
+        }
+    }
+    (!r.authors.is_empty() || !r.abstract_text.is_empty()).then_some(r)
+}
+
+/// `The Journal of …, vol. 7 no. 2` or a book title.
+fn parse_venue(t: &str, r: &mut Record) {
+    match t.rsplit_once(", vol. ") {
+        Some((journal, rest)) => {
+            r.journal = journal.trim().to_string();
+            match rest.split_once(" no. ") {
+                Some((vol, issue)) => {
+                    r.volume = vol.trim().to_string();
+                    r.issue = issue.trim().to_string();
+                }
+                None => r.volume = rest.trim().to_string(),
+            }
+        }
+        None => r.journal = t.to_string(),
+    }
+}
+
+/// Names are short, capitalised and separated by commas and `and`; a
+/// snippet is a sentence.
+fn looks_like_authors(t: &str) -> bool {
+    if t.ends_with('…') || t.ends_with('.') || t.len() > 200 {
+        return false;
+    }
+    split_authors(t).iter().all(|name| {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        (1..=5).contains(&words.len())
+            && words
+                .iter()
+                .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) || is_particle(w))
+    })
+}
+
+fn is_particle(w: &str) -> bool {
+    matches!(
+        w,
+        "van" | "von" | "de" | "der" | "den" | "da" | "di" | "del" | "la" | "le" | "du"
+    )
+}
+
+fn split_authors(t: &str) -> Vec<String> {
+    t.split(", ")
+        .flat_map(|part| part.split(" and "))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn author_lines_and_snippets() {
+        assert!(looks_like_authors("Julie Repper and Emma Watson"));
+        assert!(looks_like_authors(
+            "Liza Hopkins, Glenda Pedwell, Katie Wilson and Prunella Howell-Jay"
+        ));
+        assert!(!looks_like_authors(
+            "Peer support work is increasingly becoming part of the delivery of health…"
+        ));
+        assert_eq!(split_authors("A B, C D and E F"), vec!["A B", "C D", "E F"]);
+    }
+
+    #[test]
+    fn venue() {
+        let mut r = Record::default();
+        parse_venue(
+            "Mental Health and Social Inclusion, vol. ahead-of-print no. ahead-of-print",
+            &mut r,
+        );
+        assert_eq!(r.journal, "Mental Health and Social Inclusion");
+        assert_eq!(r.volume, "ahead-of-print");
+        assert_eq!(r.issue, "ahead-of-print");
+    }
+}

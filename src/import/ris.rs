@@ -1,0 +1,369 @@
+//! RIS, as written by Scopus, Web of Science, PubMed via Zotero/EndNote,
+//! Embase, Ovid, EBSCO, Covidence, Rayyan and the rest.
+//!
+//! A record runs from `TY  - ` to `ER  - `. A line that is not a tag line
+//! continues the previous field (EndNote wraps abstracts and lists keywords
+//! one per line). Tags are two characters, then spaces or a tab, a dash and
+//! the value; exporters disagree on the spaces, so one or more are accepted
+//! for tags RIS defines, and only the canonical two spaces for others (an
+//! abstract line such as `US - based` must stay text).
+
+use super::{Parsed, push_line, unwrap_prose};
+use crate::record::Record;
+use crate::text;
+
+/// Tags of the RIS specification and common exporter extensions.
+const KNOWN_TAGS: &[&str] = &[
+    "TY", "ER", "ID", "T1", "TI", "T2", "T3", "CT", "BT", "AU", "A1", "A2", "A3", "A4", "ED", "PY",
+    "Y1", "Y2", "DA", "AB", "N1", "N2", "KW", "RP", "JF", "JO", "JA", "J1", "J2", "VL", "IS", "SP",
+    "EP", "CY", "PB", "SN", "AD", "AV", "M1", "M2", "M3", "U1", "U2", "U3", "U4", "U5", "UR", "L1",
+    "L2", "L3", "L4", "DO", "DB", "DP", "AN", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "CA",
+    "CN", "ET", "LA", "LB", "NV", "OP", "RI", "RN", "SE", "ST", "TA", "TT", "Y3",
+];
+
+/// Splits a tag line into (tag, value).
+pub fn tag_line(line: &str) -> Option<(&str, &str)> {
+    let line = line.trim_start_matches('\u{feff}');
+    let b = line.as_bytes();
+    if b.len() < 3
+        || !b[0].is_ascii_uppercase()
+        || !(b[1].is_ascii_uppercase() || b[1].is_ascii_digit())
+    {
+        return None;
+    }
+    let tag = &line[..2];
+    let rest = &line[2..];
+    let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    let after_gap = &rest[gap..];
+    let value = after_gap.strip_prefix('-')?;
+    let canonical = &rest[..gap] == "  ";
+    let known = KNOWN_TAGS.contains(&tag);
+    if gap == 0 || gap > 4 || !(canonical || known) {
+        return None;
+    }
+    // `TY  -JOUR` happens; `AB  - text` is the norm.
+    let value = value.strip_prefix([' ', '\t']).unwrap_or(value);
+    if !value.is_empty() && !canonical && !value.starts_with(|c: char| !c.is_whitespace()) {
+        return None;
+    }
+    Some((tag, value.trim_end()))
+}
+
+pub fn is_record_start(line: &str) -> bool {
+    matches!(tag_line(line), Some(("TY", _)))
+}
+
+/// Ovid numbers records with a line like `1.` before `TY`.
+fn is_ovid_number(line: &str) -> bool {
+    let t = line.trim();
+    t.strip_suffix('.')
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+struct Field {
+    tag: String,
+    value: String,
+}
+
+pub fn parse(text: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    let mut current: Option<(usize, Vec<Field>)> = None;
+    for (i, line) in super::decode::lines(text).into_iter().enumerate() {
+        let line_no = i + 1;
+        match tag_line(line) {
+            Some(("TY", value)) => {
+                if let Some((start, fields)) = current.take() {
+                    parsed.report(
+                        start,
+                        "record has no `ER  - ` line before the next `TY`",
+                        "ended the record at the next TY",
+                    );
+                    finish(&mut parsed, start, fields);
+                }
+                current = Some((
+                    line_no,
+                    vec![Field {
+                        tag: "TY".into(),
+                        value: value.to_string(),
+                    }],
+                ));
+            }
+            Some(("ER", _)) => match current.take() {
+                Some((start, fields)) => finish(&mut parsed, start, fields),
+                None => parsed.report(line_no, "`ER` without a record", "ignored"),
+            },
+            Some((tag, value)) => match current.as_mut() {
+                Some((_, fields)) => fields.push(Field {
+                    tag: tag.to_string(),
+                    value: value.to_string(),
+                }),
+                None => parsed.report(
+                    line_no,
+                    format!("`{tag}` line outside a record (no `TY` before it)"),
+                    "ignored",
+                ),
+            },
+            None => {
+                let t = line.trim();
+                if t.is_empty() {
+                    continue;
+                }
+                match current.as_mut() {
+                    Some((_, fields)) => {
+                        if let Some(last) = fields.last_mut() {
+                            push_line(&mut last.value, t);
+                        }
+                    }
+                    None if is_ovid_number(t) => {}
+                    None => parsed.report(
+                        line_no,
+                        format!("text outside a record: `{}`", shorten(t, 60)),
+                        "ignored",
+                    ),
+                }
+            }
+        }
+    }
+    if let Some((start, fields)) = current.take() {
+        parsed.report(
+            start,
+            "last record has no `ER  - ` line (file cut short?)",
+            "kept the record as read",
+        );
+        finish(&mut parsed, start, fields);
+    }
+    parsed
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(max).collect::<String>())
+    }
+}
+
+fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field>) {
+    let record = build(fields);
+    if record.is_empty() {
+        parsed.reported += 1;
+        parsed.report(
+            start,
+            "record has no title, abstract, authors or identifier",
+            "skipped",
+        );
+    } else {
+        parsed.records.push((start, record));
+    }
+}
+
+/// Priority of journal-like tags: the full journal name first.
+const JOURNAL_TAGS: &[&str] = &["JF", "T2", "JO", "J2", "JA", "J1"];
+
+fn build(fields: Vec<Field>) -> Record {
+    let mut r = Record::default();
+    let first = |tag: &str| fields.iter().position(|f| f.tag == tag);
+    let title_at = first("TI").or_else(|| first("T1"));
+    let abstract_at = first("AB").or_else(|| first("N2"));
+    let journal_at = JOURNAL_TAGS.iter().find_map(|t| first(t));
+    let doi_at = fields
+        .iter()
+        .position(|f| f.tag == "DO" && text::normalize_doi(&f.value).is_some());
+    let url_at = first("UR");
+    let sp_at = first("SP");
+    let ep_at = first("EP");
+    let date_at = first("DA").or_else(|| first("PY")).or_else(|| first("Y1"));
+    let year_at = ["PY", "Y1", "DA"].iter().find_map(|t| {
+        fields
+            .iter()
+            .position(|f| f.tag == *t && text::year_in(&f.value).is_some())
+    });
+    for (i, f) in fields.iter().enumerate() {
+        let v = f.value.trim();
+        let used = match f.tag.as_str() {
+            "TY" if r.kind.is_empty() => {
+                r.kind = v.to_string();
+                true
+            }
+            _ if Some(i) == title_at => {
+                r.title = text::collapse_ws(v);
+                true
+            }
+            _ if Some(i) == abstract_at => {
+                r.abstract_text = unwrap_prose(v);
+                true
+            }
+            "AU" | "A1" => {
+                r.authors.extend(
+                    v.split('\n')
+                        .map(str::trim)
+                        .filter(|a| !a.is_empty())
+                        .map(String::from),
+                );
+                true
+            }
+            _ if Some(i) == journal_at => {
+                r.journal = text::collapse_ws(v);
+                true
+            }
+            "VL" if r.volume.is_empty() => {
+                r.volume = v.to_string();
+                true
+            }
+            "IS" if r.issue.is_empty() => {
+                r.issue = v.to_string();
+                true
+            }
+            _ if Some(i) == sp_at => {
+                r.pages = v.to_string();
+                if let Some(ep) = ep_at.map(|e| fields[e].value.trim()) {
+                    if !ep.is_empty() && !v.contains('-') {
+                        r.pages = format!("{v}-{ep}");
+                    }
+                }
+                true
+            }
+            _ if Some(i) == ep_at && sp_at.is_some() => true,
+            _ if Some(i) == doi_at => {
+                r.doi = v.to_string();
+                true
+            }
+            "SN" if r.issn.is_empty() && r.isbn.is_empty() => {
+                if looks_like_isbn(v) {
+                    r.isbn = v.to_string();
+                } else {
+                    r.issn = v.to_string();
+                }
+                true
+            }
+            "KW" => {
+                let parts: Vec<&str> = if v.contains('\n') {
+                    v.split('\n').collect()
+                } else {
+                    v.split(';').collect()
+                };
+                r.keywords.extend(
+                    parts
+                        .into_iter()
+                        .map(str::trim)
+                        .filter(|k| !k.is_empty())
+                        .map(String::from),
+                );
+                true
+            }
+            _ if Some(i) == url_at => {
+                r.url = v.to_string();
+                true
+            }
+            _ => false,
+        };
+        if Some(i) == date_at {
+            r.date = v.to_string();
+        }
+        if Some(i) == year_at {
+            r.year = text::year_in(v);
+        }
+        if !used && Some(i) != date_at {
+            r.push_extra(&f.tag, f.value.clone());
+        }
+    }
+    if r.pmid.is_empty() {
+        r.pmid = pmid_from_fields(&r);
+    }
+    r
+}
+
+/// PubMed records re-exported as RIS carry the PMID in `AN` (with `DB` or
+/// `DP` naming PubMed/MEDLINE) or in a PubMed URL.
+fn pmid_from_fields(r: &Record) -> String {
+    let says_pubmed = r.extra.iter().any(|f| {
+        matches!(f.tag.as_str(), "DB" | "DP")
+            && (f.value.contains("PubMed") || f.value.contains("MEDLINE"))
+    });
+    if says_pubmed {
+        if let Some(an) = r.extra.iter().find(|f| f.tag == "AN") {
+            let an = an.value.trim();
+            if !an.is_empty() && an.len() <= 9 && an.bytes().all(|b| b.is_ascii_digit()) {
+                return an.to_string();
+            }
+        }
+    }
+    for url in std::iter::once(r.url.as_str()).chain(
+        r.extra
+            .iter()
+            .filter(|f| matches!(f.tag.as_str(), "UR" | "L2"))
+            .map(|f| f.value.as_str()),
+    ) {
+        if let Some(pos) = url
+            .find("pubmed.ncbi.nlm.nih.gov/")
+            .map(|p| p + 24)
+            .or_else(|| url.find("ncbi.nlm.nih.gov/pubmed/").map(|p| p + 24))
+        {
+            let id: String = url[pos..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            if !id.is_empty() {
+                return id;
+            }
+        }
+    }
+    String::new()
+}
+
+fn looks_like_isbn(v: &str) -> bool {
+    let digits = v
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == 'X')
+        .count();
+    digits == 10 && !v.contains('-') && v.len() == 10 || digits == 13
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_lines() {
+        assert_eq!(tag_line("TY  - JOUR"), Some(("TY", "JOUR")));
+        assert_eq!(tag_line("ER  -"), Some(("ER", "")));
+        assert_eq!(tag_line("ER  - "), Some(("ER", "")));
+        assert_eq!(tag_line("AB\t- text"), Some(("AB", "text")));
+        assert_eq!(tag_line("TI - one space"), Some(("TI", "one space")));
+        assert_eq!(tag_line("US - based study"), None);
+        assert_eq!(tag_line("Humans"), None);
+        assert_eq!(tag_line("\u{feff}TY  - JOUR"), Some(("TY", "JOUR")));
+    }
+
+    #[test]
+    fn a_small_file_with_quirks() {
+        let text = "1.\nTY  - JOUR\nTI  - A title\nAU  - Doe, J.\nAU  - Roe, K.\n\
+                    AB  - First line\nwrapped here\nKW  - alpha\nbeta\nPY  - 2019///\n\
+                    DO  - 10.1/ABC\nSP  - 5\nEP  - 9\nN1  - Export Date: 1 May\nER  - \n\
+                    TY  - JOUR\nER  - \nTY  - BOOK\nTI  - Second\n";
+        let p = parse(text);
+        assert_eq!(p.records.len(), 2);
+        assert_eq!(p.reported, 1);
+        assert_eq!(p.total(), 3);
+        let (line, r) = &p.records[0];
+        assert_eq!(*line, 2);
+        assert_eq!(r.title, "A title");
+        assert_eq!(r.authors, vec!["Doe, J.", "Roe, K."]);
+        assert_eq!(r.abstract_text, "First line wrapped here");
+        assert_eq!(r.keywords, vec!["alpha", "beta"]);
+        assert_eq!(r.year, Some(2019));
+        assert_eq!(r.pages, "5-9");
+        assert_eq!(r.extra.len(), 1);
+        assert_eq!(r.extra[0].tag, "N1");
+        assert!(
+            p.warnings
+                .iter()
+                .any(|w| w.line == 16 && w.action == "skipped")
+        );
+        assert!(
+            p.warnings
+                .iter()
+                .any(|w| w.line == 18 && w.message.contains("no `ER"))
+        );
+    }
+}

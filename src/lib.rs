@@ -1,0 +1,15 @@
+//! screener: the library behind the `screener` binary. Everything here but
+//! `tui` is free of terminal code and driven directly by tests.
+
+pub mod cli;
+pub mod commands;
+pub mod dedup;
+pub mod import;
+pub mod ingest;
+pub mod keys;
+pub mod project;
+pub mod record;
+pub mod stats;
+pub mod store;
+pub mod text;
+pub mod tui;

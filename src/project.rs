@@ -1,0 +1,268 @@
+//! The project schema (`version: 1`): what a project file holds.
+//!
+//! Every field added later must carry `#[serde(default)]` so that files
+//! written before it still load without a migration; a change that cannot
+//! be expressed that way bumps [`VERSION`] and adds a migration in `store`.
+//! `docs/ARCHITECTURE.md` ("Project file") describes the layout.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::record::Record;
+
+/// The schema version this build writes.
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    TitleAbstract,
+    FullText,
+}
+
+impl Stage {
+    /// The name used on the command line.
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            Stage::TitleAbstract => "title-abstract",
+            Stage::FullText => "full-text",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::TitleAbstract => "title/abstract",
+            Stage::FullText => "full text",
+        }
+    }
+}
+
+/// What a reviewer decided about a record at a stage.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Include,
+    /// Exclude, with the ids of the reasons (possibly none when the project
+    /// does not require one).
+    Exclude(Vec<String>),
+    Maybe,
+    /// Full text only: the report could not be obtained.
+    NotRetrieved,
+    /// The decision was taken back (undo): the record is undecided again.
+    Cleared,
+}
+
+impl Verdict {
+    pub fn is_decided(&self) -> bool {
+        !matches!(self, Verdict::Cleared)
+    }
+}
+
+/// One entry of the decision history. What counts is the latest entry per
+/// (record, reviewer, stage); earlier ones stay as history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub record: String,
+    pub reviewer: String,
+    pub stage: Stage,
+    pub verdict: Verdict,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// RFC 3339 UTC, e.g. `2026-11-26T10:31:07Z`.
+    pub at: String,
+}
+
+/// One change to a project, as the journal records it. The screen makes
+/// changes only through these, so every change is journaled the same way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    Decide(Decision),
+}
+
+/// An exclusion reason. `id` is a stable slug, never reused once retired;
+/// `label` can be renamed; the order of the project's list is the order
+/// reasons are shown and numbered in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason {
+    pub id: String,
+    pub label: String,
+    pub stage: Stage,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub retired: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// One imported file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// The path as given on the command line.
+    pub path: String,
+    /// Detected or forced format (`ris`, `medline`, `pasted`, …).
+    pub format: String,
+    /// The database it came from (`--source`, else guessed, else empty).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub database: String,
+    /// RFC 3339 UTC.
+    pub imported_at: String,
+    /// Records the file held; `imported + reported == records`.
+    pub records: u32,
+    pub imported: u32,
+    pub reported: u32,
+    /// Which run of `import` added it (1, 2, …): "new since" filters on it.
+    pub batch: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// An exclusion must name at least one reason.
+    pub exclusion_needs_reason: bool,
+    /// Title/abstract "maybe" records go on to the full-text stage.
+    pub maybe_to_full_text: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            exclusion_needs_reason: true,
+            maybe_to_full_text: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Project {
+    pub version: u32,
+    /// RFC 3339 UTC.
+    pub created: String,
+    #[serde(default)]
+    pub settings: Settings,
+    #[serde(default)]
+    pub reasons: Vec<Reason>,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    #[serde(default)]
+    pub records: Vec<Record>,
+    /// The full decision history, oldest first.
+    #[serde(default)]
+    pub decisions: Vec<Decision>,
+    /// Sequence number of the last journal entry folded into this file, so a
+    /// journal left over from a crash during a checkpoint is not applied
+    /// twice.
+    #[serde(default)]
+    pub journal_seq: u64,
+}
+
+/// The default exclusion reasons of DESIGN.md.
+pub fn default_reasons() -> Vec<Reason> {
+    let ta = [
+        ("population", "Population"),
+        ("intervention", "Intervention/exposure"),
+        ("comparator", "Comparator"),
+        ("outcome", "Outcome"),
+        ("study-design", "Study design"),
+        ("publication-type", "Publication type"),
+        ("language", "Language"),
+        ("other", "Other"),
+    ];
+    let ft = [
+        ("ft-population", "Population"),
+        ("ft-intervention", "Intervention/exposure"),
+        ("ft-comparator", "Comparator"),
+        ("ft-outcome", "Outcome"),
+        ("ft-study-design", "Study design"),
+        ("ft-publication-type", "Publication type"),
+        ("ft-language", "Language"),
+        ("ft-other", "Other"),
+    ];
+    ta.iter()
+        .map(|(id, label)| (id, label, Stage::TitleAbstract))
+        .chain(ft.iter().map(|(id, label)| (id, label, Stage::FullText)))
+        .map(|(id, label, stage)| Reason {
+            id: id.to_string(),
+            label: label.to_string(),
+            stage,
+            retired: false,
+        })
+        .collect()
+}
+
+/// Now, as RFC 3339 UTC to the second.
+pub fn now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+impl Project {
+    pub fn new() -> Project {
+        Project {
+            version: VERSION,
+            created: now(),
+            settings: Settings::default(),
+            reasons: default_reasons(),
+            sources: Vec::new(),
+            records: Vec::new(),
+            decisions: Vec::new(),
+            journal_seq: 0,
+        }
+    }
+
+    /// Reasons in use at `stage`, in display order.
+    pub fn reasons_for(&self, stage: Stage) -> impl Iterator<Item = &Reason> {
+        self.reasons
+            .iter()
+            .filter(move |r| r.stage == stage && !r.retired)
+    }
+
+    pub fn reason_label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.reasons
+            .iter()
+            .find(|r| r.id == id)
+            .map_or(id, |r| r.label.as_str())
+    }
+
+    /// The latest decision per record for one reviewer at one stage.
+    /// Cleared decisions are left out: the record is undecided.
+    pub fn current_decisions(&self, reviewer: &str, stage: Stage) -> HashMap<&str, &Decision> {
+        let mut latest: HashMap<&str, &Decision> = HashMap::new();
+        for d in &self.decisions {
+            if d.reviewer == reviewer && d.stage == stage {
+                latest.insert(d.record.as_str(), d);
+            }
+        }
+        latest.retain(|_, d| d.verdict.is_decided());
+        latest
+    }
+
+    /// Indices of primary records in import order.
+    pub fn primaries_in_import_order(&self) -> Vec<usize> {
+        let mut idx: Vec<usize> = (0..self.records.len())
+            .filter(|&i| self.records[i].is_primary())
+            .collect();
+        idx.sort_by_key(|&i| self.records[i].origin);
+        idx
+    }
+
+    pub fn apply(&mut self, change: &Change) {
+        match change {
+            Change::Decide(d) => self.decisions.push(d.clone()),
+        }
+    }
+
+    /// The next batch number for an import.
+    pub fn next_batch(&self) -> u32 {
+        self.sources.iter().map(|s| s.batch).max().unwrap_or(0) + 1
+    }
+}
+
+impl Default for Project {
+    fn default() -> Self {
+        Project::new()
+    }
+}

@@ -1,0 +1,88 @@
+//! Counts over a project: the numbers of `screener status` and the screen's
+//! header.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::project::{Project, Stage, Verdict};
+
+/// The records screened at `stage`: every primary at title/abstract; at full
+/// text, the primaries this reviewer included (and, when the project says
+/// so, marked maybe) at title/abstract. In import order.
+pub fn eligible(project: &Project, reviewer: &str, stage: Stage) -> Vec<usize> {
+    let primaries = project.primaries_in_import_order();
+    match stage {
+        Stage::TitleAbstract => primaries,
+        Stage::FullText => {
+            let ta = project.current_decisions(reviewer, Stage::TitleAbstract);
+            let with_maybe = project.settings.maybe_to_full_text;
+            primaries
+                .into_iter()
+                .filter(|&i| {
+                    ta.get(project.records[i].key.as_str())
+                        .is_some_and(|d| match d.verdict {
+                            Verdict::Include => true,
+                            Verdict::Maybe => with_maybe,
+                            _ => false,
+                        })
+                })
+                .collect()
+        }
+    }
+}
+
+/// `screener status --json`: see `docs/json.md`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Status {
+    pub reviewer: String,
+    pub stage: &'static str,
+    /// All records in the project, duplicates included.
+    pub records: usize,
+    /// Records linked as duplicates of another (not screened).
+    pub duplicates: usize,
+    /// Records to screen at this stage (primaries; at full text, those
+    /// passed on from title/abstract).
+    pub eligible: usize,
+    pub screened: usize,
+    pub included: usize,
+    pub excluded: usize,
+    pub maybe: usize,
+    pub not_retrieved: usize,
+    pub undecided: usize,
+    /// Exclusions per reason id (an exclusion with two reasons counts for
+    /// both).
+    pub reasons: BTreeMap<String, usize>,
+}
+
+pub fn status(project: &Project, reviewer: &str, stage: Stage) -> Status {
+    let current = project.current_decisions(reviewer, stage);
+    let eligible = eligible(project, reviewer, stage);
+    let mut s = Status {
+        reviewer: reviewer.to_string(),
+        stage: stage.cli_name(),
+        records: project.records.len(),
+        duplicates: project.records.iter().filter(|r| !r.is_primary()).count(),
+        eligible: eligible.len(),
+        ..Status::default()
+    };
+    for i in eligible {
+        match current
+            .get(project.records[i].key.as_str())
+            .map(|d| &d.verdict)
+        {
+            None | Some(Verdict::Cleared) => s.undecided += 1,
+            Some(Verdict::Include) => s.included += 1,
+            Some(Verdict::Maybe) => s.maybe += 1,
+            Some(Verdict::NotRetrieved) => s.not_retrieved += 1,
+            Some(Verdict::Exclude(reasons)) => {
+                s.excluded += 1;
+                for r in reasons {
+                    *s.reasons.entry(r.clone()).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+    s.screened = s.eligible - s.undecided;
+    s
+}

@@ -1,0 +1,86 @@
+//! Drives an [`App`] with key strings (the syntax of `crate::keys`) through
+//! the same `App::step` the real loop uses, rendering into ratatui's
+//! `TestBackend`. Used by the tests and benchmarks; no terminal needed.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::app::{App, Effect, Event};
+use super::view;
+use crate::keys;
+use crate::project::Change;
+
+pub struct Harness {
+    pub app: App,
+    pub terminal: Terminal<TestBackend>,
+    /// Changes the app asked to persist, in order.
+    pub persisted: Vec<Change>,
+    pub quit: bool,
+}
+
+impl Harness {
+    pub fn new(mut app: App, width: u16, height: u16) -> Harness {
+        app.step(Event::Resize { width, height });
+        let terminal = Terminal::new(TestBackend::new(width, height))
+            .expect("a TestBackend terminal cannot fail to start");
+        Harness {
+            app,
+            terminal,
+            persisted: Vec::new(),
+            quit: false,
+        }
+    }
+
+    /// Feeds a key sequence such as `"i e 2 enter right u"`. Every change is
+    /// acknowledged as saved at once, as a healthy disk would.
+    ///
+    /// # Panics
+    /// On a sequence that does not parse: a test's typo, not user input.
+    pub fn keys(&mut self, seq: &str) -> &mut Harness {
+        let keys = keys::parse_seq(seq).unwrap_or_else(|e| panic!("bad key sequence {seq:?}: {e}"));
+        for key in keys {
+            for effect in self.app.step(Event::Key(key)) {
+                match effect {
+                    Effect::Persist(change) => {
+                        self.persisted.push(change);
+                        self.app.step(Event::Saved);
+                    }
+                    Effect::Quit => self.quit = true,
+                }
+            }
+        }
+        self
+    }
+
+    pub fn resize(&mut self, width: u16, height: u16) -> &mut Harness {
+        self.app.step(Event::Resize { width, height });
+        self.terminal.backend_mut().resize(width, height);
+        self
+    }
+
+    /// Draws the screen and returns it as text, one line per row.
+    pub fn screen(&mut self) -> String {
+        let app = &self.app;
+        self.terminal
+            .draw(|f| view::render(f, app))
+            .expect("drawing to a TestBackend cannot fail");
+        let buffer = self.terminal.backend().buffer();
+        let width = usize::from(buffer.area.width);
+        let mut out = String::new();
+        for (i, cell) in buffer.content.iter().enumerate() {
+            out.push_str(cell.symbol());
+            if (i + 1) % width == 0 {
+                let trimmed = out.trim_end_matches(' ').len();
+                out.truncate(trimmed);
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// The buffer itself, for assertions on styles.
+    pub fn buffer(&mut self) -> ratatui::buffer::Buffer {
+        self.screen();
+        self.terminal.backend().buffer().clone()
+    }
+}

@@ -196,6 +196,13 @@ fn build(block: &[Line], parsed: &mut Parsed) -> Option<Record> {
         }
         r.push_extra("Snippet", snippet);
     }
+    if details_at.is_none() {
+        parsed.report(
+            block[0].no,
+            "result has no `Details` part (journal, volume, ISSN/ISBN): the page ends it early",
+            "kept the result without them",
+        );
+    }
     if let Some(d) = details_at {
         let mut in_keywords = false;
         for (k, l) in block[d + 1..].iter().enumerate() {

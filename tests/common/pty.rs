@@ -1,0 +1,161 @@
+//! The real binary in a pseudo-terminal: keys in (the syntax of
+//! `screener::keys`), screen out through a vt100 parser.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use screener::keys::{Code, Key, parse_seq};
+
+pub struct Term {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    // Keeps the master open while the child runs.
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_screener")
+}
+
+impl Term {
+    pub fn spawn(args: &[&str], cwd: &Path, cols: u16, rows: u16) -> Term {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(binary());
+        cmd.args(args);
+        cmd.cwd(cwd);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("SCREENER_CONFIG", cwd.join("no-config"));
+        let child = pair.slave.spawn_command(cmd).expect("spawn screener");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer = pair.master.take_writer().expect("pty writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(rows).expect("rows > 0"),
+            std::num::NonZeroU16::new(cols).expect("cols > 0"),
+            0,
+        )));
+        let sink = Arc::clone(&parser);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => sink.lock().unwrap().process(&buf[..n]),
+                }
+            }
+        });
+        Term {
+            child,
+            writer,
+            parser,
+            _master: pair.master,
+        }
+    }
+
+    pub fn contents(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    pub fn alternate_screen(&self) -> bool {
+        self.parser.lock().unwrap().screen().alternate_screen()
+    }
+
+    /// Waits until the screen shows `needle`; panics with the screen if it
+    /// does not within 20 s.
+    pub fn wait_for(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.contents();
+            if screen.contains(needle) {
+                return screen;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                panic!("screen never showed {needle:?}; it shows:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn keys(&mut self, seq: &str) {
+        for key in parse_seq(seq).expect("test key sequence") {
+            self.writer.write_all(&key_bytes(key)).unwrap();
+            self.writer.flush().unwrap();
+            // A lone ESC must not merge with the next key into a sequence.
+            std::thread::sleep(Duration::from_millis(if key.code == Code::Esc {
+                60
+            } else {
+                5
+            }));
+        }
+    }
+
+    /// Waits for the program to end and returns its exit code.
+    pub fn wait_exit(&mut self) -> u32 {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.exit_code();
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                panic!("screener did not exit; screen:\n{}", self.contents());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// kill -9.
+    pub fn kill9(&mut self) {
+        let pid = self.child.process_id().expect("child pid");
+        let status = std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let _ = self.child.wait();
+    }
+}
+
+/// The bytes a terminal sends for a key.
+pub fn key_bytes(key: Key) -> Vec<u8> {
+    let mut out = Vec::new();
+    if key.alt {
+        out.push(0x1b);
+    }
+    match key.code {
+        Code::Char(c) if key.ctrl => out.push((c.to_ascii_lowercase() as u8) & 0x1f),
+        Code::Char(c) => out.extend(c.to_string().as_bytes()),
+        Code::Enter => out.push(b'\r'),
+        Code::Esc => out.push(0x1b),
+        Code::Tab if key.shift => out.extend(b"\x1b[Z"),
+        Code::Tab => out.push(b'\t'),
+        Code::Backspace => out.push(0x7f),
+        Code::Delete => out.extend(b"\x1b[3~"),
+        Code::Insert => out.extend(b"\x1b[2~"),
+        Code::Left => out.extend(b"\x1b[D"),
+        Code::Right => out.extend(b"\x1b[C"),
+        Code::Up => out.extend(b"\x1b[A"),
+        Code::Down => out.extend(b"\x1b[B"),
+        Code::Home => out.extend(b"\x1b[H"),
+        Code::End => out.extend(b"\x1b[F"),
+        Code::PageUp => out.extend(b"\x1b[5~"),
+        Code::PageDown => out.extend(b"\x1b[6~"),
+        Code::F(n @ 1..=4) => out.extend([0x1b, b'O', b'P' + (n - 1)]),
+        Code::F(n) => {
+            let code = [15, 17, 18, 19, 20, 21, 23, 24][usize::from(n.clamp(5, 12) - 5)];
+            out.extend(format!("\x1b[{code}~").as_bytes());
+        }
+    }
+    out
+}

@@ -1,0 +1,198 @@
+//! Importers on real exports from the shared corpus: exact counts (kept in
+//! tests/corpus_counts.tsv, found without the importer) and what a reviewer
+//! sees of the records.
+
+mod common;
+
+use screener::import::{self, Format};
+use screener::ingest::{Input, import_files};
+use screener::project::Project;
+
+#[test]
+fn counts_are_exact_and_nothing_is_lost() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    for (path, expected) in common::expected_counts() {
+        let bytes = std::fs::read(corpus.join(&path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let (_, parsed) = import::parse(&bytes, None).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(parsed.total(), expected, "{path}: records in the file");
+        assert_eq!(parsed.reported, 0, "{path}: {:?}", parsed.warnings);
+        // Everything imported carries something to screen.
+        for (line, r) in &parsed.records {
+            assert!(!r.display_title().is_empty(), "{path}:{line}");
+        }
+    }
+}
+
+#[test]
+fn formats_are_detected_from_content() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    for (path, format) in [
+        ("ris/cff_scopus.ris", Format::Ris),
+        ("ris/asreview_baseline_bom_crlf.ris", Format::Ris),
+        ("nbib/revtools_restoration_pubmed.nbib", Format::Medline),
+        (
+            "pasted/emerald_search_results_peer_support.txt",
+            Format::Pasted,
+        ),
+    ] {
+        let bytes = std::fs::read(corpus.join(path)).unwrap();
+        assert_eq!(import::parse(&bytes, None).unwrap().0, format, "{path}");
+    }
+}
+
+#[test]
+fn ris_fields_map_and_extras_are_kept() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let bytes = std::fs::read(corpus.join("ris/cff_scopus.ris")).unwrap();
+    let (_, parsed) = import::parse(&bytes, None).unwrap();
+    let r = &parsed.records[0].1;
+    assert_eq!(
+        r.title,
+        "Global latitudinal gradients and the evolution of body size in dinosaurs and mammals"
+    );
+    assert_eq!(r.authors.len(), 8);
+    assert_eq!(r.authors[0], "Wilson, L.N.");
+    assert_eq!(r.year, Some(2024));
+    assert_eq!(r.journal, "Nature Communications");
+    assert_eq!((r.volume.as_str(), r.issue.as_str()), ("15", "1"));
+    assert_eq!(r.doi, "10.1038/s41467-024-46843-2");
+    assert!(
+        r.abstract_text
+            .starts_with("Global climate patterns fundamentally shape")
+    );
+    assert!(r.keywords.contains(&"Dinosaurs".to_string()));
+    // Affiliations are not modelled but kept verbatim.
+    assert_eq!(r.extra.iter().filter(|f| f.tag == "AD").count(), 7);
+}
+
+#[test]
+fn medline_fields_map() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let bytes = std::fs::read(corpus.join("nbib/revtools_restoration_pubmed.nbib")).unwrap();
+    let (_, parsed) = import::parse(&bytes, None).unwrap();
+    let r = &parsed.records[0].1;
+    assert_eq!(r.pmid, "30689646");
+    assert_eq!(
+        r.title,
+        "Ecosystem services changes between 2000 and 2015 in the Loess Plateau, China: A response to ecological restoration."
+    );
+    assert_eq!(r.doi, "10.1371/journal.pone.0209483");
+    assert_eq!(r.authors[0], "Wu, Dan");
+    assert_eq!(r.year, Some(2019));
+    assert!(
+        r.abstract_text
+            .contains("one of the most severe soil and water loss areas in the world.")
+    );
+    assert!(!r.abstract_text.contains('\n'));
+}
+
+#[test]
+fn pasted_page_gives_ten_full_records() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let bytes =
+        std::fs::read(corpus.join("pasted/emerald_search_results_peer_support.txt")).unwrap();
+    let (format, parsed) = import::parse(&bytes, None).unwrap();
+    assert_eq!(format, Format::Pasted);
+    let recs: Vec<_> = parsed.records.iter().map(|(_, r)| r).collect();
+    assert_eq!(recs.len(), 10);
+    // One result (Jackson and Fong, 2017) has no `Details` on the page: it
+    // goes straight from its abstract to the next result. It is kept, with
+    // a warning, and only it lacks journal and ISSN.
+    let without_details: Vec<_> = parsed
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("no `Details`"))
+        .collect();
+    assert_eq!(without_details.len(), 1, "{:?}", parsed.warnings);
+    for r in &recs {
+        assert!(!r.authors.is_empty(), "{r:?}");
+        assert!(!r.date.is_empty() && r.year.is_some(), "{r:?}");
+        assert!(r.kind == "Article" || r.kind == "Book part", "{}", r.kind);
+        if r.authors[0] == "Fay Jackson" {
+            assert!(r.journal.is_empty() && r.issn.is_empty());
+            assert_eq!(r.year, Some(2017));
+        } else {
+            assert!(!r.journal.is_empty(), "journal or book: {r:?}");
+            assert!(!r.issn.is_empty() || !r.isbn.is_empty(), "{r:?}");
+        }
+        assert!(r.title.is_empty());
+        assert!(r.display_title().starts_with("(no title) "));
+        assert!(!r.abstract_text.is_empty());
+    }
+    let first = recs[0];
+    assert_eq!(first.authors, vec!["Julie Repper", "Emma Watson"]);
+    assert_eq!(first.date, "15 June 2012");
+    assert_eq!(
+        first.journal,
+        "The Journal of Mental Health Training, Education and Practice"
+    );
+    assert_eq!((first.volume.as_str(), first.issue.as_str()), ("7", "2"));
+    assert_eq!(first.issn, "1755-6228");
+    let labels: Vec<&str> = first.sections.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Purpose",
+            "Design/methodology/approach",
+            "Findings",
+            "Originality/value"
+        ]
+    );
+    assert!(
+        first.sections[2]
+            .text
+            .starts_with("The six peers worked with 83 clients")
+    );
+    assert!(first.abstract_text.starts_with("Purpose: In April 2010"));
+
+    let book = recs.iter().find(|r| r.kind == "Book part").unwrap();
+    assert_eq!(book.isbn, "978-1-80382-429-1");
+    assert_eq!(
+        book.journal,
+        "Trauma-Responsive Organisations: The Trauma Ecology Model"
+    );
+
+    let four_authors = recs.iter().find(|r| r.authors.len() == 4).unwrap();
+    assert_eq!(four_authors.authors[3], "Prunella Howell-Jay");
+    assert_eq!(
+        recs.iter()
+            .filter(|r| r
+                .sections
+                .iter()
+                .any(|s| s.label == "Research limitations/implications"))
+            .count(),
+        3
+    );
+
+    // The two 2012 papers by the same authors in the same issue stay two.
+    let repper: Vec<_> = recs
+        .iter()
+        .filter(|r| r.authors.first().is_some_and(|a| a == "Julie Repper"))
+        .collect();
+    assert_eq!(repper.len(), 2);
+    assert_eq!(repper[0].volume, repper[1].volume);
+    assert_ne!(repper[0].derive_key(), repper[1].derive_key());
+    let mut project = Project::new();
+    let report = import_files(
+        &mut project,
+        &[Input {
+            path: "emerald.txt".into(),
+            bytes: &bytes,
+            format: None,
+            database: None,
+        }],
+    )
+    .unwrap();
+    assert_eq!(report.files[0].imported, 10);
+    assert_eq!(report.duplicates, 0);
+}

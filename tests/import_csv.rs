@@ -516,6 +516,19 @@ fn ragged_rows() {
 }
 
 #[test]
+fn wos_tab_files_do_not_quote() {
+    let text = "PT\tAU\tTI\tSO\tPY\tUT\nJ\tDoe, J\t\"Fake news\" and facts\tX\t2001\tWOS:1\n\
+                J\tRoe, K\t\"Unclosed quote\tY\t2002\tWOS:2\nJ\tPoe, E\tThird\tZ\t2003\tWOS:3\n";
+    let p = parse_str(text);
+    let titles: Vec<&str> = p.records.iter().map(|(_, r)| r.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["\"Fake news\" and facts", "\"Unclosed quote", "Third"]
+    );
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+}
+
+#[test]
 fn empty_rows_are_reported_with_their_lines() {
     let p = parse_str("Title,Year\nA,2001\n,\n\"\",\nB,2002\n,\n");
     assert_eq!(p.records.len(), 2);
@@ -817,4 +830,45 @@ proptest! {
             }
         }
     }
+}
+
+// ------------------------------------------------------------------ docs
+
+/// The column mapping table of docs/IMPORT-CSV.md, rendered from
+/// `columns::COLUMNS`: one row per field, names in priority order.
+fn mapping_table() -> String {
+    use screener::import::columns::{COLUMNS, Strength};
+    let mut targets = Vec::new();
+    for (_, target, _) in COLUMNS {
+        if !targets.contains(target) {
+            targets.push(*target);
+        }
+    }
+    let mut out = String::from("| field | header names, best first |\n|---|---|\n");
+    for target in targets {
+        let names: Vec<String> = COLUMNS
+            .iter()
+            .filter(|(_, t, _)| *t == target)
+            .map(|(name, _, strength)| match strength {
+                Strength::Strong => format!("`{name}`"),
+                Strength::Weak => format!("`{name}` (weak)"),
+                Strength::WosTag => format!("`{name}` (WoS tag)"),
+            })
+            .collect();
+        out.push_str(&format!("| {target:?} | {} |\n", names.join(", ")));
+    }
+    out
+}
+
+#[test]
+fn the_documented_mapping_table_is_the_one_in_the_code() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/IMPORT-CSV.md"))
+        .expect("docs/IMPORT-CSV.md");
+    let start = doc.find("<!-- columns -->").expect("start marker") + "<!-- columns -->\n".len();
+    let end = doc.find("<!-- /columns -->").expect("end marker");
+    let expected = mapping_table();
+    assert!(
+        doc[start..end] == expected,
+        "docs/IMPORT-CSV.md has an old column table; put this between the markers:\n{expected}"
+    );
 }

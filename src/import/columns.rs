@@ -203,7 +203,7 @@ pub fn normalize_header(h: &str) -> String {
 
 /// Web of Science tab-delimited files name their columns by two-letter
 /// field tags (`PT`, `AU`, `TI`, …).
-fn is_wos_header(headers: &[&str]) -> bool {
+pub fn is_wos_header(headers: &[&str]) -> bool {
     let tags = headers
         .iter()
         .filter(|h| {

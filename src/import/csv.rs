@@ -39,6 +39,10 @@ pub struct Layout {
     header_index: usize,
     /// Header cells the mapping table recognised.
     pub mapped: usize,
+    /// Whether `"` quotes cells. Web of Science tab-delimited files never
+    /// quote, and a title that starts with `"` must not swallow the rows
+    /// after it.
+    quoting: bool,
 }
 
 /// The format of a file whose start is a bibliographic table: a header row
@@ -79,9 +83,10 @@ fn prefix_at_char_boundary(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
-fn reader(bytes: &[u8], delimiter: u8) -> ::csv::Reader<&[u8]> {
+fn reader(bytes: &[u8], delimiter: u8, quoting: bool) -> ::csv::Reader<&[u8]> {
     ReaderBuilder::new()
         .delimiter(delimiter)
+        .quoting(quoting)
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 16)
@@ -117,7 +122,7 @@ pub fn sniff(text: &str, forced: Option<u8>) -> Option<Layout> {
     };
     let mut best: Option<(Layout, usize)> = None;
     for d in candidates {
-        let mut rows: Vec<StringRecord> = reader(sample.as_bytes(), d)
+        let mut rows: Vec<StringRecord> = reader(sample.as_bytes(), d, true)
             .into_records()
             .take(MAX_PREAMBLE_ROWS + SAMPLE_ROWS)
             .map_while(Result::ok)
@@ -158,11 +163,13 @@ pub fn sniff(text: &str, forced: Option<u8>) -> Option<Layout> {
         if !data.is_empty() && !table_like {
             continue;
         }
+        let cells: Vec<&str> = header.iter().collect();
         let layout = Layout {
             delimiter: d,
             body,
             header_index,
             mapped: plan.mapped(),
+            quoting: !(d == b'\t' && columns::is_wos_header(&cells)),
         };
         let score = layout.mapped * 1000 + exact;
         if best.as_ref().is_none_or(|(_, s)| score > *s) {
@@ -178,6 +185,7 @@ pub fn sniff(text: &str, forced: Option<u8>) -> Option<Layout> {
         body,
         header_index: 0,
         mapped: 0,
+        quoting: true,
     })
 }
 
@@ -189,7 +197,7 @@ fn widest_delimiter(text: &str) -> u8 {
         .iter()
         .copied()
         .max_by_key(|&d| {
-            let width = reader(sample.as_bytes(), d)
+            let width = reader(sample.as_bytes(), d, true)
                 .into_records()
                 .next()
                 .and_then(Result::ok)
@@ -380,12 +388,13 @@ pub fn parse(text: &str, delimiter: Option<u8>) -> Parsed {
                 body,
                 header_index: 0,
                 mapped: 0,
+                quoting: true,
             }
         }
     };
     let body = &text[layout.body..];
     let mut lines = LineIndex::new(text);
-    let mut rdr = reader(body.as_bytes(), layout.delimiter);
+    let mut rdr = reader(body.as_bytes(), layout.delimiter, layout.quoting);
     let mut row = StringRecord::new();
     let mut index = 0usize;
     let mut preamble: Vec<(usize, String)> = Vec::new();
@@ -448,10 +457,16 @@ pub fn parse(text: &str, delimiter: Option<u8>) -> Parsed {
             "skipped (a database's search summary or title lines)",
         ));
     }
-    if let Some(at) = open_quote(
-        &body.as_bytes()[last_start.min(body.len())..],
-        layout.delimiter,
-    ) {
+    let unclosed = layout
+        .quoting
+        .then(|| {
+            open_quote(
+                &body.as_bytes()[last_start.min(body.len())..],
+                layout.delimiter,
+            )
+        })
+        .flatten();
+    if let Some(at) = unclosed {
         let mut index = LineIndex::new(text);
         let opened = index.line_at(layout.body + last_start + at);
         let end = index.line_at(text.len());

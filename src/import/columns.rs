@@ -187,7 +187,7 @@ pub const COLUMNS: &[(&str, Target, Strength)] = &[
 
 /// The form header names are compared in.
 pub fn normalize_header(h: &str) -> String {
-    let h = h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let h = bare(h);
     let mut out = String::with_capacity(h.len());
     for word in h.split(|c: char| c.is_whitespace() || c == '_') {
         if word.is_empty() {
@@ -201,13 +201,19 @@ pub fn normalize_header(h: &str) -> String {
     out
 }
 
+/// A header cell without surrounding spaces or a byte-order mark (a file
+/// converted twice can keep one after its own).
+fn bare(h: &str) -> &str {
+    h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+}
+
 /// Web of Science tab-delimited files name their columns by two-letter
 /// field tags (`PT`, `AU`, `TI`, …).
 pub fn is_wos_header(headers: &[&str]) -> bool {
     let tags = headers
         .iter()
         .filter(|h| {
-            let h = h.trim();
+            let h = bare(h);
             h.len() == 2
                 && h.bytes()
                     .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
@@ -238,7 +244,7 @@ impl Plan {
                 .iter()
                 .enumerate()
                 .find(|(_, (name, _, strength))| match strength {
-                    WosTag => wos && headers[i].trim() == *name,
+                    WosTag => wos && bare(headers[i]) == *name,
                     _ => normalized[i] == *name,
                 })
                 .map(|(rank, &(_, target, strength))| (rank, target, strength))
@@ -254,7 +260,7 @@ impl Plan {
         let mut columns = Vec::with_capacity(headers.len());
         let mut ranked: Vec<Vec<(usize, usize)>> = vec![Vec::new(); TARGETS];
         for (i, entry) in entries.iter().enumerate() {
-            let header = headers[i].trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+            let header = bare(headers[i]);
             let tag = if header.is_empty() {
                 format!("column {}", i + 1)
             } else {
@@ -1108,7 +1114,7 @@ mod tests {
 
     #[test]
     fn wos_tags_only_in_a_wos_header() {
-        let wos = Plan::new(&["PT", "AU", "TI", "SO", "PY", "DI", "ID"]);
+        let wos = Plan::new(&["\u{feff}PT", "AU", "TI", "SO", "PY", "DI", "ID"]);
         assert_eq!(wos.mapped(), 7);
         let other = Plan::new(&["ID", "Title", "AU"]);
         assert_eq!(other.mapped(), 1);

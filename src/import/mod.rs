@@ -3,6 +3,8 @@
 //! silently: every record of the input is either returned or counted in
 //! `reported` with a warning that names its line.
 
+pub mod columns;
+pub mod csv;
 pub mod decode;
 pub mod medline;
 pub mod pasted;
@@ -19,10 +21,20 @@ pub enum Format {
     Ris,
     Medline,
     Pasted,
+    /// Comma- or semicolon-separated table with a header row.
+    Csv,
+    /// Tab-separated table with a header row (WoS tab-delimited, RefWorks).
+    Tsv,
 }
 
 impl Format {
-    pub const ALL: [Format; 3] = [Format::Ris, Format::Medline, Format::Pasted];
+    pub const ALL: [Format; 5] = [
+        Format::Ris,
+        Format::Medline,
+        Format::Pasted,
+        Format::Csv,
+        Format::Tsv,
+    ];
 
     /// The name used by `--format`, in the project file and in JSON.
     pub fn name(self) -> &'static str {
@@ -30,6 +42,8 @@ impl Format {
             Format::Ris => "ris",
             Format::Medline => "medline",
             Format::Pasted => "pasted",
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
         }
     }
 
@@ -100,7 +114,8 @@ impl fmt::Display for UnknownFormat {
         write!(
             f,
             "could not tell the format from the content (no RIS `TY  - ` line, no MEDLINE \
-             `PMID- ` line, no `Publication date:` of a pasted results page); \
+             `PMID- ` line, no `Publication date:` of a pasted results page, no CSV/TSV \
+             header row with known column names); \
              name it with --format ({})",
             names.join(", ")
         )
@@ -109,6 +124,11 @@ impl fmt::Display for UnknownFormat {
 
 /// Guesses the format from the first lines that say something.
 pub fn detect(text: &str) -> Option<Format> {
+    // A table is recognised by its header row at the start; RIS, MEDLINE
+    // and pasted pages never begin with one.
+    if let Some(format) = csv::detect(text) {
+        return Some(format);
+    }
     for line in decode::lines(text).into_iter().take(5000) {
         let t = line.trim_start_matches('\u{feff}');
         if t.starts_with("PMID-") {
@@ -136,6 +156,8 @@ pub fn parse(bytes: &[u8], format: Option<Format>) -> Result<(Format, Parsed), U
         Format::Ris => ris::parse(&decoded.text),
         Format::Medline => medline::parse(&decoded.text),
         Format::Pasted => pasted::parse(&decoded.text),
+        Format::Csv => csv::parse(&decoded.text, None),
+        Format::Tsv => csv::parse(&decoded.text, Some(b'\t')),
     };
     if let Some(w) = decoded.warning {
         parsed.warnings.insert(

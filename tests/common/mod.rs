@@ -25,9 +25,26 @@ pub fn corpus() -> Option<PathBuf> {
 }
 
 /// Expected record counts per corpus file, kept in `tests/corpus_counts.tsv`
-/// and determined without the importer (see the comments in that file).
+/// and `tests/corpus_counts_tabular.tsv` (CSV/TSV) and determined without
+/// the importer (see the comments in those files).
 pub fn expected_counts() -> Vec<(String, usize)> {
-    let text = include_str!("../corpus_counts.tsv");
+    count_rows().map(|(path, n, _)| (path, n)).collect()
+}
+
+/// Records of a corpus file that are counted but reported rather than
+/// imported (the optional fourth column of the counts files; 0 if absent).
+pub fn expected_reported(path: &str) -> usize {
+    count_rows()
+        .find(|(p, _, _)| p == path)
+        .map_or(0, |(_, _, reported)| reported)
+}
+
+fn count_rows() -> impl Iterator<Item = (String, usize, usize)> {
+    let text = concat!(
+        include_str!("../corpus_counts.tsv"),
+        "\n",
+        include_str!("../corpus_counts_tabular.tsv")
+    );
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {
@@ -36,10 +53,14 @@ pub fn expected_counts() -> Vec<(String, usize)> {
             let n = parts
                 .next()
                 .and_then(|n| n.trim().parse().ok())
-                .unwrap_or_else(|| panic!("bad count in corpus_counts.tsv: {l}"));
-            (path, n)
+                .unwrap_or_else(|| panic!("bad count in a corpus counts file: {l}"));
+            let reported = parts.nth(1).map_or(0, |r| {
+                r.trim()
+                    .parse()
+                    .unwrap_or_else(|_| panic!("bad reported count: {l}"))
+            });
+            (path, n, reported)
         })
-        .collect()
 }
 
 pub mod pty;

@@ -1,0 +1,3 @@
+//! Writing records out in the formats other tools read.
+
+pub mod csv;

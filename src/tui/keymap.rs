@@ -18,33 +18,81 @@ use crate::keys::{self, Key};
 pub const SHIPPED: &[(&str, &str)] = &[
     ("default", include_str!("../../keymaps/default.ron")),
     ("vim", include_str!("../../keymaps/vim.ron")),
+    ("rayyan", include_str!("../../keymaps/rayyan.ron")),
 ];
 
+/// A mode is a screen or an overlay with its own keymap section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mode {
     Screening,
+    List,
     ReasonPicker,
+    Search,
+    Input,
+    Confirm,
+    Menu,
+    Terms,
+    Reasons,
+    CriteriaEditor,
+    Duplicates,
     Help,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 3] = [Mode::Screening, Mode::ReasonPicker, Mode::Help];
+    pub const ALL: [Mode; 12] = [
+        Mode::Screening,
+        Mode::List,
+        Mode::ReasonPicker,
+        Mode::Search,
+        Mode::Input,
+        Mode::Confirm,
+        Mode::Menu,
+        Mode::Terms,
+        Mode::Reasons,
+        Mode::CriteriaEditor,
+        Mode::Duplicates,
+        Mode::Help,
+    ];
 
     /// The section name in keymap files.
     pub fn section(self) -> &'static str {
         match self {
             Mode::Screening => "screening",
+            Mode::List => "list",
             Mode::ReasonPicker => "reason_picker",
+            Mode::Search => "search",
+            Mode::Input => "input",
+            Mode::Confirm => "confirm",
+            Mode::Menu => "menu",
+            Mode::Terms => "terms",
+            Mode::Reasons => "reasons",
+            Mode::CriteriaEditor => "criteria",
+            Mode::Duplicates => "duplicates",
             Mode::Help => "help",
         }
     }
 
     pub fn title(self) -> &'static str {
         match self {
-            Mode::Screening => "Screening",
+            Mode::Screening => "Screening (one record)",
+            Mode::List => "List of records",
             Mode::ReasonPicker => "Reason picker",
+            Mode::Search => "Search (typing)",
+            Mode::Input => "Text input (notes, tags, names)",
+            Mode::Confirm => "Confirm",
+            Mode::Menu => "Menus (filters)",
+            Mode::Terms => "Highlighted terms",
+            Mode::Reasons => "Reasons and settings",
+            Mode::CriteriaEditor => "Inclusion criteria",
+            Mode::Duplicates => "Duplicate review",
             Mode::Help => "Help",
         }
+    }
+
+    /// Modes where typed characters are text: plain printable keys cannot
+    /// be bound there.
+    pub fn is_text(self) -> bool {
+        matches!(self, Mode::Search | Mode::Input)
     }
 }
 
@@ -97,7 +145,16 @@ impl<'de> Deserialize<'de> for Entries {
 #[serde(deny_unknown_fields, default)]
 struct KeymapFile {
     screening: Entries,
+    list: Entries,
     reason_picker: Entries,
+    search: Entries,
+    input: Entries,
+    confirm: Entries,
+    menu: Entries,
+    terms: Entries,
+    reasons: Entries,
+    criteria: Entries,
+    duplicates: Entries,
     help: Entries,
 }
 
@@ -105,7 +162,16 @@ impl KeymapFile {
     fn section(&self, mode: Mode) -> &Entries {
         match mode {
             Mode::Screening => &self.screening,
+            Mode::List => &self.list,
             Mode::ReasonPicker => &self.reason_picker,
+            Mode::Search => &self.search,
+            Mode::Input => &self.input,
+            Mode::Confirm => &self.confirm,
+            Mode::Menu => &self.menu,
+            Mode::Terms => &self.terms,
+            Mode::Reasons => &self.reasons,
+            Mode::CriteriaEditor => &self.criteria,
+            Mode::Duplicates => &self.duplicates,
             Mode::Help => &self.help,
         }
     }
@@ -213,6 +279,13 @@ impl Keymap {
                     };
                     let seq = keys::parse_seq(key_text)
                         .map_err(|e| err(format!("in `{}`: {}", mode.section(), e.message)))?;
+                    if mode.is_text() && seq.first().is_some_and(is_typed) {
+                        return Err(err(format!(
+                            "`{key_text}` would be typed as text in `{}`; bind a named key \
+                             (enter, esc, up, f3, …) or one with ctrl- or alt-",
+                            mode.section()
+                        )));
+                    }
                     if let Some(&first_line) = seen.get(&seq) {
                         return Err(err(format!(
                             "`{key_text}` is bound twice in `{}` (also on line {first_line}); \
@@ -223,7 +296,7 @@ impl Keymap {
                     seen.insert(seq.clone(), line);
                     match action {
                         Some(action) => {
-                            if !allowed_in(mode, *action) {
+                            if !action.allowed_in(mode) {
                                 return Err(err(format!(
                                     "`{}` is not an action of `{}`",
                                     ron::to_string(action).unwrap_or_default(),
@@ -316,26 +389,9 @@ impl Keymap {
     }
 }
 
-fn allowed_in(mode: Mode, action: Action) -> bool {
-    match mode {
-        Mode::Screening => !matches!(
-            action,
-            Action::ToggleReason(_) | Action::Confirm | Action::Cancel | Action::Close
-        ),
-        Mode::ReasonPicker => matches!(
-            action,
-            Action::ToggleReason(1..=9) | Action::Confirm | Action::Cancel
-        ),
-        Mode::Help => matches!(
-            action,
-            Action::Close
-                | Action::ScrollDown
-                | Action::ScrollUp
-                | Action::PageDown
-                | Action::PageUp
-                | Action::Quit
-        ),
-    }
+/// A key that types a character in a text field.
+pub fn is_typed(key: &Key) -> bool {
+    matches!(key.code, keys::Code::Char(_)) && !key.ctrl && !key.alt
 }
 
 /// Line and column of the `nth` occurrence of `"key"` after `section:` in a

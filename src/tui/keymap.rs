@@ -180,6 +180,8 @@ impl KeymapFile {
 #[derive(Debug, Clone)]
 struct Binding {
     action: Action,
+    /// Which layer bound it (0: the chosen map, 1: the user's file).
+    layer: usize,
     file: String,
     line: usize,
     col: usize,
@@ -253,7 +255,7 @@ impl Keymap {
     /// earlier ones key by key.
     pub fn from_sources(layers: &[(String, String)]) -> Result<Keymap, KeymapError> {
         let mut modes: BTreeMap<Mode, BTreeMap<Vec<Key>, Binding>> = BTreeMap::new();
-        for (file, text) in layers {
+        for (index, (file, text)) in layers.iter().enumerate() {
             let parsed: KeymapFile = ron::Options::default()
                 .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
                 .from_str(text)
@@ -307,6 +309,7 @@ impl Keymap {
                                 seq,
                                 Binding {
                                     action: *action,
+                                    layer: index,
                                     file: file.clone(),
                                     line,
                                     col,
@@ -324,19 +327,34 @@ impl Keymap {
             for (seq, b) in bindings {
                 for k in 1..seq.len() {
                     if let Some(short) = bindings.get(&seq[..k]) {
-                        return Err(KeymapError {
-                            file: b.file.clone(),
-                            line: b.line,
-                            col: b.col,
-                            message: format!(
-                                "`{}` starts with `{}`, which is bound alone in `{}` ({}:{}); \
-                                 the longer sequence could never be typed",
-                                keys::format_seq(seq),
-                                keys::format_seq(&seq[..k]),
-                                mode.section(),
-                                short.file,
-                                short.line
-                            ),
+                        let (long_s, short_s) =
+                            (keys::format_seq(seq), keys::format_seq(&seq[..k]));
+                        let section = mode.section();
+                        // Point at whichever binding the later layer made: that
+                        // is the one the user just wrote.
+                        return Err(if short.layer > b.layer {
+                            KeymapError {
+                                file: short.file.clone(),
+                                line: short.line,
+                                col: short.col,
+                                message: format!(
+                                    "`{short_s}` is bound alone in `{section}`, but `{long_s}` \
+                                     ({}:{}) starts with it and could never be typed; \
+                                     unbind `{long_s}` here with `\"{long_s}\": None`",
+                                    b.file, b.line
+                                ),
+                            }
+                        } else {
+                            KeymapError {
+                                file: b.file.clone(),
+                                line: b.line,
+                                col: b.col,
+                                message: format!(
+                                    "`{long_s}` starts with `{short_s}`, which is bound alone in \
+                                     `{section}` ({}:{}); the longer sequence could never be typed",
+                                    short.file, short.line
+                                ),
+                            }
                         });
                     }
                 }
@@ -497,5 +515,17 @@ mod tests {
 
         let e = layers(&["(screnning: {})"]).unwrap_err();
         assert!(e.message.contains("screnning"), "{e}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_keymap_text_loads_or_is_refused_without_panic(
+            text in "\\(\\s*(screening|list|search|help)\\s*:\\s*\\{(\"[a-z \\-]{0,8}\"\\s*:\\s*(include|None|quit|next_match|toggle_reason\\([0-9]\\)),?\\s*){0,4}\\}\\s*,?\\s*\\)",
+            noise in "\\PC{0,12}",
+        ) {
+            let _ = layers(&[&text]);
+            let _ = layers(&[&format!("{text}{noise}")]);
+            let _ = layers(&[&noise]);
+        }
     }
 }

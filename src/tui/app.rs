@@ -20,7 +20,7 @@ use super::keymap::{Keymap, Lookup, Mode};
 use super::open::{self, OpenTarget};
 use super::order::{self, QueueOrder};
 use super::rate::{self, Rate};
-use super::search::Finder;
+use super::search::{Finder, SearchIndex};
 use super::theme::Theme;
 use super::view;
 use crate::keys::Key;
@@ -38,6 +38,8 @@ pub enum Event {
     Wheel {
         down: bool,
     },
+    /// Nothing else to do: a slice of background work (`App::busy`).
+    Tick,
     /// The oldest unsaved change is now on disk.
     Saved,
     /// Writing a change failed; it is kept and retried.
@@ -71,7 +73,7 @@ pub enum View {
 pub enum Overlay {
     Reasons(Picker),
     Help { scroll: u16 },
-    Search(SearchBox),
+    Search(Box<SearchBox>),
     Input(InputBox),
     Menu(Menu),
     Confirm(ConfirmBox),
@@ -174,6 +176,39 @@ pub struct DupReview {
     pub return_view: View,
 }
 
+/// Rows a search checks per step: at 100k records of ~1.4 kB each about
+/// 10 MB of text, a few milliseconds, so a search that finds nothing for
+/// long still draws a frame (with its progress) between slices.
+const SCAN_CHUNK: usize = 6_000;
+/// Records added to the search index per idle tick.
+const INDEX_CHUNK: usize = 1_500;
+
+/// A search under way over the rows.
+#[derive(Debug, Clone)]
+struct Scan {
+    finder: Finder,
+    /// The row it counts from.
+    origin: usize,
+    /// Next offset from `origin` to check, and one past the last.
+    next: usize,
+    end: usize,
+    /// `rows.len()` when it began: if the rows change, it stops.
+    rows: usize,
+    forward: bool,
+    /// The query being typed (incremental search), or `None` for `n`/`N`.
+    typing: Option<String>,
+}
+
+impl Scan {
+    fn row(&self, d: usize, n: usize) -> usize {
+        if self.forward {
+            (self.origin + d) % n
+        } else {
+            (self.origin + n - d % n) % n
+        }
+    }
+}
+
 /// Decided records per verdict for the current reviewer and stage, kept up
 /// to date per decision so the header costs nothing at a million records.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -233,6 +268,13 @@ pub struct App {
     pub(crate) filters: Vec<Filter>,
     /// Which records match the `Matching` filter's query, by record index.
     matching: Option<(String, Vec<bool>)>,
+    /// Position of each record (by index) in the queue; `u32::MAX` if not
+    /// in it.
+    queue_pos: Vec<u32>,
+    /// Lowercased text of every record, built on the first search.
+    search_index: SearchIndex,
+    /// A search still looking (continued by `Event::Tick`).
+    scan: Option<Scan>,
     /// This reviewer's state of each record at this stage, by record index.
     pub(crate) states: Vec<RecordState>,
     pub(crate) key_index: HashMap<String, usize>,
@@ -316,6 +358,9 @@ impl App {
             list_offset: 0,
             filters: Vec::new(),
             matching: None,
+            queue_pos: Vec::new(),
+            search_index: SearchIndex::default(),
+            scan: None,
             states,
             key_index,
             has_duplicates,
@@ -507,6 +552,11 @@ impl App {
             counts.add(self.states[i].verdict.as_ref(), 1);
         }
         self.counts = counts;
+        let mut queue_pos = vec![u32::MAX; self.project.records.len()];
+        for (p, &i) in queue.iter().enumerate() {
+            queue_pos[i] = u32::try_from(p).unwrap_or(u32::MAX);
+        }
+        self.queue_pos = queue_pos;
         self.queue = queue;
         self.refilter(keep);
     }
@@ -517,37 +567,12 @@ impl App {
         if self.filters.is_empty() {
             self.rows.clone_from(&self.queue);
         } else {
-            if let Some(Filter::Matching(q)) = self
-                .filters
-                .iter()
-                .find(|f| matches!(f, Filter::Matching(_)))
-            {
-                let fresh = self.matching.as_ref().is_none_or(|(mq, _)| mq != q);
-                if fresh {
-                    let finder = Finder::new(q);
-                    let set: Vec<bool> = self
-                        .project
-                        .records
-                        .iter()
-                        .map(|r| finder.as_ref().is_none_or(|f| f.record_matches(r)))
-                        .collect();
-                    self.matching = Some((q.clone(), set));
-                }
-            }
-            let matching = self.matching.as_ref().map(|(_, s)| s);
+            self.prepare_matching();
             let rows: Vec<usize> = self
                 .queue
                 .iter()
                 .copied()
-                .filter(|&i| {
-                    let r = &self.project.records[i];
-                    let s = &self.states[i];
-                    let batch = self.batch_of(i);
-                    self.filters.iter().all(|f| match f {
-                        Filter::Matching(_) => matching.is_none_or(|m| m[i]),
-                        _ => f.passes(r, s, batch, self.has_duplicates[i]),
-                    })
-                })
+                .filter(|&i| self.passes_filters(i))
                 .collect();
             self.rows = rows;
         }
@@ -556,6 +581,73 @@ impl App {
             .unwrap_or(self.cursor)
             .min(self.rows.len().saturating_sub(1));
         self.scroll = 0;
+        self.keep_cursor_visible();
+    }
+
+    /// Computes once per query which records the `Matching` filter lets
+    /// through.
+    fn prepare_matching(&mut self) {
+        let Some(Filter::Matching(q)) = self
+            .filters
+            .iter()
+            .find(|f| matches!(f, Filter::Matching(_)))
+        else {
+            return;
+        };
+        if self.matching.as_ref().is_some_and(|(mq, _)| mq == q) {
+            return;
+        }
+        let q = q.clone();
+        let finder = Finder::new(&q);
+        self.ensure_index();
+        let index = &self.search_index;
+        let set: Vec<bool> = (0..self.project.records.len())
+            .map(|i| finder.as_ref().is_none_or(|f| f.matches(index, i)))
+            .collect();
+        self.matching = Some((q, set));
+    }
+
+    fn passes_filters(&self, i: usize) -> bool {
+        let r = &self.project.records[i];
+        let s = &self.states[i];
+        let batch = self.batch_of(i);
+        let matching = self.matching.as_ref().map(|(_, m)| m);
+        self.filters.iter().all(|f| match f {
+            Filter::Matching(_) => matching.is_none_or(|m| m.get(i).copied().unwrap_or(false)),
+            _ => f.passes(r, s, batch, self.has_duplicates[i]),
+        })
+    }
+
+    /// After record `i` changed: takes it out of the rows or puts it back in
+    /// its place, without refiltering the whole queue. The cursor stays on
+    /// its record; if that record left, the next one takes its row.
+    fn update_row(&mut self, i: usize) {
+        let pos = self.rows.iter().position(|&r| r == i);
+        match (pos, self.passes_filters(i)) {
+            (Some(p), false) => {
+                self.rows.remove(p);
+                if p < self.cursor {
+                    self.cursor -= 1;
+                }
+            }
+            (None, true) => {
+                let Some(&qp) = self.queue_pos.get(i) else {
+                    return;
+                };
+                if qp == u32::MAX {
+                    return;
+                }
+                let at = self
+                    .rows
+                    .partition_point(|&r| self.queue_pos.get(r).copied().unwrap_or(u32::MAX) < qp);
+                self.rows.insert(at, i);
+                if at <= self.cursor && self.rows.len() > 1 {
+                    self.cursor += 1;
+                }
+            }
+            _ => {}
+        }
+        self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
         self.keep_cursor_visible();
     }
 
@@ -609,6 +701,10 @@ impl App {
             }
             Event::SaveFailed(why) => {
                 self.save_error = Some(why);
+                Vec::new()
+            }
+            Event::Tick => {
+                self.tick();
                 Vec::new()
             }
             Event::Notice(msg) => {
@@ -892,12 +988,12 @@ impl App {
             Action::Search => {
                 let previous = self.search.clone();
                 let query = previous.as_ref().map(|f| f.query().to_string());
-                self.overlays.push(Overlay::Search(SearchBox {
+                self.overlays.push(Overlay::Search(Box::new(SearchBox {
                     editor: LineEditor::new(""),
                     origin: self.cursor,
                     scanned: None,
                     previous,
-                }));
+                })));
                 if let Some(q) = query {
                     self.flash = Some(format!("Last search: {q}"));
                 }
@@ -1233,8 +1329,15 @@ impl App {
         self.project.apply(&change);
         self.unsaved += 1;
         if !self.filters.is_empty() {
-            let keep = self.current_index();
-            self.refilter(keep);
+            // A few records: move just those; a bulk action: refilter.
+            if states.len() <= 64 {
+                for (index, _) in states {
+                    self.update_row(*index);
+                }
+            } else {
+                let keep = self.current_index();
+                self.refilter(keep);
+            }
         }
         Effect::Persist(change)
     }
@@ -1302,6 +1405,10 @@ impl App {
     fn act_search(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Confirm => {
+                // A scan still under way finishes first: enter means "here".
+                if self.scan.as_ref().is_some_and(|s| s.typing.is_some()) {
+                    self.run_scan(usize::MAX);
+                }
                 if let Some(Overlay::Search(sb)) = self.overlays.pop() {
                     self.search = Finder::new(sb.editor.text());
                     if self.search.is_none() {
@@ -1310,6 +1417,7 @@ impl App {
                 }
             }
             Action::Cancel => {
+                self.scan = None;
                 if let Some(Overlay::Search(sb)) = self.overlays.pop() {
                     self.search = sb.previous;
                     self.go_to(sb.origin);
@@ -1341,6 +1449,27 @@ impl App {
         }
     }
 
+    /// Whether work is left for `Event::Tick`s (the search index being
+    /// built, a search under way); the loop sends ticks while no key waits.
+    pub fn busy(&self) -> bool {
+        self.scan.is_some() || self.search_index.built() < self.project.records.len()
+    }
+
+    /// Background work in slices small enough for a frame each.
+    fn tick(&mut self) {
+        if self.scan.is_some() {
+            self.run_scan(SCAN_CHUNK);
+        } else {
+            self.search_index.extend(&self.project.records, INDEX_CHUNK);
+        }
+    }
+
+    /// The search index, finished now if the ticks have not finished it.
+    fn ensure_index(&mut self) {
+        let n = self.project.records.len();
+        self.search_index.extend(&self.project.records, n);
+    }
+
     /// While typing: the first match at or after where the search began.
     fn incremental_search(&mut self) {
         let Some(Overlay::Search(sb)) = self.overlays.last() else {
@@ -1348,7 +1477,7 @@ impl App {
         };
         let query = sb.editor.text().to_string();
         let origin = sb.origin;
-        let n = self.rows.len();
+        self.scan = None;
         let Some(finder) = Finder::new(&query) else {
             self.search = None;
             self.go_to(origin);
@@ -1359,21 +1488,31 @@ impl App {
             Some((q, found)) if query.to_lowercase().starts_with(&q.to_lowercase()) => *found,
             _ => Some(0),
         };
-        let found = from.and_then(|from| {
-            (from..n).find(|d| {
-                let row = (origin + d) % n;
-                finder.record_matches(&self.project.records[self.rows[row]])
-            })
-        });
-        if let Some(Overlay::Search(sb)) = self.overlays.last_mut() {
-            sb.scanned = Some((query.clone(), found));
-        }
-        self.search = Some(finder);
-        match found {
-            Some(d) => self.go_to((origin + d) % n),
-            None => {
-                self.go_to(origin);
-                self.flash = Some(format!("No record shown matches \"{query}\""));
+        self.search = Some(finder.clone());
+        match from {
+            None => self.scan_done(
+                Scan {
+                    finder,
+                    origin,
+                    next: 0,
+                    end: 0,
+                    rows: self.rows.len(),
+                    forward: true,
+                    typing: Some(query),
+                },
+                None,
+            ),
+            Some(from) => {
+                self.scan = Some(Scan {
+                    finder,
+                    origin,
+                    next: from,
+                    end: self.rows.len(),
+                    rows: self.rows.len(),
+                    forward: true,
+                    typing: Some(query),
+                });
+                self.run_scan(SCAN_CHUNK);
             }
         }
     }
@@ -1389,31 +1528,85 @@ impl App {
         if n == 0 {
             return;
         }
-        let found = (1..=n)
-            .map(|d| {
-                if forward {
-                    (self.cursor + d) % n
-                } else {
-                    (self.cursor + n - d % n) % n
-                }
-            })
-            .find(|&row| finder.record_matches(&self.project.records[self.rows[row]]));
+        self.scan = Some(Scan {
+            finder,
+            origin: self.cursor,
+            next: 1,
+            end: n + 1,
+            rows: n,
+            forward,
+            typing: None,
+        });
+        self.run_scan(SCAN_CHUNK);
+    }
+
+    /// Checks up to `budget` more rows of the scan under way.
+    fn run_scan(&mut self, budget: usize) {
+        self.ensure_index();
+        let Some(mut scan) = self.scan.take() else {
+            return;
+        };
+        let n = self.rows.len();
+        if n == 0 || scan.rows != n {
+            // The rows changed under the scan (a decision, a filter).
+            return;
+        }
+        let stop = scan.next.saturating_add(budget).min(scan.end);
+        let (index, rows) = (&self.search_index, &self.rows);
+        let found = (scan.next..stop).find(|&d| scan.finder.matches(index, rows[scan.row(d, n)]));
         match found {
-            Some(row) => {
-                let wrapped = if forward {
-                    row <= self.cursor
+            Some(d) => self.scan_done(scan, Some(d)),
+            None if stop >= scan.end => self.scan_done(scan, None),
+            None => {
+                scan.next = stop;
+                self.scan = Some(scan);
+            }
+        }
+    }
+
+    fn scan_done(&mut self, scan: Scan, found: Option<usize>) {
+        let n = self.rows.len().max(1);
+        if let Some(query) = &scan.typing {
+            if let Some(Overlay::Search(sb)) = self.overlays.last_mut() {
+                sb.scanned = Some((query.clone(), found));
+            }
+            match found {
+                Some(d) => self.go_to(scan.row(d, n)),
+                None => {
+                    self.go_to(scan.origin);
+                    self.flash = Some(format!("No record shown matches \"{query}\""));
+                }
+            }
+            return;
+        }
+        match found {
+            Some(d) => {
+                let row = scan.row(d, n);
+                let wrapped = if scan.forward {
+                    row <= scan.origin
                 } else {
-                    row >= self.cursor
+                    row >= scan.origin
                 };
                 self.go_to(row);
                 if wrapped && n > 1 {
-                    self.flash = Some(format!("\"{}\": search wrapped around", finder.query()));
+                    self.flash = Some(format!(
+                        "\"{}\": search wrapped around",
+                        scan.finder.query()
+                    ));
                 }
             }
             None => {
-                self.flash = Some(format!("No record shown matches \"{}\"", finder.query()));
+                self.flash = Some(format!(
+                    "No record shown matches \"{}\"",
+                    scan.finder.query()
+                ));
             }
         }
+    }
+
+    /// How far a search under way has got, for the footer: `(done, of)`.
+    pub fn scan_progress(&self) -> Option<(usize, usize)> {
+        self.scan.as_ref().map(|s| (s.next, s.end))
     }
 
     pub(crate) fn open_input(&mut self, title: &str, hint: &str, text: &str, purpose: Purpose) {

@@ -11,6 +11,14 @@ use super::view;
 use crate::keys;
 use crate::project::Change;
 
+/// What the real loop does while no key waits: background slices until
+/// there is nothing left (a user who pauses a moment).
+fn idle(app: &mut App) {
+    while app.busy() {
+        app.step(Event::Tick);
+    }
+}
+
 pub struct Harness {
     pub app: App,
     pub terminal: Terminal<TestBackend>,
@@ -24,6 +32,7 @@ pub struct Harness {
 impl Harness {
     pub fn new(mut app: App, width: u16, height: u16) -> Harness {
         app.step(Event::Resize { width, height });
+        idle(&mut app);
         let terminal = Terminal::new(TestBackend::new(width, height))
             .expect("a TestBackend terminal cannot fail to start");
         Harness {
@@ -53,6 +62,7 @@ impl Harness {
                     Effect::Quit => self.quit = true,
                 }
             }
+            idle(&mut self.app);
         }
         self
     }

@@ -78,6 +78,12 @@ pub fn run_with(
                     continue;
                 }
             }
+            // Background work (search index, a long search) runs in slices
+            // while no key waits, one frame per slice.
+            if app.busy() && !event::poll(Duration::ZERO)? {
+                app.step(Event::Tick);
+                continue;
+            }
             let Some(ev) = tui_event::convert(event::read()?) else {
                 continue;
             };

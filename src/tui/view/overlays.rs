@@ -184,6 +184,10 @@ pub fn render_search_line(frame: &mut Frame, app: &App, sb: &SearchBox, t: &Them
     let prompt = Span::styled(" / ", t.key);
     let status = match &sb.scanned {
         _ if sb.editor.text().trim().is_empty() => "type to search title, abstract, authors".into(),
+        _ if app.scan_progress().is_some() => {
+            let (done, of) = app.scan_progress().unwrap_or((0, 1));
+            format!("searching… {}%", done * 100 / of.max(1))
+        }
         Some((_, Some(_))) => format!("row {}", fmt_n(app.position() + 1)),
         Some((_, None)) => "no match".to_string(),
         None => String::new(),

@@ -1,0 +1,468 @@
+//! Keystroke-to-frame at 100,000 records: each key goes through
+//! `App::step` and a full `Terminal::draw` into ratatui's crossterm backend
+//! writing to a byte sink (diffing and escape sequences included; only the
+//! terminal's own drawing is left out). Prints a table of median, p99 and
+//! max per scenario. Targets (issue 5): p99 < 16 ms, median < 5 ms.
+//!
+//! `cargo bench --bench tui` (optionally `-- 200000` for another size).
+//! Records come from a small deterministic generator below (realistic
+//! lengths: titles ~12 words, abstracts ~220 words, 1-12 authors) until
+//! `synth` lands on main.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{TerminalOptions, Viewport};
+use screener::keys::parse_seq;
+use screener::project::{Decision, Highlight, Project, Source, Stage, Verdict};
+use screener::record::{Origin, Record};
+use screener::tui::app::{App, Effect, Event};
+use screener::tui::keymap::Keymap;
+use screener::tui::view;
+
+/// A writer that counts and forgets, like a fast terminal.
+struct Sink(usize);
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // splitmix64
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, words: &[&'a str]) -> &'a str {
+        words[self.below(words.len())]
+    }
+}
+
+const WORDS: &[&str] = &[
+    "restoration",
+    "forest",
+    "wetland",
+    "ecosystem",
+    "recovery",
+    "soil",
+    "carbon",
+    "species",
+    "diversity",
+    "monitoring",
+    "landscape",
+    "vegetation",
+    "river",
+    "riparian",
+    "management",
+    "children",
+    "intervention",
+    "randomised",
+    "trial",
+    "cohort",
+    "outcome",
+    "patients",
+    "treatment",
+    "effect",
+    "analysis",
+    "study",
+    "data",
+    "model",
+    "results",
+    "significant",
+    "increase",
+    "decrease",
+    "community",
+    "health",
+    "mental",
+    "review",
+    "systematic",
+    "evidence",
+    "population",
+    "baseline",
+    "follow-up",
+    "protocol",
+    "assessment",
+    "quality",
+    "risk",
+    "the",
+    "of",
+    "and",
+    "in",
+    "to",
+    "with",
+    "for",
+    "was",
+    "were",
+    "on",
+    "by",
+    "from",
+    "we",
+    "this",
+    "that",
+    "a",
+    "an",
+    "is",
+    "are",
+    "after",
+    "between",
+    "during",
+    "using",
+    "across",
+    "under",
+];
+const SURNAMES: &[&str] = &[
+    "Smith",
+    "García",
+    "Müller",
+    "Nakamura",
+    "Okafor",
+    "Silva",
+    "Kowalski",
+    "Nguyen",
+    "Haddad",
+    "Johansson",
+    "Rossi",
+    "O'Brien",
+    "Chen",
+    "Petrov",
+    "Dubois",
+    "Kim",
+];
+
+fn sentence(rng: &mut Rng, words: usize) -> String {
+    let mut s = String::new();
+    for i in 0..words {
+        if i > 0 {
+            s.push(' ');
+        }
+        let w = rng.pick(WORDS);
+        if i == 0 {
+            let mut c = w.chars();
+            if let Some(f) = c.next() {
+                s.extend(f.to_uppercase());
+                s.push_str(c.as_str());
+            }
+        } else {
+            s.push_str(w);
+        }
+    }
+    s.push('.');
+    s
+}
+
+fn generate(n: usize) -> Project {
+    let mut rng = Rng(42);
+    let mut p = Project::new();
+    for (i, db) in ["Scopus", "PubMed", "Web of Science", "Embase"]
+        .iter()
+        .enumerate()
+    {
+        p.sources.push(Source {
+            path: format!("{}.ris", db.to_lowercase().replace(' ', "_")),
+            format: "ris".into(),
+            database: db.to_string(),
+            imported_at: "2026-11-01T09:00:00Z".into(),
+            records: (n / 4) as u32,
+            imported: (n / 4) as u32,
+            reported: 0,
+            batch: i as u32 / 2 + 1,
+        });
+    }
+    for i in 0..n {
+        let words = 8 + rng.below(10);
+        let title = sentence(&mut rng, words);
+        let sentences = 8 + rng.below(8);
+        let abstract_text = (0..sentences)
+            .map(|_| {
+                let words = 10 + rng.below(20);
+                sentence(&mut rng, words)
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let authors = (0..1 + rng.below(12))
+            .map(|_| {
+                format!(
+                    "{}, {}.",
+                    rng.pick(SURNAMES),
+                    (b'A' + rng.below(26) as u8) as char
+                )
+            })
+            .collect();
+        p.records.push(Record {
+            key: format!("t:{i:016x}~00000000"),
+            origin: Origin {
+                source: (i % 4) as u32,
+                position: (i / 4 + 1) as u32,
+            },
+            title,
+            abstract_text,
+            authors,
+            year: Some(1980 + rng.below(45) as i32),
+            journal: "Journal of Synthetic Records".into(),
+            volume: rng.below(60).to_string(),
+            doi: if rng.below(10) < 8 {
+                format!("10.1000/synth.{i}")
+            } else {
+                String::new()
+            },
+            ..Record::default()
+        });
+    }
+    // A third already screened by this reviewer, as in a session resumed.
+    for i in (0..n).step_by(3) {
+        p.decisions.push(Decision {
+            record: p.records[i].key.clone(),
+            reviewer: "alice".into(),
+            stage: Stage::TitleAbstract,
+            verdict: if i % 2 == 0 {
+                Verdict::Include
+            } else {
+                Verdict::Exclude(vec!["population".into()])
+            },
+            note: String::new(),
+            tags: Vec::new(),
+            at: "2026-11-02T10:00:00Z".into(),
+            rule: None,
+        });
+    }
+    p.highlight = Highlight {
+        include: vec!["restor*".into(), "forest".into(), "randomised trial".into()],
+        exclude: vec!["review".into(), "children".into()],
+    };
+    p
+}
+
+struct Bench {
+    app: App,
+    terminal: Terminal<CrosstermBackend<Sink>>,
+    /// Each background slice (`Event::Tick`) with its frame.
+    ticks: Vec<Duration>,
+    /// From a key to the end of the background work it started.
+    settled: Vec<Duration>,
+}
+
+impl Bench {
+    fn new(project: Project, w: u16, h: u16) -> Bench {
+        let mut app = App::new(
+            project,
+            "bench.ron".into(),
+            "alice".into(),
+            Stage::TitleAbstract,
+            Keymap::default_map(),
+        );
+        app.step(Event::Resize {
+            width: w,
+            height: h,
+        });
+        let terminal = Terminal::with_options(
+            CrosstermBackend::new(Sink(0)),
+            TerminalOptions {
+                viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
+            },
+        )
+        .expect("a fixed viewport needs no terminal");
+        let mut b = Bench {
+            app,
+            terminal,
+            ticks: Vec::new(),
+            settled: Vec::new(),
+        };
+        b.frame();
+        // The search index builds in slices while the user reads.
+        let t = Instant::now();
+        b.idle();
+        println!(
+            "(background search index: {} slices, {:.0} ms in all)",
+            b.ticks.len(),
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+        b
+    }
+
+    fn frame(&mut self) {
+        let app = &self.app;
+        self.terminal
+            .draw(|f| view::render(f, app))
+            .expect("drawing to a sink cannot fail");
+    }
+
+    /// Background slices while no key waits, each with its frame.
+    fn idle(&mut self) {
+        while self.app.busy() {
+            let start = Instant::now();
+            self.app.step(Event::Tick);
+            self.frame();
+            self.ticks.push(start.elapsed());
+        }
+    }
+
+    /// Time from each key to its frame drawn.
+    fn keys(&mut self, seq: &str, times: &mut Vec<Duration>) {
+        for key in parse_seq(seq).expect("bench key sequence") {
+            let slow_start = Instant::now();
+            let start = Instant::now();
+            for effect in self.app.step(Event::Key(key)) {
+                if let Effect::Persist(_) = effect {
+                    self.app.step(Event::Saved);
+                }
+            }
+            self.frame();
+            times.push(start.elapsed());
+            if self.app.busy() {
+                self.idle();
+                self.settled.push(slow_start.elapsed());
+            }
+            if std::env::var_os("BENCH_SLOW").is_some()
+                && slow_start.elapsed() > Duration::from_millis(3)
+            {
+                eprintln!("slow: {key} {:?}", slow_start.elapsed());
+            }
+        }
+    }
+}
+
+fn stats(times: &mut [Duration]) -> (f64, f64, f64) {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+    (ms(at(0.5)), ms(at(0.99)), ms(*times.last().unwrap()))
+}
+
+fn main() {
+    let n: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(100_000);
+    let t = Instant::now();
+    let project = generate(n);
+    let gen_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let copy = project.clone();
+    let t = Instant::now();
+    let probe = App::new(
+        copy,
+        "bench.ron".into(),
+        "alice".into(),
+        Stage::TitleAbstract,
+        Keymap::default_map(),
+    );
+    let open_ms = t.elapsed().as_secs_f64() * 1000.0;
+    drop(probe);
+    let t = Instant::now();
+    let index = screener::tui::search::SearchIndex::build(&project.records);
+    let index_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let finder = screener::tui::search::Finder::new("zqx").expect("a query");
+    let t = Instant::now();
+    let hits = (0..project.records.len())
+        .filter(|&i| finder.matches(&index, i))
+        .count();
+    let scan_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let t = Instant::now();
+    let slow_hits = project
+        .records
+        .iter()
+        .filter(|r| finder.record_matches(r))
+        .count();
+    let slow_ms = t.elapsed().as_secs_f64() * 1000.0;
+    assert_eq!(hits, slow_hits);
+    drop(index);
+    println!("records: {n} (generated in {gen_ms:.0} ms; App::new {open_ms:.0} ms)");
+    println!(
+        "search index built in {index_ms:.0} ms; a query in no record: {scan_ms:.1} ms \
+         with the index, {slow_ms:.1} ms over the stored text"
+    );
+    println!();
+    println!(
+        "{:<44} {:>6} {:>10} {:>10} {:>10}",
+        "scenario (keystroke to frame, 120x40)", "keys", "median ms", "p99 ms", "max ms"
+    );
+    let mut rows: Vec<(String, Vec<Duration>)> = Vec::new();
+
+    // Screening: decide, move, scroll, note-free keys a reviewer presses all day.
+    let mut b = Bench::new(project.clone(), 120, 40);
+    let mut times = Vec::new();
+    for _ in 0..100 {
+        b.keys(
+            "i right down down up m left pagedown pageup e 2 enter 3 u",
+            &mut times,
+        );
+    }
+    rows.push(("record view: decide, move, scroll, undo".into(), times));
+
+    // The list: scrolling row by row, by page, to the ends.
+    b.keys("l", &mut Vec::new());
+    let mut times = Vec::new();
+    for _ in 0..30 {
+        b.keys(
+            "down down down down down down down down down down pagedown pagedown",
+            &mut times,
+        );
+    }
+    for _ in 0..20 {
+        b.keys("end home pagedown pageup", &mut times);
+    }
+    rows.push(("list: scroll rows, pages, ends".into(), times));
+
+    // Deciding in the list with the "undecided" filter on: each decision
+    // refilters the whole queue.
+    b.keys("f 1", &mut Vec::new());
+    let mut times = Vec::new();
+    for _ in 0..100 {
+        b.keys("i down", &mut times);
+    }
+    rows.push(("list filtered to undecided: decide, move".into(), times));
+    b.keys("F", &mut Vec::new());
+
+    // Toggling views back and forth.
+    let mut times = Vec::new();
+    for _ in 0..100 {
+        b.keys("tab", &mut times);
+    }
+    rows.push(("switch record view / list".into(), times));
+
+    // Search: typing a query that matches soon, then n.
+    let mut b = Bench::new(project.clone(), 120, 40);
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        b.keys("/ f o r e s t enter n n n N", &mut times);
+    }
+    rows.push(("search a common word, n/N".into(), times));
+    // The worst case: a query that matches nothing scans every record.
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        b.keys("/ z q x enter n", &mut times);
+    }
+    rows.push(("search a word in no record (full scan)".into(), times));
+    rows.push((
+        "  background slices (search scans), each".into(),
+        std::mem::take(&mut b.ticks),
+    ));
+    rows.push((
+        "  key to search result, when it took slices".into(),
+        std::mem::take(&mut b.settled),
+    ));
+
+    for (name, mut times) in rows {
+        let (median, p99, max) = stats(&mut times);
+        println!(
+            "{name:<44} {:>6} {median:>10.2} {p99:>10.2} {max:>10.2}",
+            times.len()
+        );
+    }
+}

@@ -27,7 +27,7 @@ pub fn render(frame: &mut Frame, app: &App, overlay: &Overlay, t: &Theme) {
         Overlay::Input(ib) => render_input(frame, ib, t),
         Overlay::Menu(m) => render_menu(frame, app, m, t),
         Overlay::Confirm(c) => render_confirm(frame, app, c, t),
-        Overlay::Terms(e) => render_terms(frame, app, overlay, e, t),
+        Overlay::Terms(e) => render_terms(frame, app, e, t),
         Overlay::ReasonsEditor(e) => render_reasons_editor(frame, app, e, t),
         Overlay::Criteria(e) => render_criteria(frame, app, overlay, e, t),
     }
@@ -70,6 +70,32 @@ fn key_line(app: &App, mode: Mode, actions: &[(Action, &str)], t: &Theme) -> Lin
         spans.push(Span::raw(format!(" {label}")));
     }
     Line::from(spans)
+}
+
+/// `key_line` wrapped to `width` columns.
+fn key_lines(
+    app: &App,
+    mode: Mode,
+    actions: &[(Action, &str)],
+    t: &Theme,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let line = key_line(app, mode, actions, t);
+    let runs: Vec<(&str, Style)> = line
+        .spans
+        .iter()
+        .skip(1)
+        .map(|s| (s.content.as_ref(), s.style))
+        .collect();
+    indented(wrap(&runs, width.saturating_sub(1).max(1)))
+}
+
+/// Lines with one space before each (wrapping drops leading spaces).
+fn indented(mut lines: Vec<Line<'static>>) -> Vec<Line<'static>> {
+    for l in &mut lines {
+        l.spans.insert(0, Span::raw(" "));
+    }
+    lines
 }
 
 /// Lines of `editor` wrapped to `width`, the cursor drawn in reverse video.
@@ -121,7 +147,7 @@ fn render_picker(frame: &mut Frame, app: &App, picker: &Picker, t: &Theme) {
         ));
     }
     lines.push(Line::default());
-    lines.push(key_line(
+    lines.extend(key_lines(
         app,
         Mode::ReasonPicker,
         &[
@@ -130,6 +156,7 @@ fn render_picker(frame: &mut Frame, app: &App, picker: &Picker, t: &Theme) {
             (Action::Cancel, "cancel"),
         ],
         t,
+        48,
     ));
     let height = lines.len() as u16 + 2;
     let area = centered(frame.area(), 50, height);
@@ -166,9 +193,9 @@ pub fn help_line_count(app: &App) -> usize {
     help_lines(app, &app.theme).len()
 }
 
-/// Lines of help on screen: the body less the box's borders.
+/// Lines of help on screen: all but the footer, less the box's borders.
 pub fn help_area_height(height: u16) -> u16 {
-    super::body_area_height(height).saturating_sub(2)
+    height.saturating_sub(4)
 }
 
 fn render_help(frame: &mut Frame, app: &App, scroll: u16, t: &Theme) {
@@ -317,10 +344,15 @@ fn render_confirm(frame: &mut Frame, app: &App, c: &ConfirmBox, t: &Theme) {
     );
 }
 
-/// The box of a list editor or the help: the whole body, between the
-/// header and the footer, so nothing of the record shows at its sides.
+/// The box of a list editor or the help: the whole screen above the
+/// footer, so nothing of the record shows at its sides and a short
+/// terminal still has room for the list.
 fn editor_area(frame: &Frame) -> Rect {
-    super::body_rect(frame.area())
+    let a = frame.area();
+    Rect {
+        height: a.height.saturating_sub(2),
+        ..a
+    }
 }
 
 /// Entries of a list with the selected one reversed, scrolled so it shows.
@@ -351,7 +383,7 @@ fn entry_lines(
     out
 }
 
-fn render_terms(frame: &mut Frame, app: &App, overlay: &Overlay, e: &ListEdit, t: &Theme) {
+fn render_terms(frame: &mut Frame, app: &App, e: &ListEdit, t: &Theme) {
     let area = editor_area(frame);
     frame.render_widget(Clear, area);
     let block = Block::default()
@@ -359,9 +391,30 @@ fn render_terms(frame: &mut Frame, app: &App, overlay: &Overlay, e: &ListEdit, t
         .title(Span::styled(" Highlighted terms (this project) ", t.bold));
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let mut foot = indented(wrap(
+        &[(
+            "words, \"phrases of words\", child* wildcards; any case",
+            t.dim,
+        )],
+        usize::from(inner.width.saturating_sub(1)),
+    ));
+    foot.extend(key_lines(
+        app,
+        Mode::Terms,
+        &[
+            (Action::Add, "add"),
+            (Action::Edit, "edit"),
+            (Action::Delete, "delete"),
+            (Action::SwitchList, "include/exclude"),
+            (Action::Close, "close"),
+        ],
+        t,
+        usize::from(inner.width),
+    ));
+    let foot_h = (foot.len() as u16).min(inner.height.saturating_sub(2));
+    let list_h = inner.height - foot_h;
+    let visible = usize::from(list_h.saturating_sub(1)).max(1);
     let half = inner.width / 2;
-    let visible = usize::from(inner.height.saturating_sub(4)).max(1);
-    let _ = overlay;
     for (list, title, style) in [
         (0usize, "Include terms", t.term_include),
         (1usize, "Exclude terms", t.term_exclude),
@@ -374,7 +427,7 @@ fn render_terms(frame: &mut Frame, app: &App, overlay: &Overlay, e: &ListEdit, t
         let col = Rect {
             x: inner.x + if list == 0 { 0 } else { half },
             width: if list == 0 { half } else { inner.width - half },
-            height: inner.height.saturating_sub(2),
+            height: list_h,
             ..inner
         };
         let active = e.list == list;
@@ -396,36 +449,17 @@ fn render_terms(frame: &mut Frame, app: &App, overlay: &Overlay, e: &ListEdit, t
         ));
         frame.render_widget(Paragraph::new(lines), col);
     }
-    let foot = Rect {
-        y: inner.y + inner.height.saturating_sub(2),
-        height: 2,
+    let foot_area = Rect {
+        y: inner.y + list_h,
+        height: foot_h,
         ..inner
     };
-    frame.render_widget(
-        Paragraph::new(vec![
-            Line::styled(
-                " words, \"phrases of words\", child* wildcards; case does not matter",
-                t.dim,
-            ),
-            key_line(
-                app,
-                Mode::Terms,
-                &[
-                    (Action::Add, "add"),
-                    (Action::Edit, "edit"),
-                    (Action::Delete, "delete"),
-                    (Action::SwitchList, "include/exclude"),
-                    (Action::Close, "close"),
-                ],
-                t,
-            ),
-        ]),
-        foot,
-    );
+    frame.render_widget(Paragraph::new(foot), foot_area);
 }
 
 fn render_reasons_editor(frame: &mut Frame, app: &App, e: &ListEdit, t: &Theme) {
     let area = editor_area(frame);
+    let inner_w = usize::from(area.width.saturating_sub(2));
     let stage = if e.list == 0 {
         Stage::TitleAbstract
     } else {
@@ -464,29 +498,6 @@ fn render_reasons_editor(frame: &mut Frame, app: &App, e: &ListEdit, t: &Theme) 
         })
         .collect();
     let retired: Vec<bool> = reasons.iter().map(|r| r.retired).collect();
-    let inner_h = area.height.saturating_sub(2);
-    let visible = usize::from(inner_h.saturating_sub(7)).max(1);
-    let mut lines = vec![Line::styled(
-        format!(
-            " {} reasons (tab: {})",
-            stage.label(),
-            if e.list == 0 {
-                "full text"
-            } else {
-                "title/abstract"
-            }
-        ),
-        t.header,
-    )];
-    lines.extend(entry_lines(
-        &labels,
-        Some(e.selected),
-        usize::from(area.width.saturating_sub(2)),
-        visible,
-        t,
-        &|i| if retired[i] { t.dim } else { Style::default() },
-        &|i| numbers[i].clone(),
-    ));
     let s = &app.project.settings;
     let check = |b: bool| if b { "[x]" } else { "[ ]" };
     let needs = app
@@ -497,22 +508,25 @@ fn render_reasons_editor(frame: &mut Frame, app: &App, e: &ListEdit, t: &Theme) 
         .keymap
         .key_for(Mode::Reasons, Action::ToggleMaybeToFullText)
         .unwrap_or_default();
-    lines.push(Line::default());
-    lines.push(Line::from(vec![
-        Span::styled(format!(" {needs:>5} "), t.key),
-        Span::raw(format!(
-            "{} an exclusion needs a reason",
-            check(s.exclusion_needs_reason)
-        )),
-    ]));
-    lines.push(Line::from(vec![
-        Span::styled(format!(" {maybe:>5} "), t.key),
-        Span::raw(format!(
-            "{} maybes go on to full text",
-            check(s.maybe_to_full_text)
-        )),
-    ]));
-    lines.push(key_line(
+    let mut foot = indented(wrap(
+        &[
+            (&needs, t.key),
+            (
+                &format!(
+                    " {} an exclusion needs a reason   ",
+                    check(s.exclusion_needs_reason)
+                ),
+                Style::default(),
+            ),
+            (&maybe, t.key),
+            (
+                &format!(" {} maybes go on to full text", check(s.maybe_to_full_text)),
+                Style::default(),
+            ),
+        ],
+        inner_w.saturating_sub(1),
+    ));
+    foot.extend(key_lines(
         app,
         Mode::Reasons,
         &[
@@ -521,10 +535,31 @@ fn render_reasons_editor(frame: &mut Frame, app: &App, e: &ListEdit, t: &Theme) 
             (Action::Delete, "retire"),
             (Action::MoveUp, "up"),
             (Action::MoveDown, "down"),
+            (Action::SwitchList, "other stage"),
             (Action::Close, "close"),
         ],
         t,
+        inner_w,
     ));
+    let inner_h = usize::from(area.height.saturating_sub(2));
+    let visible = inner_h.saturating_sub(1 + foot.len()).max(1);
+    let mut lines = vec![Line::styled(
+        format!(" {} reasons", stage.label()),
+        t.header,
+    )];
+    let shown = entry_lines(
+        &labels,
+        Some(e.selected),
+        inner_w,
+        visible,
+        t,
+        &|i| if retired[i] { t.dim } else { Style::default() },
+        &|i| numbers[i].clone(),
+    );
+    let pad = visible.saturating_sub(shown.len());
+    lines.extend(shown);
+    lines.extend(std::iter::repeat_n(Line::default(), pad));
+    lines.extend(foot);
     boxed(
         frame,
         area,
@@ -536,26 +571,9 @@ fn render_reasons_editor(frame: &mut Frame, app: &App, e: &ListEdit, t: &Theme) 
 
 fn render_criteria(frame: &mut Frame, app: &App, overlay: &Overlay, e: &ListEdit, t: &Theme) {
     let area = editor_area(frame);
+    let inner_w = usize::from(area.width.saturating_sub(2));
     let items = app.editor_items(overlay);
-    let visible = usize::from(area.height.saturating_sub(6)).max(1);
-    let mut lines = vec![Line::styled(
-        " One line per criterion; shown beside the record (criteria key)",
-        t.dim,
-    )];
-    if items.is_empty() {
-        lines.push(Line::styled(" (none yet)", t.dim));
-    }
-    lines.extend(entry_lines(
-        &items,
-        Some(e.selected),
-        usize::from(area.width.saturating_sub(2)),
-        visible,
-        t,
-        &|_| Style::default(),
-        &|i| format!("{:>2} ", i + 1),
-    ));
-    lines.push(Line::default());
-    lines.push(key_line(
+    let foot = key_lines(
         app,
         Mode::CriteriaEditor,
         &[
@@ -567,6 +585,31 @@ fn render_criteria(frame: &mut Frame, app: &App, overlay: &Overlay, e: &ListEdit
             (Action::Close, "close"),
         ],
         t,
+        inner_w,
+    );
+    let inner_h = usize::from(area.height.saturating_sub(2));
+    let visible = inner_h.saturating_sub(1 + foot.len()).max(1);
+    let mut lines = vec![Line::styled(
+        " One line per criterion, shown beside the record",
+        t.dim,
+    )];
+    let mut shown = if items.is_empty() {
+        vec![Line::styled(" (none yet)", t.dim)]
+    } else {
+        Vec::new()
+    };
+    shown.extend(entry_lines(
+        &items,
+        Some(e.selected),
+        inner_w,
+        visible,
+        t,
+        &|_| Style::default(),
+        &|i| format!("{:>2} ", i + 1),
     ));
+    let pad = visible.saturating_sub(shown.len());
+    lines.extend(shown);
+    lines.extend(std::iter::repeat_n(Line::default(), pad));
+    lines.extend(foot);
     boxed(frame, area, "Inclusion criteria (this project)", lines, t);
 }

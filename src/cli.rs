@@ -134,6 +134,10 @@ pub struct KeysArgs {
     /// A shipped keymap name (default, vim, rayyan) or a path to a .ron keymap
     #[arg(long, default_value = "default")]
     pub keymap: String,
+    /// Print the shipped keymaps side by side as Markdown tables (the
+    /// README's Keys section)
+    #[arg(long, conflicts_with = "keymap")]
+    pub markdown: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

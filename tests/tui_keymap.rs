@@ -343,3 +343,19 @@ fn completions_and_man_page_come_from_the_command_line_definition() {
         "options of the subcommands are there"
     );
 }
+
+#[test]
+fn the_readme_documents_every_key_of_every_shipped_keymap() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, tables, err) = common::run(&["keys", "--markdown"], dir.path());
+    assert_eq!(code, 0, "{err}");
+    for mode in Mode::ALL {
+        assert!(tables.contains(&format!("(`{}`)", mode.section())), "{mode:?}");
+    }
+    let readme = include_str!("../README.md");
+    assert!(
+        readme.contains(&tables),
+        "README.md's Keys tables are stale: paste the output of \
+         `screener keys --markdown` into the Keys section"
+    );
+}

@@ -9,6 +9,7 @@ use super::action::{Action, Group};
 use super::keymap::{Keymap, Mode};
 
 pub struct Entry {
+    pub action: Action,
     /// The keys bound to the action, e.g. `right, n`.
     pub keys: String,
     pub description: String,
@@ -37,11 +38,13 @@ pub fn sections(keymap: &Keymap) -> Vec<Section> {
                 digits.get(&std::mem::discriminant(&action)),
             ) {
                 (Some(1), Some(&last)) => Entry {
+                    action,
                     keys: format!("1-{last}"),
                     description: action.describe(mode).replace(" 1", " N"),
                 },
                 (Some(_), Some(_)) => continue,
                 _ => Entry {
+                    action,
                     keys: keys.join(", "),
                     description: action.describe(mode),
                 },
@@ -88,6 +91,54 @@ fn digit_run(bindings: &[(Action, Vec<String>)]) -> HashMap<std::mem::Discrimina
             exact.then_some((kind, v.len() as u8))
         })
         .collect()
+}
+
+/// The shipped keymaps side by side, one Markdown table per mode, for the
+/// README (`screener keys --markdown`; a test keeps the README in step).
+pub fn markdown(maps: &[(&str, Keymap)]) -> String {
+    use std::collections::BTreeMap;
+    let per_map: Vec<Vec<Section>> = maps.iter().map(|(_, m)| sections(m)).collect();
+    let mut out = String::new();
+    for mode in Mode::ALL {
+        let mut rows: BTreeMap<(Group, Action), (String, Vec<String>)> = BTreeMap::new();
+        for (n, secs) in per_map.iter().enumerate() {
+            for section in secs.iter().filter(|s| s.mode == mode) {
+                for (group, entries) in &section.groups {
+                    for e in entries {
+                        let row = rows
+                            .entry((*group, e.action))
+                            .or_insert_with(|| (e.description.clone(), vec![String::new(); maps.len()]));
+                        row.1[n] = e
+                            .keys
+                            .split(", ")
+                            .map(|k| format!("`{}`", k.replace('|', "\\|")))
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                    }
+                }
+            }
+        }
+        if rows.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("#### {} (`{}`)\n\n", mode.title(), mode.section()));
+        out.push_str("| action |");
+        for (name, _) in maps {
+            out.push_str(&format!(" {name} |"));
+        }
+        out.push_str("\n|---|");
+        out.push_str(&"---|".repeat(maps.len()));
+        out.push('\n');
+        for ((_, _), (description, keys)) in rows {
+            out.push_str(&format!("| {description} |"));
+            for k in keys {
+                out.push_str(&format!(" {} |", if k.is_empty() { "—" } else { &k }));
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// The reference as plain text, for `screener keys`.

@@ -385,25 +385,38 @@ impl Keymap {
     }
 
     /// Every binding of a mode, grouped by action in the order of the enum.
+    /// Every binding of a mode, grouped by action in the order of the enum;
+    /// an action's keys in the order the keymap wrote them (the user's
+    /// layer first), so the first is the one its author prefers.
     pub fn bindings(&self, mode: Mode) -> Vec<(Action, Vec<String>)> {
-        let mut by_action: BTreeMap<Action, Vec<String>> = BTreeMap::new();
+        let mut by_action: BTreeMap<Action, Vec<(std::cmp::Reverse<usize>, usize, String)>> =
+            BTreeMap::new();
         if let Some(bindings) = self.modes.get(&mode) {
             for (seq, b) in bindings {
-                by_action
-                    .entry(b.action)
-                    .or_default()
-                    .push(keys::format_seq(seq));
+                by_action.entry(b.action).or_default().push((
+                    std::cmp::Reverse(b.layer),
+                    b.line,
+                    keys::format_seq(seq),
+                ));
             }
         }
-        by_action.into_iter().collect()
+        by_action
+            .into_iter()
+            .map(|(a, mut keys)| {
+                keys.sort();
+                (a, keys.into_iter().map(|(_, _, k)| k).collect())
+            })
+            .collect()
     }
 
-    /// The first key bound to `action` in `mode`, for footers.
+    /// The preferred key bound to `action` in `mode`, for footers.
     pub fn key_for(&self, mode: Mode, action: Action) -> Option<String> {
         self.modes
             .get(&mode)?
             .iter()
-            .find_map(|(seq, b)| (b.action == action).then(|| keys::format_seq(seq)))
+            .filter(|(_, b)| b.action == action)
+            .min_by_key(|(_, b)| (std::cmp::Reverse(b.layer), b.line))
+            .map(|(seq, _)| keys::format_seq(seq))
     }
 }
 

@@ -350,7 +350,10 @@ fn the_readme_documents_every_key_of_every_shipped_keymap() {
     let (code, tables, err) = common::run(&["keys", "--markdown"], dir.path());
     assert_eq!(code, 0, "{err}");
     for mode in Mode::ALL {
-        assert!(tables.contains(&format!("(`{}`)", mode.section())), "{mode:?}");
+        assert!(
+            tables.contains(&format!("(`{}`)", mode.section())),
+            "{mode:?}"
+        );
     }
     let readme = include_str!("../README.md");
     assert!(

@@ -105,9 +105,9 @@ pub fn markdown(maps: &[(&str, Keymap)]) -> String {
             for section in secs.iter().filter(|s| s.mode == mode) {
                 for (group, entries) in &section.groups {
                     for e in entries {
-                        let row = rows
-                            .entry((*group, e.action))
-                            .or_insert_with(|| (e.description.clone(), vec![String::new(); maps.len()]));
+                        let row = rows.entry((*group, e.action)).or_insert_with(|| {
+                            (e.description.clone(), vec![String::new(); maps.len()])
+                        });
                         row.1[n] = e
                             .keys
                             .split(", ")

@@ -465,4 +465,150 @@ fn main() {
             times.len()
         );
     }
+    if !std::env::args().any(|a| a == "--no-pty") {
+        pty_section(&project);
+    }
+}
+
+/// The real binary in a pseudo-terminal: time from writing a key to the
+/// screen (parsed by vt100) changing, polled every 0.2 ms. This includes
+/// the pty, crossterm's output and the parse; a human's terminal adds its
+/// own drawing.
+mod pty {
+    use std::io::{Read, Write};
+    use std::path::Path;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+    pub fn keystroke_to_screen(project: &Path, keys: &[&str], rounds: usize) -> Vec<Duration> {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 40,
+                cols: 120,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_screener"));
+        cmd.args([
+            "screen",
+            &project.display().to_string(),
+            "--reviewer",
+            "bench",
+        ]);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("SCREENER_CONFIG", project.with_extension("no-config"));
+        let mut child = pair.slave.spawn_command(cmd).expect("spawn screener");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let mut writer = pair.master.take_writer().expect("writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(40).expect("40"),
+            std::num::NonZeroU16::new(120).expect("120"),
+            0,
+        )));
+        let sink = Arc::clone(&parser);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 65536];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().expect("parser").process(&buf[..n]);
+            }
+        });
+        let contents = || parser.lock().expect("parser").screen().contents();
+        let start = Instant::now();
+        while !contents().contains("saved ✓") {
+            assert!(
+                start.elapsed() < Duration::from_secs(120),
+                "screen never came up"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        // Let the background index finish so it is not what is measured.
+        std::thread::sleep(Duration::from_millis(1500));
+        let mut times = Vec::new();
+        for _ in 0..rounds {
+            for key in keys {
+                let before = contents();
+                let bytes: &[u8] = match *key {
+                    "right" => b"\x1b[C",
+                    "left" => b"\x1b[D",
+                    "tab" => b"\t",
+                    k => k.as_bytes(),
+                };
+                let t = Instant::now();
+                writer.write_all(bytes).expect("write");
+                writer.flush().expect("flush");
+                loop {
+                    if contents() != before {
+                        times.push(t.elapsed());
+                        break;
+                    }
+                    if t.elapsed() > Duration::from_secs(2) {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_micros(200));
+                }
+                // Let the frame finish drawing before the next key.
+                std::thread::sleep(Duration::from_millis(15));
+            }
+        }
+        writer.write_all(b"q").expect("quit");
+        writer.flush().expect("flush");
+        let _ = child.wait();
+        times
+    }
+}
+
+fn pty_section(project: &Project) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let keys = ["right", "left", "i", "u", "tab", "tab"];
+    let mut rows: Vec<(String, Vec<Duration>)> = Vec::new();
+    let corpus = std::env::var_os("SCREENER_CORPUS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+        })
+        .join("ris/revtools_restoration_scopus.ris");
+    if corpus.exists() {
+        let p = dir.path().join("corpus.ron");
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_screener"))
+            .args([
+                "import",
+                &p.display().to_string(),
+                &corpus.display().to_string(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("import");
+        assert!(status.success());
+        rows.push((
+            "binary in a pty, 286 corpus records".into(),
+            pty::keystroke_to_screen(&p, &keys, 30),
+        ));
+    } else {
+        println!("(no corpus: the 286-record pty run is skipped)");
+    }
+    let p = dir.path().join("big.ron");
+    screener::store::write_atomic(&p, project).expect("write the big project");
+    rows.push((
+        format!("binary in a pty, {} records", project.records.len()),
+        pty::keystroke_to_screen(&p, &keys, 30),
+    ));
+    println!();
+    println!(
+        "{:<44} {:>6} {:>10} {:>10} {:>10}",
+        "key written to screen changed (pty, 120x40)", "keys", "median ms", "p99 ms", "max ms"
+    );
+    for (name, mut times) in rows {
+        let (median, p99, max) = stats(&mut times);
+        println!(
+            "{name:<44} {:>6} {median:>10.2} {p99:>10.2} {max:>10.2}",
+            times.len()
+        );
+    }
 }

@@ -660,6 +660,27 @@ fn search_covers_authors_and_abstracts_and_ignores_case() {
     h.keys("enter");
     let screen = h.screen();
     assert!(screen.contains("Paleo-colour"), "{screen}");
+    // An empty search clears the highlighting.
+    assert!(h.app.search.is_some());
+    h.keys("/ enter");
+    assert!(h.app.search.is_none());
+    assert!(h.screen().contains("Search cleared"));
+}
+
+#[test]
+fn the_list_opens_with_the_current_record_mid_screen() {
+    let mut h = harness();
+    h.keys("g 2 5 enter l");
+    let screen = h.screen();
+    let rows: Vec<&str> = screen.lines().skip(4).take(18).collect();
+    let at = rows
+        .iter()
+        .position(|r| r.trim_start().starts_with("25 "))
+        .unwrap_or_else(|| panic!("row 25 not shown:\n{screen}"));
+    assert!(
+        (6..=12).contains(&at),
+        "row 25 is on screen line {at} of 18"
+    );
 }
 
 // ----- filters and bulk actions --------------------------------------------------------

@@ -181,7 +181,7 @@ pub struct DupReview {
 /// long still draws a frame (with its progress) between slices.
 const SCAN_CHUNK: usize = 6_000;
 /// Records added to the search index per idle tick.
-const INDEX_CHUNK: usize = 1_500;
+const INDEX_CHUNK: usize = 1_000;
 
 /// A search under way over the rows.
 #[derive(Debug, Clone)]
@@ -1010,6 +1010,13 @@ impl App {
             Action::List | Action::Close => {
                 self.view = if list { View::Record } else { View::List };
                 self.scroll = 0;
+                if !list {
+                    // The record just read sits mid-screen, with its
+                    // neighbours around it.
+                    let h = usize::from(view::list_rows_visible(self.height));
+                    let max = self.rows.len().saturating_sub(h);
+                    self.list_offset = self.cursor.saturating_sub(h / 2).min(max);
+                }
                 self.keep_cursor_visible();
                 Vec::new()
             }
@@ -1410,9 +1417,10 @@ impl App {
                     self.run_scan(usize::MAX);
                 }
                 if let Some(Overlay::Search(sb)) = self.overlays.pop() {
+                    // An empty search clears the highlighting of the last.
                     self.search = Finder::new(sb.editor.text());
-                    if self.search.is_none() {
-                        self.search = sb.previous;
+                    if self.search.is_none() && sb.previous.is_some() {
+                        self.flash = Some("Search cleared".into());
                     }
                 }
             }

@@ -1315,3 +1315,31 @@ fn a_long_search_runs_in_slices_and_the_screen_stays_live() {
     assert!(!h.app.busy());
     assert_eq!(h.app.position(), 15_000);
 }
+
+#[test]
+fn bulk_exclusion_by_language() {
+    let mut h = harness();
+    // Filter menu: "Language…" is the 12th entry (title/abstract stage).
+    h.keys("l f end");
+    h.keys("enter");
+    let screen = h.screen();
+    // The three RIS samples have 10 `LA  - English` lines each (grep -c);
+    // the pasted page gives no language.
+    assert!(screen.contains("English (30)"), "{screen}");
+    h.keys("1 B 7 enter");
+    assert!(h.screen().contains("Rule recorded: language English"));
+    h.keys("y");
+    let bulk = decisions(&h);
+    assert_eq!(bulk.len(), 30);
+    assert_eq!(h.app.counts().excluded, 30);
+    assert_eq!(
+        h.app.queue_len() - h.app.counts().decided(),
+        3,
+        "the pasted three"
+    );
+    assert!(
+        bulk.iter()
+            .all(|d| d.rule.as_deref() == Some("language English")
+                && d.verdict == Verdict::Exclude(vec!["language".into()]))
+    );
+}

@@ -801,7 +801,7 @@ impl App {
         let here = self.current_index();
         let index = pairs
             .iter()
-            .position(|&(p, _)| Some(p) == here)
+            .position(|&(p, d)| Some(p) == here || Some(d) == here)
             .unwrap_or(0);
         self.dup.return_view = self.view;
         self.dup.pairs = pairs;

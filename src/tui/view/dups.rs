@@ -87,31 +87,52 @@ pub fn render(frame: &mut Frame, app: &App, t: &Theme, body: Rect) {
         width: cols.width - half,
         ..cols
     };
-    for (area, mine, other, title) in [
-        (left, &a, &b, " Primary "),
-        (right, &b, &a, " Linked as its duplicate "),
-    ] {
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(t.dim)
-            .title(Span::styled(title, t.bold));
-        let inner = block.inner(area);
-        let width = usize::from(inner.width.saturating_sub(1)).max(1);
-        let mut lines: Vec<Line> = Vec::new();
-        for ((label, value), (_, theirs)) in mine.iter().zip(other.iter()) {
-            let differs = crate::text::fold(value) != crate::text::fold(theirs);
-            let style = if differs { t.maybe } else { Style::default() };
-            let label = format!("{label}{}: ", if differs { " ≠" } else { "" });
-            let value = if value.is_empty() {
-                "—"
-            } else {
-                value.as_str()
-            };
-            for mut l in wrap(&[(&label, t.dim), (value, style)], width) {
+    let blocks: Vec<(Rect, Block)> = [(left, " Primary "), (right, " Linked as its duplicate ")]
+        .into_iter()
+        .map(|(area, title)| {
+            (
+                area,
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(t.dim)
+                    .title(Span::styled(title, t.bold)),
+            )
+        })
+        .collect();
+    // Each field takes as many lines on both sides, so the two columns stay
+    // level and a field sits beside its counterpart.
+    let widths: Vec<usize> = blocks
+        .iter()
+        .map(|(area, b)| usize::from(b.inner(*area).width.saturating_sub(1)).max(1))
+        .collect();
+    let mut columns: [Vec<Line>; 2] = [Vec::new(), Vec::new()];
+    for ((label, va), (_, vb)) in a.iter().zip(b.iter()) {
+        let differs = crate::text::fold(va) != crate::text::fold(vb);
+        let style = if differs { t.maybe } else { Style::default() };
+        let label = format!("{label}{}: ", if differs { " ≠" } else { "" });
+        let wrapped: Vec<Vec<Line>> = [va, vb]
+            .iter()
+            .zip(&widths)
+            .map(|(value, &w)| {
+                let value = if value.is_empty() {
+                    "—"
+                } else {
+                    value.as_str()
+                };
+                wrap(&[(&label, t.dim), (value, style)], w)
+            })
+            .collect();
+        let height = wrapped.iter().map(Vec::len).max().unwrap_or(0);
+        for (col, lines) in columns.iter_mut().zip(wrapped) {
+            let n = lines.len();
+            for mut l in lines {
                 l.spans.insert(0, Span::raw(" "));
-                lines.push(l);
+                col.push(l);
             }
+            col.extend(std::iter::repeat_n(Line::default(), height - n));
         }
+    }
+    for ((area, block), lines) in blocks.into_iter().zip(columns) {
         let lines: Vec<Line> = lines
             .into_iter()
             .skip(usize::from(app.dup.scroll))

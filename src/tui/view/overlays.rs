@@ -160,10 +160,10 @@ fn render_picker(frame: &mut Frame, app: &App, picker: &Picker, t: &Theme) {
     ));
     let height = lines.len() as u16 + 2;
     let area = centered(frame.area(), 50, height);
-    let title = if picker.bulk {
-        "Bulk exclude: why? (number keys toggle)"
-    } else {
-        "Exclude: why? (number keys toggle)"
+    let title = match (picker.bulk, app.stage) {
+        (true, _) => "Bulk exclude: why? (number keys toggle)",
+        (false, Stage::TitleAbstract) => "Exclude: why? (number keys toggle)",
+        (false, Stage::FullText) => "Exclude at full text: why? (numbers toggle)",
     };
     boxed(frame, area, title, lines, t);
 }

@@ -249,6 +249,18 @@ fn generate(n: usize) -> Project {
     p
 }
 
+/// CPU time of this thread: the work a key costs, without the time the
+/// scheduler gave other processes (the machine is shared).
+fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec into the pointer given.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
 struct Bench {
     app: App,
     terminal: Terminal<CrosstermBackend<Sink>>,
@@ -256,6 +268,8 @@ struct Bench {
     ticks: Vec<Duration>,
     /// From a key to the end of the background work it started.
     settled: Vec<Duration>,
+    /// CPU time of each key (see `thread_cpu`), per scenario.
+    cpu: Vec<Duration>,
 }
 
 impl Bench {
@@ -283,6 +297,7 @@ impl Bench {
             terminal,
             ticks: Vec::new(),
             settled: Vec::new(),
+            cpu: Vec::new(),
         };
         b.frame();
         // The search index builds in slices while the user reads.
@@ -317,6 +332,7 @@ impl Bench {
     fn keys(&mut self, seq: &str, times: &mut Vec<Duration>) {
         for key in parse_seq(seq).expect("bench key sequence") {
             let slow_start = Instant::now();
+            let cpu = thread_cpu();
             let start = Instant::now();
             for effect in self.app.step(Event::Key(key)) {
                 if let Effect::Persist(_) = effect {
@@ -325,6 +341,7 @@ impl Bench {
             }
             self.frame();
             times.push(start.elapsed());
+            self.cpu.push(thread_cpu() - cpu);
             if self.app.busy() {
                 self.idle();
                 self.settled.push(slow_start.elapsed());
@@ -389,10 +406,16 @@ fn main() {
     );
     println!();
     println!(
-        "{:<44} {:>6} {:>10} {:>10} {:>10}",
-        "scenario (keystroke to frame, 120x40)", "keys", "median ms", "p99 ms", "max ms"
+        "{:<44} {:>6} {:>10} {:>10} {:>10} {:>12}",
+        "scenario (keystroke to frame, 120x40)",
+        "keys",
+        "median ms",
+        "p99 ms",
+        "max ms",
+        "CPU p99 ms"
     );
-    let mut rows: Vec<(String, Vec<Duration>)> = Vec::new();
+    // (name, wall times, CPU times)
+    let mut rows: Vec<(String, Vec<Duration>, Vec<Duration>)> = Vec::new();
 
     // Screening: decide, move, scroll, note-free keys a reviewer presses all day.
     let mut b = Bench::new(project.clone(), 120, 40);
@@ -403,10 +426,15 @@ fn main() {
             &mut times,
         );
     }
-    rows.push(("record view: decide, move, scroll, undo".into(), times));
+    rows.push((
+        "record view: decide, move, scroll, undo".into(),
+        times,
+        std::mem::take(&mut b.cpu),
+    ));
 
     // The list: scrolling row by row, by page, to the ends.
     b.keys("l", &mut Vec::new());
+    b.cpu.clear();
     let mut times = Vec::new();
     for _ in 0..30 {
         b.keys(
@@ -417,24 +445,38 @@ fn main() {
     for _ in 0..20 {
         b.keys("end home pagedown pageup", &mut times);
     }
-    rows.push(("list: scroll rows, pages, ends".into(), times));
+    rows.push((
+        "list: scroll rows, pages, ends".into(),
+        times,
+        std::mem::take(&mut b.cpu),
+    ));
 
     // Deciding in the list with the "undecided" filter on: each decision
     // refilters the whole queue.
     b.keys("f 1", &mut Vec::new());
+    b.cpu.clear();
     let mut times = Vec::new();
     for _ in 0..100 {
         b.keys("i down", &mut times);
     }
-    rows.push(("list filtered to undecided: decide, move".into(), times));
+    rows.push((
+        "list filtered to undecided: decide, move".into(),
+        times,
+        std::mem::take(&mut b.cpu),
+    ));
     b.keys("F", &mut Vec::new());
+    b.cpu.clear();
 
     // Toggling views back and forth.
     let mut times = Vec::new();
     for _ in 0..100 {
         b.keys("tab", &mut times);
     }
-    rows.push(("switch record view / list".into(), times));
+    rows.push((
+        "switch record view / list".into(),
+        times,
+        std::mem::take(&mut b.cpu),
+    ));
 
     // Search: typing a query that matches soon, then n.
     let mut b = Bench::new(project.clone(), 120, 40);
@@ -442,26 +484,41 @@ fn main() {
     for _ in 0..20 {
         b.keys("/ f o r e s t enter n n n N", &mut times);
     }
-    rows.push(("search a common word, n/N".into(), times));
+    rows.push((
+        "search a common word, n/N".into(),
+        times,
+        std::mem::take(&mut b.cpu),
+    ));
     // The worst case: a query that matches nothing scans every record.
     let mut times = Vec::new();
     for _ in 0..5 {
         b.keys("/ z q x enter n", &mut times);
     }
-    rows.push(("search a word in no record (full scan)".into(), times));
+    rows.push((
+        "search a word in no record (full scan)".into(),
+        times,
+        std::mem::take(&mut b.cpu),
+    ));
     rows.push((
         "  background slices (search scans), each".into(),
         std::mem::take(&mut b.ticks),
+        Vec::new(),
     ));
     rows.push((
         "  key to search result, when it took slices".into(),
         std::mem::take(&mut b.settled),
+        Vec::new(),
     ));
 
-    for (name, mut times) in rows {
+    for (name, mut times, mut cpu) in rows {
         let (median, p99, max) = stats(&mut times);
+        let cpu99 = if cpu.is_empty() {
+            "".to_string()
+        } else {
+            format!("{:.2}", stats(&mut cpu).1)
+        };
         println!(
-            "{name:<44} {:>6} {median:>10.2} {p99:>10.2} {max:>10.2}",
+            "{name:<44} {:>6} {median:>10.2} {p99:>10.2} {max:>10.2} {cpu99:>12}",
             times.len()
         );
     }
@@ -482,7 +539,11 @@ mod pty {
 
     use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
-    pub fn keystroke_to_screen(project: &Path, keys: &[&str], rounds: usize) -> Vec<Duration> {
+    pub fn keystroke_to_screen(
+        project: &Path,
+        keys: &[&'static str],
+        rounds: usize,
+    ) -> Vec<(&'static str, Duration)> {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 40,
@@ -545,7 +606,7 @@ mod pty {
                 writer.flush().expect("flush");
                 loop {
                     if contents() != before {
-                        times.push(t.elapsed());
+                        times.push((*key, t.elapsed()));
                         break;
                     }
                     if t.elapsed() > Duration::from_secs(2) {
@@ -567,7 +628,7 @@ mod pty {
 fn pty_section(project: &Project) {
     let dir = tempfile::tempdir().expect("temp dir");
     let keys = ["right", "left", "i", "u", "tab", "tab"];
-    let mut rows: Vec<(String, Vec<Duration>)> = Vec::new();
+    let mut runs: Vec<(String, Vec<(&'static str, Duration)>)> = Vec::new();
     let corpus = std::env::var_os("SCREENER_CORPUS")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| {
@@ -586,8 +647,8 @@ fn pty_section(project: &Project) {
             .status()
             .expect("import");
         assert!(status.success());
-        rows.push((
-            "binary in a pty, 286 corpus records".into(),
+        runs.push((
+            "286 corpus records".into(),
             pty::keystroke_to_screen(&p, &keys, 30),
         ));
     } else {
@@ -595,8 +656,8 @@ fn pty_section(project: &Project) {
     }
     let p = dir.path().join("big.ron");
     screener::store::write_atomic(&p, project).expect("write the big project");
-    rows.push((
-        format!("binary in a pty, {} records", project.records.len()),
+    runs.push((
+        format!("{} records", project.records.len()),
         pty::keystroke_to_screen(&p, &keys, 30),
     ));
     println!();
@@ -604,11 +665,24 @@ fn pty_section(project: &Project) {
         "{:<44} {:>6} {:>10} {:>10} {:>10}",
         "key written to screen changed (pty, 120x40)", "keys", "median ms", "p99 ms", "max ms"
     );
-    for (name, mut times) in rows {
-        let (median, p99, max) = stats(&mut times);
-        println!(
-            "{name:<44} {:>6} {median:>10.2} {p99:>10.2} {max:>10.2}",
-            times.len()
-        );
+    for (name, times) in runs {
+        // Decisions wait for their journal fsync before the frame (tui::run
+        // writes before drawing); moves do not touch the disk.
+        let (mut writes, mut moves): (Vec<Duration>, Vec<Duration>) = (Vec::new(), Vec::new());
+        for (key, d) in times {
+            if matches!(key, "i" | "u") {
+                writes.push(d);
+            } else {
+                moves.push(d);
+            }
+        }
+        for (what, mut t) in [("moves", moves), ("decide/undo + fsync", writes)] {
+            let (median, p99, max) = stats(&mut t);
+            let label = format!("binary, {name}: {what}");
+            println!(
+                "{label:<44} {:>6} {median:>10.2} {p99:>10.2} {max:>10.2}",
+                t.len()
+            );
+        }
     }
 }

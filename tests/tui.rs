@@ -1107,7 +1107,9 @@ fn below_60x15_a_notice_and_every_mode_survives_any_size() {
     h.resize(60, 15);
     assert!(h.screen().contains("1/33"));
     // Every mode at every size from tiny to wide draws without panicking.
-    let modes = ["", "e", "?", "/ x", "c", "f", "H", "R", "E", "l", "l f 9"];
+    let modes = [
+        "", "e", "?", "/ x", "c", "f", "H", "R", "E", "C", "l", "l f 9", "l B",
+    ];
     for keys in modes {
         let mut h = Harness::new(with_duplicate(), 80, 24);
         if !keys.is_empty() {

@@ -26,7 +26,7 @@ fn split(app: &App, body: Rect) -> (Rect, Option<Rect>) {
     if body.width >= SIDE_PANEL_MIN_WIDTH {
         let panel_w = (body.width / 3).min(48);
         let record = Rect {
-            width: body.width - panel_w,
+            width: body.width.saturating_sub(panel_w),
             ..body
         };
         let panel = Rect {
@@ -37,14 +37,14 @@ fn split(app: &App, body: Rect) -> (Rect, Option<Rect>) {
         (record, Some(panel))
     } else {
         let lines = criteria_lines(app, body.width.saturating_sub(2), &app.theme).len() as u16;
-        let panel_h = (lines + 2).min(body.height / 3).max(3);
+        let panel_h = (lines + 2).min(body.height / 3).max(3).min(body.height);
         let panel = Rect {
             height: panel_h,
             ..body
         };
         let record = Rect {
             y: body.y + panel_h,
-            height: body.height - panel_h,
+            height: body.height.saturating_sub(panel_h),
             ..body
         };
         (record, Some(panel))

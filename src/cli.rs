@@ -32,6 +32,17 @@ pub enum Command {
     Status(StatusArgs),
     /// Show the active key bindings
     Keys(KeysArgs),
+    /// Print a shell completion script (e.g. `screener completions bash > ~/.local/share/bash-completion/completions/screener`)
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `screener man | man -l -`
+    Man,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(clap::Args, Debug)]
@@ -63,11 +74,39 @@ pub struct ScreenOptions {
     /// Whose decisions (default: the login name)
     #[arg(long)]
     pub reviewer: Option<String>,
-    /// A shipped keymap name (default, vim) or a path to a .ron keymap
+    /// A shipped keymap name (default, vim, rayyan) or a path to a .ron keymap
     #[arg(long, default_value = "default")]
     pub keymap: String,
+    /// Title/abstract, or full text (the title/abstract includes, and maybes
+    /// when the project says so)
     #[arg(long, value_enum, default_value_t = StageArg::TitleAbstract)]
     pub stage: StageArg,
+    /// The order records come in (switch on screen with the cycle_order key)
+    #[arg(long, value_enum, default_value_t = OrderArg::Import)]
+    pub order: OrderArg,
+    /// Seed of the random order (default: fixed per reviewer name, so a
+    /// reopened session keeps its order)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Colours; NO_COLOR in the environment turns colours off whatever this says
+    #[arg(long, value_enum, default_value_t = ThemeArg::Default)]
+    pub theme: ThemeArg,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrderArg {
+    /// As imported
+    Import,
+    /// Shuffled with a seed (avoids order effects)
+    Random,
+    /// Newest first
+    Year,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThemeArg {
+    Default,
+    HighContrast,
 }
 
 #[derive(clap::Args, Debug)]
@@ -92,9 +131,13 @@ pub struct StatusArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct KeysArgs {
-    /// A shipped keymap name (default, vim) or a path to a .ron keymap
+    /// A shipped keymap name (default, vim, rayyan) or a path to a .ron keymap
     #[arg(long, default_value = "default")]
     pub keymap: String,
+    /// Print the shipped keymaps side by side as Markdown tables (the
+    /// README's Keys section)
+    #[arg(long, conflicts_with = "keymap")]
+    pub markdown: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

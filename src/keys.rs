@@ -277,4 +277,15 @@ mod tests {
             "i e 2 enter"
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_parses_or_is_refused_without_panic(s in "\\PC{0,24}") {
+            if let Ok(keys) = parse_seq(&s) {
+                // What parses prints back to something that parses the same.
+                let again = parse_seq(&format_seq(&keys)).unwrap();
+                proptest::prop_assert_eq!(again, keys);
+            }
+        }
+    }
 }

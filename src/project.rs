@@ -73,6 +73,11 @@ pub struct Decision {
     pub tags: Vec<String>,
     /// RFC 3339 UTC, e.g. `2026-11-26T10:31:07Z`.
     pub at: String,
+    /// Set when a bulk action made this decision: the rule that selected
+    /// the record (`year before 2000`), so PRISMA can report the records as
+    /// removed before screening and name the rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }
 
 /// One change to a project, as the journal records it. The screen makes
@@ -80,7 +85,64 @@ pub struct Decision {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
+    /// A decision, or a new note or tags on a record (same verdict, or
+    /// `Cleared` when undecided): the latest entry carries all three.
     Decide(Decision),
+    /// Many decisions at once (a bulk action or its undo), one journal
+    /// line so they land together or not at all.
+    DecideMany(Vec<Decision>),
+    /// The include and exclude terms highlighted on screen.
+    SetHighlight(Highlight),
+    /// The review's inclusion criteria, shown in a panel while screening.
+    SetCriteria(String),
+    AddReason(Reason),
+    RenameReason {
+        id: String,
+        label: String,
+    },
+    /// Moves a reason to `index` in the project's list (display order).
+    MoveReason {
+        id: String,
+        index: usize,
+    },
+    RetireReason {
+        id: String,
+        retired: bool,
+    },
+    SetSettings(Settings),
+    /// A reviewer looked at a duplicate link: confirmed, or split (the
+    /// record becomes its own primary).
+    ReviewDuplicate(DuplicateReview),
+}
+
+/// Terms highlighted in titles and abstracts: words, phrases and `child*`
+/// wildcards, case-insensitive (`tui::highlight` matches them).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Highlight {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+}
+
+impl Highlight {
+    pub fn is_empty(&self) -> bool {
+        self.include.is_empty() && self.exclude.is_empty()
+    }
+}
+
+/// What a reviewer said about a duplicate link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateReview {
+    /// The record that was linked as a duplicate.
+    pub record: String,
+    /// The primary it was linked to.
+    pub of: String,
+    /// `true`: not a duplicate, the record is its own primary again.
+    pub split: bool,
+    pub reviewer: String,
+    pub at: String,
 }
 
 /// An exclusion reason. `id` is a stable slug, never reused once retired;
@@ -144,6 +206,11 @@ pub struct Project {
     pub created: String,
     #[serde(default)]
     pub settings: Settings,
+    /// The review's inclusion criteria (free text, shown while screening).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub criteria: String,
+    #[serde(default, skip_serializing_if = "Highlight::is_empty")]
+    pub highlight: Highlight,
     #[serde(default)]
     pub reasons: Vec<Reason>,
     #[serde(default)]
@@ -153,6 +220,9 @@ pub struct Project {
     /// The full decision history, oldest first.
     #[serde(default)]
     pub decisions: Vec<Decision>,
+    /// Duplicate links a reviewer confirmed or split, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub duplicate_reviews: Vec<DuplicateReview>,
     /// Sequence number of the last journal entry folded into this file, so a
     /// journal left over from a crash during a checkpoint is not applied
     /// twice.
@@ -205,10 +275,13 @@ impl Project {
             version: VERSION,
             created: now(),
             settings: Settings::default(),
+            criteria: String::new(),
+            highlight: Highlight::default(),
             reasons: default_reasons(),
             sources: Vec::new(),
             records: Vec::new(),
             decisions: Vec::new(),
+            duplicate_reviews: Vec::new(),
             journal_seq: 0,
         }
     }
@@ -252,7 +325,72 @@ impl Project {
     pub fn apply(&mut self, change: &Change) {
         match change {
             Change::Decide(d) => self.decisions.push(d.clone()),
+            Change::DecideMany(ds) => self.decisions.extend(ds.iter().cloned()),
+            Change::SetHighlight(h) => self.highlight = h.clone(),
+            Change::SetCriteria(c) => self.criteria = c.clone(),
+            Change::AddReason(r) => {
+                // Ids are never reused: adding a known id changes nothing.
+                if !self.reasons.iter().any(|x| x.id == r.id) {
+                    self.reasons.push(r.clone());
+                }
+            }
+            Change::RenameReason { id, label } => {
+                if let Some(r) = self.reasons.iter_mut().find(|r| &r.id == id) {
+                    r.label = label.clone();
+                }
+            }
+            Change::MoveReason { id, index } => {
+                if let Some(from) = self.reasons.iter().position(|r| &r.id == id) {
+                    let r = self.reasons.remove(from);
+                    let to = (*index).min(self.reasons.len());
+                    self.reasons.insert(to, r);
+                }
+            }
+            Change::RetireReason { id, retired } => {
+                if let Some(r) = self.reasons.iter_mut().find(|r| &r.id == id) {
+                    r.retired = *retired;
+                }
+            }
+            Change::SetSettings(s) => self.settings = s.clone(),
+            Change::ReviewDuplicate(review) => {
+                if review.split {
+                    if let Some(r) = self.records.iter_mut().find(|r| {
+                        r.key == review.record && r.duplicate_of.as_deref() == Some(&review.of)
+                    }) {
+                        r.duplicate_of = None;
+                    }
+                }
+                self.duplicate_reviews.push(review.clone());
+            }
         }
+    }
+
+    /// A new reason id for `label` at `stage`: a slug of the label, with a
+    /// number added when the slug is taken (also by a retired reason, as
+    /// ids are never reused).
+    pub fn new_reason_id(&self, label: &str, stage: Stage) -> String {
+        let mut slug = String::new();
+        for c in label.chars().flat_map(char::to_lowercase) {
+            if c.is_alphanumeric() {
+                slug.push(c);
+            } else if !slug.is_empty() && !slug.ends_with('-') {
+                slug.push('-');
+            }
+        }
+        let slug = slug.trim_end_matches('-');
+        let slug = if slug.is_empty() { "reason" } else { slug };
+        let base = match stage {
+            Stage::TitleAbstract => slug.to_string(),
+            Stage::FullText => format!("ft-{slug}"),
+        };
+        let taken = |id: &str| self.reasons.iter().any(|r| r.id == id);
+        if !taken(&base) {
+            return base;
+        }
+        (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|id| !taken(id))
+            .unwrap_or(base)
     }
 
     /// The next batch number for an import.

@@ -370,6 +370,7 @@ mod tests {
             note: "line one\nline two".into(),
             tags: vec![],
             at: "2026-11-26T10:00:00Z".into(),
+            rule: None,
         })
     }
 

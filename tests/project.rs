@@ -54,6 +54,7 @@ fn write_then_read_gives_the_same_project() {
         note: "two lines\nand ünïcödé, 日本語, \\ backslash".into(),
         tags: vec!["check later".into()],
         at: "2026-11-26T10:00:00Z".into(),
+        rule: None,
     }));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("review.ron");

@@ -1,16 +1,22 @@
+//! `screener keys`: the active key bindings, generated from the live
+//! keymap like the help overlay.
+
 use anyhow::Result;
 
 use crate::cli::KeysArgs;
-use crate::tui::keymap::{Keymap, Mode, user_layer_path};
+use crate::tui::help;
+use crate::tui::keymap::{Keymap, SHIPPED, user_layer_path};
 
 pub fn run(args: &KeysArgs) -> Result<()> {
-    let keymap = Keymap::load(&args.keymap, user_layer_path().as_deref())?;
-    println!("Keymap: {}", keymap.sources.join(" + "));
-    for mode in Mode::ALL {
-        println!("\n{}", mode.title());
-        for (action, keys) in keymap.bindings(mode) {
-            println!("  {:<18} {}", keys.join(", "), action.describe());
+    if args.markdown {
+        let mut maps = Vec::new();
+        for (name, _) in SHIPPED {
+            maps.push((*name, Keymap::load(name, None)?));
         }
+        print!("{}", help::markdown(&maps));
+        return Ok(());
     }
+    let keymap = Keymap::load(&args.keymap, user_layer_path().as_deref())?;
+    print!("{}", help::text(&keymap));
     Ok(())
 }

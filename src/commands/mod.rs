@@ -1,6 +1,7 @@
 //! One function per subcommand; each returns `Err` with a message for the
 //! user (exit code 1).
 
+pub mod completions;
 pub mod demo;
 pub mod import;
 pub mod keys;

@@ -2,12 +2,32 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::cli::{ScreenArgs, ScreenOptions, reviewer_or_login};
+use crate::cli::{OrderArg, ScreenArgs, ScreenOptions, ThemeArg, reviewer_or_login};
+use crate::tui::app::Prefs;
 use crate::tui::keymap::{Keymap, user_layer_path};
+use crate::tui::order::QueueOrder;
 use crate::tui::run;
+use crate::tui::theme::{Theme, ThemeKind};
 
 pub fn run(args: &ScreenArgs) -> Result<()> {
     screen(&args.project, &args.options)
+}
+
+/// The session choices of the command line (and `NO_COLOR`).
+pub fn prefs(options: &ScreenOptions) -> Prefs {
+    let kind = match options.theme {
+        ThemeArg::Default => ThemeKind::Default,
+        ThemeArg::HighContrast => ThemeKind::HighContrast,
+    };
+    Prefs {
+        theme: Theme::new(kind, Theme::no_color_from_env()),
+        order: match options.order {
+            OrderArg::Import => QueueOrder::Import,
+            OrderArg::Random => QueueOrder::Random,
+            OrderArg::Year => QueueOrder::Year,
+        },
+        seed: options.seed,
+    }
 }
 
 /// Opens the screen on `project`; shared with `demo`.
@@ -16,9 +36,16 @@ pub fn screen(project: &Path, options: &ScreenOptions) -> Result<()> {
     let keymap = Keymap::load(&options.keymap, user_layer_path().as_deref())?;
     let opened = crate::store::Store::open(project)?;
     let reviewer = reviewer_or_login(options.reviewer.as_deref());
-    let summary = run::run(project, opened, &reviewer, options.stage.into(), keymap)?;
+    let summary = run::run_with(
+        project,
+        opened,
+        &reviewer,
+        options.stage.into(),
+        keymap,
+        prefs(options),
+    )?;
     eprintln!(
-        "{}: {} decision(s) saved this session",
+        "{}: {} change(s) saved this session",
         project.display(),
         summary.decisions
     );

@@ -6,11 +6,16 @@ use super::app::Event;
 use crate::keys::{Code, Key};
 
 /// The app's view of a terminal event, or `None` for what it ignores
-/// (key releases, focus, paste, mouse for now).
+/// (key releases, focus, paste, mouse clicks and moves).
 pub fn convert(event: ct::Event) -> Option<Event> {
     match event {
         ct::Event::Key(k) if k.kind != KeyEventKind::Release => key(k).map(Event::Key),
         ct::Event::Resize(width, height) => Some(Event::Resize { width, height }),
+        ct::Event::Mouse(m) => match m.kind {
+            ct::MouseEventKind::ScrollDown => Some(Event::Wheel { down: true }),
+            ct::MouseEventKind::ScrollUp => Some(Event::Wheel { down: false }),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -86,5 +91,34 @@ mod tests {
             ev(KeyCode::Char(' '), KeyModifiers::NONE),
             parse_key("space").ok()
         );
+        assert_eq!(
+            ev(KeyCode::Up, KeyModifiers::SHIFT),
+            parse_key("shift-up").ok()
+        );
+        assert_eq!(
+            ev(KeyCode::F(3), KeyModifiers::SHIFT),
+            parse_key("shift-f3").ok()
+        );
+    }
+
+    #[test]
+    fn the_wheel_scrolls_and_clicks_are_ignored() {
+        let mouse = |kind| {
+            convert(ct::Event::Mouse(ct::MouseEvent {
+                kind,
+                column: 3,
+                row: 4,
+                modifiers: KeyModifiers::NONE,
+            }))
+        };
+        assert_eq!(
+            mouse(ct::MouseEventKind::ScrollDown),
+            Some(Event::Wheel { down: true })
+        );
+        assert_eq!(
+            mouse(ct::MouseEventKind::ScrollUp),
+            Some(Event::Wheel { down: false })
+        );
+        assert_eq!(mouse(ct::MouseEventKind::Down(ct::MouseButton::Left)), None);
     }
 }

@@ -4,29 +4,42 @@
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Effect, Event};
 use super::view;
 use crate::keys;
 use crate::project::Change;
 
+/// What the real loop does while no key waits: background slices until
+/// there is nothing left (a user who pauses a moment).
+fn idle(app: &mut App) {
+    while app.busy() {
+        app.step(Event::Tick);
+    }
+}
+
 pub struct Harness {
     pub app: App,
     pub terminal: Terminal<TestBackend>,
     /// Changes the app asked to persist, in order.
     pub persisted: Vec<Change>,
+    /// What the app asked to open, in order.
+    pub opened: Vec<crate::tui::open::OpenTarget>,
     pub quit: bool,
 }
 
 impl Harness {
     pub fn new(mut app: App, width: u16, height: u16) -> Harness {
         app.step(Event::Resize { width, height });
+        idle(&mut app);
         let terminal = Terminal::new(TestBackend::new(width, height))
             .expect("a TestBackend terminal cannot fail to start");
         Harness {
             app,
             terminal,
             persisted: Vec::new(),
+            opened: Vec::new(),
             quit: false,
         }
     }
@@ -45,9 +58,11 @@ impl Harness {
                         self.persisted.push(change);
                         self.app.step(Event::Saved);
                     }
+                    Effect::Open(target) => self.opened.push(target),
                     Effect::Quit => self.quit = true,
                 }
             }
+            idle(&mut self.app);
         }
         self
     }
@@ -65,15 +80,18 @@ impl Harness {
             .draw(|f| view::render(f, app))
             .expect("drawing to a TestBackend cannot fail");
         let buffer = self.terminal.backend().buffer();
-        let width = usize::from(buffer.area.width);
         let mut out = String::new();
-        for (i, cell) in buffer.content.iter().enumerate() {
-            out.push_str(cell.symbol());
-            if (i + 1) % width == 0 {
-                let trimmed = out.trim_end_matches(' ').len();
-                out.truncate(trimmed);
-                out.push('\n');
+        for y in 0..buffer.area.height {
+            let mut line = String::new();
+            let mut x = 0;
+            while x < buffer.area.width {
+                let symbol = buffer[(x, y)].symbol();
+                line.push_str(symbol);
+                // A wide character covers the next cell too, as on a terminal.
+                x += u16::try_from(symbol.width().max(1)).unwrap_or(1);
             }
+            out.push_str(line.trim_end_matches(' '));
+            out.push('\n');
         }
         out
     }

@@ -18,33 +18,81 @@ use crate::keys::{self, Key};
 pub const SHIPPED: &[(&str, &str)] = &[
     ("default", include_str!("../../keymaps/default.ron")),
     ("vim", include_str!("../../keymaps/vim.ron")),
+    ("rayyan", include_str!("../../keymaps/rayyan.ron")),
 ];
 
+/// A mode is a screen or an overlay with its own keymap section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mode {
     Screening,
+    List,
     ReasonPicker,
+    Search,
+    Input,
+    Confirm,
+    Menu,
+    Terms,
+    Reasons,
+    CriteriaEditor,
+    Duplicates,
     Help,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 3] = [Mode::Screening, Mode::ReasonPicker, Mode::Help];
+    pub const ALL: [Mode; 12] = [
+        Mode::Screening,
+        Mode::List,
+        Mode::ReasonPicker,
+        Mode::Search,
+        Mode::Input,
+        Mode::Confirm,
+        Mode::Menu,
+        Mode::Terms,
+        Mode::Reasons,
+        Mode::CriteriaEditor,
+        Mode::Duplicates,
+        Mode::Help,
+    ];
 
     /// The section name in keymap files.
     pub fn section(self) -> &'static str {
         match self {
             Mode::Screening => "screening",
+            Mode::List => "list",
             Mode::ReasonPicker => "reason_picker",
+            Mode::Search => "search",
+            Mode::Input => "input",
+            Mode::Confirm => "confirm",
+            Mode::Menu => "menu",
+            Mode::Terms => "terms",
+            Mode::Reasons => "reasons",
+            Mode::CriteriaEditor => "criteria",
+            Mode::Duplicates => "duplicates",
             Mode::Help => "help",
         }
     }
 
     pub fn title(self) -> &'static str {
         match self {
-            Mode::Screening => "Screening",
+            Mode::Screening => "Screening (one record)",
+            Mode::List => "List of records",
             Mode::ReasonPicker => "Reason picker",
+            Mode::Search => "Search (typing)",
+            Mode::Input => "Text input (notes, tags, names)",
+            Mode::Confirm => "Confirm",
+            Mode::Menu => "Menus (filters)",
+            Mode::Terms => "Highlighted terms",
+            Mode::Reasons => "Reasons and settings",
+            Mode::CriteriaEditor => "Inclusion criteria",
+            Mode::Duplicates => "Duplicate review",
             Mode::Help => "Help",
         }
+    }
+
+    /// Modes where typed characters are text: plain printable keys cannot
+    /// be bound there.
+    pub fn is_text(self) -> bool {
+        matches!(self, Mode::Search | Mode::Input)
     }
 }
 
@@ -97,7 +145,16 @@ impl<'de> Deserialize<'de> for Entries {
 #[serde(deny_unknown_fields, default)]
 struct KeymapFile {
     screening: Entries,
+    list: Entries,
     reason_picker: Entries,
+    search: Entries,
+    input: Entries,
+    confirm: Entries,
+    menu: Entries,
+    terms: Entries,
+    reasons: Entries,
+    criteria: Entries,
+    duplicates: Entries,
     help: Entries,
 }
 
@@ -105,7 +162,16 @@ impl KeymapFile {
     fn section(&self, mode: Mode) -> &Entries {
         match mode {
             Mode::Screening => &self.screening,
+            Mode::List => &self.list,
             Mode::ReasonPicker => &self.reason_picker,
+            Mode::Search => &self.search,
+            Mode::Input => &self.input,
+            Mode::Confirm => &self.confirm,
+            Mode::Menu => &self.menu,
+            Mode::Terms => &self.terms,
+            Mode::Reasons => &self.reasons,
+            Mode::CriteriaEditor => &self.criteria,
+            Mode::Duplicates => &self.duplicates,
             Mode::Help => &self.help,
         }
     }
@@ -114,6 +180,8 @@ impl KeymapFile {
 #[derive(Debug, Clone)]
 struct Binding {
     action: Action,
+    /// Which layer bound it (0: the chosen map, 1: the user's file).
+    layer: usize,
     file: String,
     line: usize,
     col: usize,
@@ -187,7 +255,7 @@ impl Keymap {
     /// earlier ones key by key.
     pub fn from_sources(layers: &[(String, String)]) -> Result<Keymap, KeymapError> {
         let mut modes: BTreeMap<Mode, BTreeMap<Vec<Key>, Binding>> = BTreeMap::new();
-        for (file, text) in layers {
+        for (index, (file, text)) in layers.iter().enumerate() {
             let parsed: KeymapFile = ron::Options::default()
                 .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
                 .from_str(text)
@@ -213,6 +281,13 @@ impl Keymap {
                     };
                     let seq = keys::parse_seq(key_text)
                         .map_err(|e| err(format!("in `{}`: {}", mode.section(), e.message)))?;
+                    if mode.is_text() && seq.first().is_some_and(is_typed) {
+                        return Err(err(format!(
+                            "`{key_text}` would be typed as text in `{}`; bind a named key \
+                             (enter, esc, up, f3, …) or one with ctrl- or alt-",
+                            mode.section()
+                        )));
+                    }
                     if let Some(&first_line) = seen.get(&seq) {
                         return Err(err(format!(
                             "`{key_text}` is bound twice in `{}` (also on line {first_line}); \
@@ -223,7 +298,7 @@ impl Keymap {
                     seen.insert(seq.clone(), line);
                     match action {
                         Some(action) => {
-                            if !allowed_in(mode, *action) {
+                            if !action.allowed_in(mode) {
                                 return Err(err(format!(
                                     "`{}` is not an action of `{}`",
                                     ron::to_string(action).unwrap_or_default(),
@@ -234,6 +309,7 @@ impl Keymap {
                                 seq,
                                 Binding {
                                     action: *action,
+                                    layer: index,
                                     file: file.clone(),
                                     line,
                                     col,
@@ -251,19 +327,34 @@ impl Keymap {
             for (seq, b) in bindings {
                 for k in 1..seq.len() {
                     if let Some(short) = bindings.get(&seq[..k]) {
-                        return Err(KeymapError {
-                            file: b.file.clone(),
-                            line: b.line,
-                            col: b.col,
-                            message: format!(
-                                "`{}` starts with `{}`, which is bound alone in `{}` ({}:{}); \
-                                 the longer sequence could never be typed",
-                                keys::format_seq(seq),
-                                keys::format_seq(&seq[..k]),
-                                mode.section(),
-                                short.file,
-                                short.line
-                            ),
+                        let (long_s, short_s) =
+                            (keys::format_seq(seq), keys::format_seq(&seq[..k]));
+                        let section = mode.section();
+                        // Point at whichever binding the later layer made: that
+                        // is the one the user just wrote.
+                        return Err(if short.layer > b.layer {
+                            KeymapError {
+                                file: short.file.clone(),
+                                line: short.line,
+                                col: short.col,
+                                message: format!(
+                                    "`{short_s}` is bound alone in `{section}`, but `{long_s}` \
+                                     ({}:{}) starts with it and could never be typed; \
+                                     unbind `{long_s}` here with `\"{long_s}\": None`",
+                                    b.file, b.line
+                                ),
+                            }
+                        } else {
+                            KeymapError {
+                                file: b.file.clone(),
+                                line: b.line,
+                                col: b.col,
+                                message: format!(
+                                    "`{long_s}` starts with `{short_s}`, which is bound alone in \
+                                     `{section}` ({}:{}); the longer sequence could never be typed",
+                                    short.file, short.line
+                                ),
+                            }
                         });
                     }
                 }
@@ -294,48 +385,44 @@ impl Keymap {
     }
 
     /// Every binding of a mode, grouped by action in the order of the enum.
+    /// Every binding of a mode, grouped by action in the order of the enum;
+    /// an action's keys in the order the keymap wrote them (the user's
+    /// layer first), so the first is the one its author prefers.
     pub fn bindings(&self, mode: Mode) -> Vec<(Action, Vec<String>)> {
-        let mut by_action: BTreeMap<Action, Vec<String>> = BTreeMap::new();
+        let mut by_action: BTreeMap<Action, Vec<(std::cmp::Reverse<usize>, usize, String)>> =
+            BTreeMap::new();
         if let Some(bindings) = self.modes.get(&mode) {
             for (seq, b) in bindings {
-                by_action
-                    .entry(b.action)
-                    .or_default()
-                    .push(keys::format_seq(seq));
+                by_action.entry(b.action).or_default().push((
+                    std::cmp::Reverse(b.layer),
+                    b.line,
+                    keys::format_seq(seq),
+                ));
             }
         }
-        by_action.into_iter().collect()
+        by_action
+            .into_iter()
+            .map(|(a, mut keys)| {
+                keys.sort();
+                (a, keys.into_iter().map(|(_, _, k)| k).collect())
+            })
+            .collect()
     }
 
-    /// The first key bound to `action` in `mode`, for footers.
+    /// The preferred key bound to `action` in `mode`, for footers.
     pub fn key_for(&self, mode: Mode, action: Action) -> Option<String> {
         self.modes
             .get(&mode)?
             .iter()
-            .find_map(|(seq, b)| (b.action == action).then(|| keys::format_seq(seq)))
+            .filter(|(_, b)| b.action == action)
+            .min_by_key(|(_, b)| (std::cmp::Reverse(b.layer), b.line))
+            .map(|(seq, _)| keys::format_seq(seq))
     }
 }
 
-fn allowed_in(mode: Mode, action: Action) -> bool {
-    match mode {
-        Mode::Screening => !matches!(
-            action,
-            Action::ToggleReason(_) | Action::Confirm | Action::Cancel | Action::Close
-        ),
-        Mode::ReasonPicker => matches!(
-            action,
-            Action::ToggleReason(1..=9) | Action::Confirm | Action::Cancel
-        ),
-        Mode::Help => matches!(
-            action,
-            Action::Close
-                | Action::ScrollDown
-                | Action::ScrollUp
-                | Action::PageDown
-                | Action::PageUp
-                | Action::Quit
-        ),
-    }
+/// A key that types a character in a text field.
+pub fn is_typed(key: &Key) -> bool {
+    matches!(key.code, keys::Code::Char(_)) && !key.ctrl && !key.alt
 }
 
 /// Line and column of the `nth` occurrence of `"key"` after `section:` in a
@@ -441,5 +528,17 @@ mod tests {
 
         let e = layers(&["(screnning: {})"]).unwrap_err();
         assert!(e.message.contains("screnning"), "{e}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_keymap_text_loads_or_is_refused_without_panic(
+            text in "\\(\\s*(screening|list|search|help)\\s*:\\s*\\{(\"[a-z \\-]{0,8}\"\\s*:\\s*(include|None|quit|next_match|toggle_reason\\([0-9]\\)),?\\s*){0,4}\\}\\s*,?\\s*\\)",
+            noise in "\\PC{0,12}",
+        ) {
+            let _ = layers(&[&text]);
+            let _ = layers(&[&format!("{text}{noise}")]);
+            let _ = layers(&[&noise]);
+        }
     }
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::Context;
 use ratatui::crossterm::event;
 
-use super::app::{App, Effect, Event};
+use super::app::{App, Effect, Event, Prefs};
 use super::keymap::Keymap;
 use super::{event as tui_event, terminal, view};
 use crate::project::{Change, Project, Stage};
@@ -24,16 +24,33 @@ pub struct Summary {
 /// Screens the project opened as `(project, store, report)` from `path`.
 pub fn run(
     path: &Path,
+    opened: (Project, Store, JournalReport),
+    reviewer: &str,
+    stage: Stage,
+    keymap: Keymap,
+) -> anyhow::Result<Summary> {
+    run_with(path, opened, reviewer, stage, keymap, Prefs::default())
+}
+
+/// `run` with session choices (theme, queue order).
+pub fn run_with(
+    path: &Path,
     (project, mut store, report): (Project, Store, JournalReport),
     reviewer: &str,
     stage: Stage,
     keymap: Keymap,
+    prefs: Prefs,
 ) -> anyhow::Result<Summary> {
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let mut app = App::new(project, name, reviewer.to_string(), stage, keymap);
+    let project_dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let mut app = App::new(project, name, reviewer.to_string(), stage, keymap).with_prefs(prefs);
     if !report.dropped.is_empty() {
         let (line, why) = &report.dropped[0];
         app.flash = Some(format!(
@@ -61,6 +78,12 @@ pub fn run(
                     continue;
                 }
             }
+            // Background work (search index, a long search) runs in slices
+            // while no key waits, one frame per slice.
+            if app.busy() && !event::poll(Duration::ZERO)? {
+                app.step(Event::Tick);
+                continue;
+            }
             let Some(ev) = tui_event::convert(event::read()?) else {
                 continue;
             };
@@ -68,6 +91,10 @@ pub fn run(
             for effect in app.step(ev) {
                 match effect {
                     Effect::Persist(change) => unsaved.push_back(change),
+                    Effect::Open(target) => {
+                        let said = super::open::carry_out(&target, &project_dir);
+                        app.step(Event::Notice(said));
+                    }
                     Effect::Quit => quit = true,
                 }
             }

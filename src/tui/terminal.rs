@@ -1,8 +1,13 @@
-//! Raw mode and the alternate screen, restored when the guard drops and on
-//! panic (ratatui's `init` installs a hook that restores before the panic
-//! message prints).
+//! Raw mode, the alternate screen and mouse capture (for the wheel),
+//! restored when the guard drops and on panic (ratatui's `init` installs a
+//! hook that restores the screen; ours, chained before it, turns mouse
+//! capture off too).
+
+use std::io::stdout;
 
 use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::execute;
 
 pub struct Terminal {
     inner: DefaultTerminal,
@@ -11,6 +16,12 @@ pub struct Terminal {
 impl Terminal {
     pub fn enter() -> std::io::Result<Terminal> {
         let inner = ratatui::try_init()?;
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = execute!(stdout(), DisableMouseCapture);
+            previous(info);
+        }));
+        execute!(stdout(), EnableMouseCapture)?;
         Ok(Terminal { inner })
     }
 }
@@ -30,6 +41,7 @@ impl std::ops::DerefMut for Terminal {
 
 impl Drop for Terminal {
     fn drop(&mut self) {
+        let _ = execute!(stdout(), DisableMouseCapture);
         ratatui::restore();
     }
 }

@@ -23,6 +23,17 @@ pub fn binary() -> &'static str {
 
 impl Term {
     pub fn spawn(args: &[&str], cwd: &Path, cols: u16, rows: u16) -> Term {
+        Term::spawn_env(args, cwd, cols, rows, &[])
+    }
+
+    /// `spawn` with extra environment variables.
+    pub fn spawn_env(
+        args: &[&str],
+        cwd: &Path,
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+    ) -> Term {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -37,6 +48,9 @@ impl Term {
         cmd.cwd(cwd);
         cmd.env("TERM", "xterm-256color");
         cmd.env("SCREENER_CONFIG", cwd.join("no-config"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn screener");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
@@ -98,6 +112,49 @@ impl Term {
             } else {
                 5
             }));
+        }
+    }
+
+    /// Resizes the terminal (the program gets SIGWINCH), as a user dragging
+    /// the window would.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.parser.lock().unwrap().set_size(
+            std::num::NonZeroU16::new(rows).expect("rows > 0"),
+            std::num::NonZeroU16::new(cols).expect("cols > 0"),
+        );
+        self._master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize the pty");
+    }
+
+    /// One turn of the mouse wheel at (col, row), as an SGR mouse report.
+    pub fn wheel(&mut self, down: bool, col: u16, row: u16) {
+        let button = if down { 65 } else { 64 };
+        let bytes = format!("\x1b[<{button};{};{}M", col + 1, row + 1);
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    /// Whether the program asked for mouse reports.
+    pub fn mouse_captured(&self) -> bool {
+        self.parser.lock().unwrap().screen().mouse_protocol_mode() != vt100::MouseProtocolMode::None
+    }
+
+    /// Types text as a user would, one character at a time.
+    pub fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            let mut buf = [0u8; 4];
+            self.writer
+                .write_all(c.encode_utf8(&mut buf).as_bytes())
+                .unwrap();
+            self.writer.flush().unwrap();
+            std::thread::sleep(Duration::from_millis(5));
         }
     }
 

@@ -1,0 +1,301 @@
+//! Case-insensitive search over a record's title, abstract and authors.
+//!
+//! Which records match is answered from [`SearchIndex`]: every record's
+//! text lowercased once, in one block, built on the first search. A search
+//! walks the records from the cursor and stops at the first match, each
+//! record checked with a SIMD substring search (`memchr::memmem`). Where a
+//! match sits in the text on screen (for highlighting) is found in the
+//! original text by [`Finder::find_all`]: ASCII queries through
+//! aho-corasick's ASCII-case-insensitive searcher, others by comparing
+//! lowercased characters. `docs/ARCHITECTURE.md` ("Search") has the numbers
+//! that decided this.
+
+use std::ops::Range;
+
+use aho_corasick::AhoCorasick;
+
+use crate::record::Record;
+
+#[derive(Debug, Clone)]
+pub struct Finder {
+    query: String,
+    /// The query lowercased, for the non-ASCII path.
+    needle: Vec<char>,
+    ascii: Option<AhoCorasick>,
+    /// The lowercased query, searched for in a [`SearchIndex`].
+    folded: memchr::memmem::Finder<'static>,
+}
+
+/// Every record's title, authors and abstract, lowercased, one after the
+/// other in one string (fields end in `\n` so no match spans two).
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    text: String,
+    /// Where each record (by index in the project) starts; one more entry
+    /// for the end.
+    starts: Vec<usize>,
+}
+
+fn push_folded(out: &mut String, s: &str) {
+    if s.is_ascii() {
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.extend(s.chars().flat_map(char::to_lowercase));
+    }
+    out.push('\n');
+}
+
+impl SearchIndex {
+    /// The whole index at once.
+    pub fn build(records: &[Record]) -> SearchIndex {
+        let mut index = SearchIndex::default();
+        index.extend(records, records.len());
+        index
+    }
+
+    /// Records indexed so far (they are indexed in project order).
+    pub fn built(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    /// Indexes up to `count` more records; `true` once all are in.
+    pub fn extend(&mut self, records: &[Record], count: usize) -> bool {
+        if self.starts.is_empty() {
+            let size: usize = records
+                .iter()
+                .map(|r| {
+                    r.title.len()
+                        + r.abstract_text.len()
+                        + r.authors.iter().map(|a| a.len() + 1).sum::<usize>()
+                        + 2
+                })
+                .sum();
+            self.text.reserve(size + size / 16);
+            self.starts.reserve(records.len() + 1);
+            self.starts.push(0);
+        }
+        let from = self.built();
+        let to = (from + count).min(records.len());
+        for r in &records[from..to] {
+            push_folded(&mut self.text, &r.title);
+            for a in &r.authors {
+                push_folded(&mut self.text, a);
+            }
+            push_folded(&mut self.text, &r.abstract_text);
+            self.starts.push(self.text.len());
+        }
+        to == records.len()
+    }
+
+    fn record(&self, index: usize) -> &[u8] {
+        match (self.starts.get(index), self.starts.get(index + 1)) {
+            (Some(&a), Some(&b)) => &self.text.as_bytes()[a..b],
+            _ => &[],
+        }
+    }
+}
+
+impl Finder {
+    /// `None` for an empty (or all-space) query.
+    pub fn new(query: &str) -> Option<Finder> {
+        if query.trim().is_empty() {
+            return None;
+        }
+        let ascii = if query.is_ascii() {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build([query])
+                .ok()
+        } else {
+            None
+        };
+        let lowered: String = query.chars().flat_map(char::to_lowercase).collect();
+        Some(Finder {
+            query: query.to_string(),
+            needle: lowered.chars().collect(),
+            ascii,
+            folded: memchr::memmem::Finder::new(lowered.as_bytes()).into_owned(),
+        })
+    }
+
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    pub fn is_match(&self, hay: &str) -> bool {
+        match &self.ascii {
+            Some(ac) => ac.is_match(hay),
+            None => self.slow_find(hay, true).next().is_some(),
+        }
+    }
+
+    /// Every match in `hay`, as byte ranges, not overlapping.
+    pub fn find_all(&self, hay: &str) -> Vec<Range<usize>> {
+        match &self.ascii {
+            Some(ac) => ac.find_iter(hay).map(|m| m.range()).collect(),
+            None => self.slow_find(hay, false).collect(),
+        }
+    }
+
+    /// Matches found by comparing lowercased characters one by one.
+    fn slow_find<'a>(
+        &'a self,
+        hay: &'a str,
+        first_only: bool,
+    ) -> impl Iterator<Item = Range<usize>> + 'a {
+        let mut from = 0usize;
+        let mut done = false;
+        std::iter::from_fn(move || {
+            if done {
+                return None;
+            }
+            for (i, _) in hay[from..].char_indices() {
+                let start = from + i;
+                if let Some(end) = self.match_at(hay, start) {
+                    from = end.max(start + 1);
+                    while !hay.is_char_boundary(from) {
+                        from += 1;
+                    }
+                    if first_only {
+                        done = true;
+                    }
+                    return Some(start..end);
+                }
+            }
+            done = true;
+            None
+        })
+    }
+
+    /// The end of a match starting at byte `start`, if there is one.
+    fn match_at(&self, hay: &str, start: usize) -> Option<usize> {
+        let mut want = self.needle.iter();
+        let mut next = want.next();
+        for (i, c) in hay[start..].char_indices() {
+            for lc in c.to_lowercase() {
+                match next {
+                    Some(&w) if w == lc => next = want.next(),
+                    Some(_) => return None,
+                    None => return Some(start + i + c.len_utf8()),
+                }
+            }
+            if next.is_none() {
+                return Some(start + i + c.len_utf8());
+            }
+        }
+        None
+    }
+
+    /// Whether record `index` of the index's project matches.
+    pub fn matches(&self, index: &SearchIndex, record: usize) -> bool {
+        self.folded.find(index.record(record)).is_some()
+    }
+
+    /// Whether the record's title, abstract or an author matches (without
+    /// an index).
+    pub fn record_matches(&self, r: &Record) -> bool {
+        self.is_match(&r.title)
+            || self.is_match(&r.abstract_text)
+            || r.authors.iter().any(|a| self.is_match(a))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn all(q: &str, hay: &str) -> Vec<String> {
+        Finder::new(q)
+            .unwrap()
+            .find_all(hay)
+            .into_iter()
+            .map(|r| hay[r].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn ascii_and_unicode_queries_ignore_case() {
+        assert_eq!(
+            all("restor", "Restoration and RESTORING"),
+            ["Restor", "RESTOR"]
+        );
+        assert_eq!(all("ÉCO", "éco-système, Écologie"), ["éco", "Éco"]);
+        assert_eq!(all("生態", "森林の生態系"), ["生態"]);
+        assert!(Finder::new("  ").is_none());
+        assert!(!Finder::new("zz").unwrap().is_match("abc"));
+    }
+
+    #[test]
+    fn the_index_answers_like_the_records() {
+        let records: Vec<Record> = [
+            ("Forest RESTORATION", "Soil and wäter", vec!["Müller, K."]),
+            ("Image restoration", "", vec![]),
+            ("", "Ökologie des Waldes", vec!["Smith, J.", "Ng, A."]),
+        ]
+        .into_iter()
+        .map(|(t, a, au)| Record {
+            title: t.into(),
+            abstract_text: a.into(),
+            authors: au.into_iter().map(String::from).collect(),
+            ..Record::default()
+        })
+        .collect();
+        let index = SearchIndex::build(&records);
+        for q in [
+            "restor",
+            "WÄTER",
+            "müller",
+            "ökologie",
+            "smith",
+            "ng, a",
+            "zzz",
+            "restoration soil",
+        ] {
+            let f = Finder::new(q).unwrap();
+            for (i, r) in records.iter().enumerate() {
+                assert_eq!(
+                    f.matches(&index, i),
+                    f.record_matches(r),
+                    "{q} in record {i}"
+                );
+            }
+        }
+        assert!(
+            !Finder::new("x").unwrap().matches(&index, 99),
+            "out of range: no match"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_ranges_are_char_boundaries(q in "\\PC{1,6}", hay in "\\PC{0,60}") {
+            if let Some(f) = Finder::new(&q) {
+                for r in f.find_all(&hay) {
+                    prop_assert!(hay.is_char_boundary(r.start) && hay.is_char_boundary(r.end));
+                    prop_assert!(r.start < r.end);
+                }
+                let _ = f.is_match(&hay);
+            }
+        }
+
+        #[test]
+        fn the_index_agrees_with_the_text(q in "\\PC{1,4}", title in "\\PC{0,30}", abs in "\\PC{0,30}") {
+            let r = Record { title, abstract_text: abs, ..Record::default() };
+            let index = SearchIndex::build(std::slice::from_ref(&r));
+            if let Some(f) = Finder::new(&q) {
+                if f.record_matches(&r) {
+                    prop_assert!(f.matches(&index, 0));
+                }
+            }
+        }
+
+        #[test]
+        fn agrees_with_lowercase_contains(q in "[a-zA-Z]{1,3}", hay in "[a-zA-Z ]{0,40}") {
+            let f = Finder::new(&q).unwrap();
+            prop_assert_eq!(f.is_match(&hay), hay.to_lowercase().contains(&q.to_lowercase()));
+        }
+    }
+}

@@ -1,0 +1,403 @@
+//! Pure render functions: `App` in, a frame out. Layout constants live here
+//! and `App` asks through `record_line_count`, `record_area` and
+//! `list_rows_visible`, so scrolling stops exactly at the last line.
+//! Only what is on screen is built: the list draws its visible rows, the
+//! record view wraps one record.
+
+mod dups;
+mod list;
+mod overlays;
+mod record;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use super::action::Action;
+use super::app::{App, Overlay, View};
+use super::keymap::Mode;
+use super::theme::Theme;
+use super::wrap::wrap;
+
+pub use overlays::{help_area_height, help_line_count};
+pub use record::{record_area, record_line_count};
+
+/// Rows above the body (two header lines and a rule) and below it (a rule
+/// and the footer).
+const HEADER_ROWS: u16 = 3;
+const FOOTER_ROWS: u16 = 2;
+/// Below this the layout cannot show a record; a notice is drawn instead.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+pub fn body_area_height(height: u16) -> u16 {
+    height.saturating_sub(HEADER_ROWS + FOOTER_ROWS)
+}
+
+/// Rows of records the list shows (the body less its column header).
+pub fn list_rows_visible(height: u16) -> u16 {
+    body_area_height(height).saturating_sub(1)
+}
+
+/// Thousands separated by commas: 2,310.
+pub fn fmt_n(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `s` cut to `width` columns, with `…` when cut.
+pub fn truncate(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for g in unicode_segmentation::UnicodeSegmentation::graphemes(s, true) {
+        let w = g.width();
+        if used + w + 1 > width {
+            break;
+        }
+        out.push_str(g);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+pub(crate) fn body_rect(area: Rect) -> Rect {
+    Rect {
+        x: area.x,
+        y: area.y + HEADER_ROWS,
+        width: area.width,
+        height: body_area_height(area.height),
+    }
+}
+
+pub fn render(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!(
+            "Terminal too small ({}x{}): screener needs at least {MIN_WIDTH}x{MIN_HEIGHT}. \
+             Enlarge the window; nothing is lost meanwhile.",
+            area.width, area.height
+        );
+        frame.render_widget(
+            Paragraph::new(wrap(&[(&msg, Style::default())], usize::from(area.width))),
+            area,
+        );
+        return;
+    }
+    let t = &app.theme;
+    render_header(frame, app, t, Rect { height: 2, ..area });
+    rule(
+        frame,
+        area.x,
+        area.y + 2,
+        area.width,
+        status_label(app).as_deref(),
+        t,
+    );
+    let body = body_rect(area);
+    match app.view {
+        View::Record => record::render(frame, app, t, body),
+        View::List => list::render(frame, app, t, body),
+        View::Duplicates => dups::render(frame, app, t, body),
+    }
+    let bottom = area.y + area.height - FOOTER_ROWS;
+    rule(frame, area.x, bottom, area.width, app.flash.as_deref(), t);
+    let footer = Rect {
+        y: bottom + 1,
+        height: 1,
+        ..area
+    };
+    match app.overlays.last() {
+        Some(Overlay::Search(sb)) => overlays::render_search_line(frame, app, sb, t, footer),
+        _ => render_footer(frame, app, t, footer),
+    }
+    for o in &app.overlays {
+        overlays::render(frame, app, o, t);
+    }
+}
+
+/// What the top rule says: the order and the filters when not the default.
+fn status_label(app: &App) -> Option<String> {
+    let mut parts = Vec::new();
+    if app.view == View::Duplicates {
+        parts.push(format!(
+            "duplicate review · pair {} of {}",
+            fmt_n(app.dup.index + 1),
+            fmt_n(app.dup.pairs.len())
+        ));
+    } else {
+        if app.order() != super::order::QueueOrder::Import {
+            parts.push(app.order().label().to_string());
+        }
+        if !app.filters().is_empty() {
+            parts.push(format!(
+                "filter: {} · {} of {}",
+                super::filter::rule(app.filters(), &app.project),
+                fmt_n(app.rows().len()),
+                fmt_n(app.queue_len())
+            ));
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+fn rule(frame: &mut Frame, x: u16, y: u16, width: u16, text: Option<&str>, t: &Theme) {
+    let line = match text {
+        None => Line::styled("─".repeat(usize::from(width)), t.dim),
+        Some(msg) => {
+            let msg = format!(" {} ", truncate(msg, usize::from(width).saturating_sub(6)));
+            let used = msg.width() + 2;
+            Line::from(vec![
+                Span::styled("──", t.dim),
+                Span::styled(msg, t.bold),
+                Span::styled("─".repeat(usize::from(width).saturating_sub(used)), t.dim),
+            ])
+        }
+    };
+    frame.render_widget(
+        Paragraph::new(line),
+        Rect {
+            x,
+            y,
+            width,
+            height: 1,
+        },
+    );
+}
+
+fn render_header(frame: &mut Frame, app: &App, t: &Theme, area: Rect) {
+    let n = app.queue_len();
+    let shown = app.rows().len();
+    let counts = app.counts();
+    let decided = counts.decided().min(n);
+    let percent = (decided * 100).checked_div(n).unwrap_or(0);
+    let bar_cells = if area.width >= 100 { 16 } else { 8 };
+    let filled = (decided * bar_cells).checked_div(n).unwrap_or(0);
+    let position = if shown == 0 {
+        format!("0/{}", fmt_n(shown))
+    } else {
+        format!("{}/{}", fmt_n(app.position() + 1), fmt_n(shown))
+    };
+    let right = format!(
+        "{position}  {}{} {percent}% ",
+        "▓".repeat(filled),
+        "░".repeat(bar_cells - filled),
+    );
+    let left = format!(
+        " screener · {} · {} · {}",
+        app.project_name,
+        app.reviewer,
+        app.stage.label()
+    );
+    let room = usize::from(area.width).saturating_sub(right.width() + 1);
+    let left = truncate(&left, room);
+    let gap = usize::from(area.width).saturating_sub(left.width() + right.width());
+    let line1 = Line::from(vec![
+        Span::styled(left, t.bold),
+        Span::raw(" ".repeat(gap.max(1))),
+        Span::raw(right),
+    ]);
+    let mut parts = vec![
+        Span::raw(" "),
+        Span::styled(format!("✓ {} included", fmt_n(counts.included)), t.include),
+        Span::raw("  "),
+        Span::styled(format!("✗ {} excluded", fmt_n(counts.excluded)), t.exclude),
+        Span::raw("  "),
+        Span::styled(format!("? {} maybe", fmt_n(counts.maybe)), t.maybe),
+    ];
+    if counts.not_retrieved > 0 {
+        parts.push(Span::raw(format!(
+            "  ∅ {} not retrieved",
+            fmt_n(counts.not_retrieved)
+        )));
+    }
+    let left_n = n - decided;
+    parts.push(Span::raw(format!(" · {} left", fmt_n(left_n))));
+    let rate = match app.rate().per_hour() {
+        Some(r) => {
+            let eta = app
+                .rate()
+                .eta(left_n)
+                .map(|e| format!(" · ETA {e}"))
+                .unwrap_or_default();
+            format!(" · {}/h{eta}", fmt_n(r.round() as usize))
+        }
+        None => " · –/h".to_string(),
+    };
+    let used: usize = parts.iter().map(|s| s.content.width()).sum();
+    if used + rate.width() <= usize::from(area.width) {
+        parts.push(Span::styled(rate, t.dim));
+    }
+    frame.render_widget(Paragraph::new(vec![line1, Line::from(parts)]), area);
+}
+
+/// The footer's key hints for a mode, most important first.
+fn hints(mode: Mode) -> &'static [Action] {
+    match mode {
+        Mode::Screening => &[
+            Action::Include,
+            Action::Exclude,
+            Action::Maybe,
+            Action::Undo,
+            Action::Help,
+            Action::Quit,
+            Action::Search,
+            Action::List,
+            Action::Note,
+            Action::Tags,
+        ],
+        Mode::List => &[
+            Action::OpenRecord,
+            Action::Filter,
+            Action::BulkExclude,
+            Action::Help,
+            Action::List,
+            Action::Search,
+            Action::Include,
+            Action::Exclude,
+        ],
+        Mode::ReasonPicker => &[Action::Confirm, Action::AddReason, Action::Cancel],
+        Mode::Search => &[Action::Confirm, Action::NextMatch, Action::Cancel],
+        Mode::Input | Mode::Confirm | Mode::Menu => &[Action::Confirm, Action::Cancel],
+        Mode::Terms => &[
+            Action::Add,
+            Action::Edit,
+            Action::Delete,
+            Action::SwitchList,
+            Action::Close,
+        ],
+        Mode::Reasons => &[
+            Action::Add,
+            Action::Edit,
+            Action::Delete,
+            Action::SwitchList,
+            Action::Close,
+        ],
+        Mode::CriteriaEditor => &[Action::Add, Action::Edit, Action::Delete, Action::Close],
+        Mode::Duplicates => &[
+            Action::ConfirmDuplicate,
+            Action::SplitDuplicate,
+            Action::Next,
+            Action::Close,
+        ],
+        Mode::Help => &[Action::Close],
+    }
+}
+
+/// The marker of a saved decision: "saved ✓" once every change is on disk.
+pub fn saved_mark(app: &App, t: &Theme) -> Span<'static> {
+    if let Some(err) = app.save_error() {
+        Span::styled(format!(" NOT SAVED ({err}); retrying "), t.warn)
+    } else if app.unsaved() > 0 {
+        Span::styled(format!(" saving… ({}) ", app.unsaved()), t.maybe)
+    } else {
+        Span::styled(" saved ✓ ", t.ok)
+    }
+}
+
+fn render_footer(frame: &mut Frame, app: &App, t: &Theme, area: Rect) {
+    let mode = app.mode();
+    let mut spans = vec![saved_mark(app, t), Span::raw(" ")];
+    let mut used: usize = spans.iter().map(|s| s.content.width()).sum();
+    for &a in hints(mode) {
+        if let Some(k) = app.keymap.key_for(mode, a) {
+            let word = format!(" {}  ", a.short());
+            if used + k.width() + word.width() > usize::from(area.width) {
+                break;
+            }
+            used += k.width() + word.width();
+            spans.push(Span::styled(k, t.key));
+            spans.push(Span::raw(word));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Runs of `text` styled with `base`, with highlighted stretches patched
+/// with their styles.
+pub(crate) fn marked_runs<'a>(
+    text: &'a str,
+    base: Style,
+    marks: &[(std::ops::Range<usize>, super::highlight::Kind)],
+    t: &Theme,
+) -> Vec<(&'a str, Style)> {
+    use super::highlight::Kind;
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (r, k) in marks {
+        if r.start > at {
+            out.push((&text[at..r.start], base));
+        }
+        let style = match k {
+            Kind::Include => t.term_include,
+            Kind::Exclude => t.term_exclude,
+            Kind::Search => t.term_search,
+        };
+        out.push((&text[r.clone()], base.patch(style)));
+        at = r.end;
+    }
+    if at < text.len() {
+        out.push((&text[at..], base));
+    }
+    if out.is_empty() {
+        out.push((text, base));
+    }
+    out
+}
+
+/// Include/exclude terms and the search, found in `text`.
+pub(crate) fn marks_in(
+    app: &App,
+    text: &str,
+    terms: bool,
+) -> Vec<(std::ops::Range<usize>, super::highlight::Kind)> {
+    let mut marks = if terms {
+        app.highlighter.find(text)
+    } else {
+        Vec::new()
+    };
+    if let Some(f) = &app.search {
+        marks.extend(
+            f.find_all(text)
+                .into_iter()
+                .map(|r| (r, super::highlight::Kind::Search)),
+        );
+        marks = super::highlight::paint(text.len(), marks);
+    }
+    marks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands() {
+        assert_eq!(fmt_n(0), "0");
+        assert_eq!(fmt_n(999), "999");
+        assert_eq!(fmt_n(2310), "2,310");
+        assert_eq!(fmt_n(1_000_000), "1,000,000");
+    }
+
+    #[test]
+    fn truncation_by_display_width() {
+        assert_eq!(truncate("abcdef", 10), "abcdef");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("日本語テキスト", 7), "日本語…");
+    }
+}

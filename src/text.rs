@@ -95,6 +95,324 @@ pub fn year_in(s: &str) -> Option<i32> {
     None
 }
 
+/// Text for display from a value that may hold HTML or XML markup, as
+/// titles and abstracts from Scopus, WoS, Crossref-fed exporters and PubMed
+/// often do: known tags are dropped (`<i>`, `<sup>`, `<mml:math>`, `<jats:p>`
+/// …), entities are decoded (`&amp;`, `&#233;`, `&#xE9;`, and the `& ouml;`
+/// some WoS exports write), everything else is left as it stood, so
+/// `p < 0.05` or `a <b> c` without a closing tag stays text. Paragraph tags
+/// become line breaks. Borrowed when there is nothing to change.
+pub fn clean_markup(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(['<', '&']) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(pos) = rest.find(['<', '&']) {
+        out.push_str(&rest[..pos]);
+        let tail = &rest[pos..];
+        if let Some(after) = tail.strip_prefix('<') {
+            match markup_tag(tail) {
+                Some((len, brk)) => {
+                    if brk {
+                        out.push('\n');
+                    }
+                    rest = &tail[len..];
+                }
+                None => {
+                    out.push('<');
+                    rest = after;
+                }
+            }
+        } else {
+            match entity(tail) {
+                Some((len, c)) => {
+                    out.push(c);
+                    rest = &tail[len..];
+                }
+                None => {
+                    out.push('&');
+                    rest = &tail[1..];
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    if out == s {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(out)
+    }
+}
+
+/// Tags of HTML, JATS and MathML that exporters leave in text.
+const MARKUP_TAGS: &[&str] = &[
+    "i",
+    "b",
+    "u",
+    "s",
+    "em",
+    "strong",
+    "sup",
+    "sub",
+    "inf",
+    "p",
+    "br",
+    "span",
+    "div",
+    "scp",
+    "sc",
+    "a",
+    "small",
+    "big",
+    "tt",
+    "font",
+    "italic",
+    "bold",
+    "underline",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "title",
+    "sec",
+    "label",
+    "list",
+    "list-item",
+    "abstract",
+    "math",
+    "mi",
+    "mo",
+    "mn",
+    "ms",
+    "mrow",
+    "msub",
+    "msup",
+    "msubsup",
+    "mfrac",
+    "mtext",
+    "mspace",
+    "mover",
+    "munder",
+    "mstyle",
+    "semantics",
+    "annotation",
+    "inline-formula",
+    "named-content",
+    "ext-link",
+    "xref",
+    "monospace",
+    "roman",
+    "sans-serif",
+    "strike",
+    "overline",
+    "sc",
+    "def",
+    "term",
+];
+
+/// If `tail` starts with a markup tag, its length and whether it breaks a
+/// paragraph.
+fn markup_tag(tail: &str) -> Option<(usize, bool)> {
+    let end = tail[1..].find(['>', '<', '\n'])? + 1;
+    if tail.as_bytes().get(end) != Some(&b'>') {
+        return None;
+    }
+    let inner = &tail[1..end];
+    let name = inner.trim_start_matches('/');
+    let name = name
+        .split(|c: char| c.is_whitespace() || c == '/')
+        .next()
+        .unwrap_or("");
+    let lower = name.to_ascii_lowercase();
+    // Namespaced tags of MathML and JATS (`mml:mi`, `jats:p`).
+    let local = lower
+        .strip_prefix("mml:")
+        .or_else(|| lower.strip_prefix("jats:"));
+    let known = match local {
+        Some(l) => !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'),
+        None => MARKUP_TAGS.contains(&lower.as_str()),
+    };
+    if !known {
+        return None;
+    }
+    let local = local.unwrap_or(&lower);
+    let closing = inner.starts_with('/');
+    let brk = local == "br" || closing && matches!(local, "p" | "div" | "li" | "sec");
+    Some((end + 1, brk))
+}
+
+/// Named entities seen in bibliographic exports (HTML 4's Latin-1 letters,
+/// punctuation and Greek).
+const ENTITIES: &[(&str, char)] = &[
+    ("amp", '&'),
+    ("lt", '<'),
+    ("gt", '>'),
+    ("quot", '"'),
+    ("apos", '\''),
+    ("nbsp", ' '),
+    ("ndash", '–'),
+    ("mdash", '—'),
+    ("hellip", '…'),
+    ("lsquo", '‘'),
+    ("rsquo", '’'),
+    ("ldquo", '“'),
+    ("rdquo", '”'),
+    ("laquo", '«'),
+    ("raquo", '»'),
+    ("middot", '·'),
+    ("bull", '•'),
+    ("deg", '°'),
+    ("plusmn", '±'),
+    ("times", '×'),
+    ("divide", '÷'),
+    ("micro", 'µ'),
+    ("le", '≤'),
+    ("ge", '≥'),
+    ("ne", '≠'),
+    ("asymp", '≈'),
+    ("minus", '−'),
+    ("prime", '′'),
+    ("copy", '©'),
+    ("reg", '®'),
+    ("trade", '™'),
+    ("shy", '\u{ad}'),
+    ("thinsp", ' '),
+    ("ensp", ' '),
+    ("emsp", ' '),
+    ("sect", '§'),
+    ("para", '¶'),
+    ("frac12", '½'),
+    ("frac14", '¼'),
+    ("frac34", '¾'),
+    ("sup2", '²'),
+    ("sup3", '³'),
+    ("szlig", 'ß'),
+    ("aelig", 'æ'),
+    ("AElig", 'Æ'),
+    ("oslash", 'ø'),
+    ("Oslash", 'Ø'),
+    ("aring", 'å'),
+    ("Aring", 'Å'),
+    ("ccedil", 'ç'),
+    ("Ccedil", 'Ç'),
+    ("ntilde", 'ñ'),
+    ("Ntilde", 'Ñ'),
+    ("eth", 'ð'),
+    ("thorn", 'þ'),
+    ("iexcl", '¡'),
+    ("iquest", '¿'),
+    ("auml", 'ä'),
+    ("euml", 'ë'),
+    ("iuml", 'ï'),
+    ("ouml", 'ö'),
+    ("uuml", 'ü'),
+    ("yuml", 'ÿ'),
+    ("Auml", 'Ä'),
+    ("Euml", 'Ë'),
+    ("Iuml", 'Ï'),
+    ("Ouml", 'Ö'),
+    ("Uuml", 'Ü'),
+    ("aacute", 'á'),
+    ("eacute", 'é'),
+    ("iacute", 'í'),
+    ("oacute", 'ó'),
+    ("uacute", 'ú'),
+    ("yacute", 'ý'),
+    ("Aacute", 'Á'),
+    ("Eacute", 'É'),
+    ("Iacute", 'Í'),
+    ("Oacute", 'Ó'),
+    ("Uacute", 'Ú'),
+    ("Yacute", 'Ý'),
+    ("agrave", 'à'),
+    ("egrave", 'è'),
+    ("igrave", 'ì'),
+    ("ograve", 'ò'),
+    ("ugrave", 'ù'),
+    ("Agrave", 'À'),
+    ("Egrave", 'È'),
+    ("Igrave", 'Ì'),
+    ("Ograve", 'Ò'),
+    ("Ugrave", 'Ù'),
+    ("acirc", 'â'),
+    ("ecirc", 'ê'),
+    ("icirc", 'î'),
+    ("ocirc", 'ô'),
+    ("ucirc", 'û'),
+    ("Acirc", 'Â'),
+    ("Ecirc", 'Ê'),
+    ("Icirc", 'Î'),
+    ("Ocirc", 'Ô'),
+    ("Ucirc", 'Û'),
+    ("atilde", 'ã'),
+    ("otilde", 'õ'),
+    ("Atilde", 'Ã'),
+    ("Otilde", 'Õ'),
+    ("alpha", 'α'),
+    ("beta", 'β'),
+    ("gamma", 'γ'),
+    ("delta", 'δ'),
+    ("epsilon", 'ε'),
+    ("zeta", 'ζ'),
+    ("eta", 'η'),
+    ("theta", 'θ'),
+    ("iota", 'ι'),
+    ("kappa", 'κ'),
+    ("lambda", 'λ'),
+    ("mu", 'μ'),
+    ("nu", 'ν'),
+    ("xi", 'ξ'),
+    ("pi", 'π'),
+    ("rho", 'ρ'),
+    ("sigma", 'σ'),
+    ("tau", 'τ'),
+    ("phi", 'φ'),
+    ("chi", 'χ'),
+    ("psi", 'ψ'),
+    ("omega", 'ω'),
+    ("Gamma", 'Γ'),
+    ("Delta", 'Δ'),
+    ("Theta", 'Θ'),
+    ("Lambda", 'Λ'),
+    ("Pi", 'Π'),
+    ("Sigma", 'Σ'),
+    ("Phi", 'Φ'),
+    ("Psi", 'Ψ'),
+    ("Omega", 'Ω'),
+];
+
+/// If `tail` starts with an entity, its length and the character.
+fn entity(tail: &str) -> Option<(usize, char)> {
+    let semi = tail[1..].find(';')? + 1;
+    if semi > 12 {
+        return None;
+    }
+    let body = &tail[1..semi];
+    if let Some(num) = body.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        return char::from_u32(code).map(|c| (semi + 1, c));
+    }
+    // WoS writes `& ouml;`: only a known name after the space counts.
+    let name = body.strip_prefix(' ').unwrap_or(body);
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    ENTITIES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|&(_, c)| (semi + 1, c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,5 +461,31 @@ mod tests {
         assert_eq!(year_in("2012///"), Some(2012));
         assert_eq!(year_in("123456"), None);
         assert_eq!(year_in("vol 99"), None);
+    }
+
+    #[test]
+    fn markup_becomes_text() {
+        assert_eq!(
+            clean_markup("The <i>Pinus</i> forest &amp; CO<sub>2</sub>"),
+            "The Pinus forest & CO2"
+        );
+        assert_eq!(
+            clean_markup("Sch& ouml;nbrunn &#233;t&#xE9;"),
+            "Schönbrunn été"
+        );
+        assert_eq!(clean_markup("<mml:math><mml:mi>x</mml:mi></mml:math>"), "x");
+        assert_eq!(
+            clean_markup("<jats:p>One</jats:p><jats:p>Two</jats:p>"),
+            "One\nTwo\n"
+        );
+        // Not markup: stays as written.
+        assert_eq!(clean_markup("p < 0.05 and a <b c"), "p < 0.05 and a <b c");
+        assert_eq!(clean_markup("AT&T; R&D"), "AT&T; R&D");
+        assert_eq!(clean_markup("<unknown>"), "<unknown>");
+        assert!(matches!(
+            clean_markup("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(clean_markup("&#99999999;&"), "&#99999999;&");
     }
 }

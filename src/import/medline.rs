@@ -6,10 +6,12 @@ use super::{Parsed, unwrap_prose};
 use crate::record::Record;
 use crate::text;
 
-/// Splits `FAU - Wu, Dan` into (`FAU`, `Wu, Dan`).
+/// Splits `FAU - Wu, Dan` into (`FAU`, `Wu, Dan`). Hand-edited files also
+/// have `PMID-22664220` and `TI-` (no space): a line at the left margin is
+/// never a continuation, so these are read as tags too.
 fn tag_line(line: &str) -> Option<(&str, &str)> {
     let b = line.as_bytes();
-    if b.len() < 5 || !b[0].is_ascii_uppercase() {
+    if b.len() < 3 || !b[0].is_ascii_uppercase() {
         return None;
     }
     let dash = line.find('-')?;
@@ -25,7 +27,7 @@ fn tag_line(line: &str) -> Option<(&str, &str)> {
         return None;
     }
     let value = &line[dash + 1..];
-    if !value.is_empty() && !value.starts_with(' ') {
+    if !value.is_empty() && !value.starts_with(' ') && dash != 4 {
         return None;
     }
     Some((tag, value.trim()))
@@ -111,16 +113,25 @@ fn build(fields: Vec<Field>) -> Record {
         let joined = f.value.replace('\n', " ");
         let v = joined.trim();
         let used = match f.tag.as_str() {
+            _ if v.is_empty() => false,
             "PMID" if r.pmid.is_empty() => {
                 r.pmid = v.to_string();
                 true
             }
             "TI" if r.title.is_empty() => {
-                r.title = text::collapse_ws(v);
+                let clean = text::clean_markup(v);
+                r.title = text::collapse_ws(&clean);
+                if matches!(clean, std::borrow::Cow::Owned(_)) {
+                    r.push_extra("raw:TI", v);
+                }
                 true
             }
             "AB" if r.abstract_text.is_empty() => {
-                r.abstract_text = unwrap_prose(&f.value);
+                let clean = text::clean_markup(&f.value);
+                r.abstract_text = unwrap_prose(&clean);
+                if matches!(clean, std::borrow::Cow::Owned(_)) {
+                    r.push_extra("raw:AB", f.value.replace('\n', " "));
+                }
                 true
             }
             "FAU" => {
@@ -207,5 +218,21 @@ mod tests {
                 .any(|f| f.tag == "LID" && f.value == "e0209483")
         );
         assert_eq!(p.records[1].0, 14);
+    }
+
+    #[test]
+    fn hand_edited_tags_and_blocks_without_pmid() {
+        // From JabRef's MedlinePlainImporterTestMultipleEntries.txt, which
+        // JabRef's own test reads as 7 entries.
+        let text = "PMID- 1\nTI  - One\n\nstray text\n\nPMC -22664230\nTI-\nFAU -\n\
+                    JT  - Test Journal\nAB  - new abstract\n\nPMID-22664220\nPT  - Technical Report\n";
+        let p = parse(text);
+        assert_eq!(p.total(), 3, "{:?}", p.warnings);
+        assert_eq!(p.reported, 0);
+        assert_eq!(p.records[1].1.abstract_text, "new abstract");
+        assert!(p.records[1].1.authors.is_empty());
+        assert_eq!(p.records[2].1.pmid, "22664220");
+        assert_eq!(p.warnings.len(), 1);
+        assert_eq!(p.warnings[0].line, 4);
     }
 }

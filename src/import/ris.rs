@@ -7,8 +7,16 @@
 //! the value; exporters disagree on the spaces, so one or more are accepted
 //! for tags RIS defines, and only the canonical two spaces for others (an
 //! abstract line such as `US - based` must stay text).
+//!
+//! Also read: Ovid's `1.` numbering lines and the `NL` and "Link to the
+//! Ovid Full Text" lines it writes after `ER` (kept with the record before
+//! them); the Cochrane Library's `Record #3 of 120` headers (a header ends
+//! the record before it, `ER` or not); a tab between tag and dash; records
+//! separated by bare CRs.
 
-use super::{Parsed, push_line, unwrap_prose};
+use std::borrow::Cow;
+
+use super::{Parsed, unwrap_prose};
 use crate::record::Record;
 use crate::text;
 
@@ -20,6 +28,27 @@ const KNOWN_TAGS: &[&str] = &[
     "L2", "L3", "L4", "DO", "DB", "DP", "AN", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "CA",
     "CN", "ET", "LA", "LB", "NV", "OP", "RI", "RN", "SE", "ST", "TA", "TT", "Y3",
 ];
+
+const fn tag_index(a: u8, b: u8) -> usize {
+    let second = if b.is_ascii_digit() {
+        (b - b'0') as usize + 26
+    } else {
+        (b - b'A') as usize
+    };
+    (a - b'A') as usize * 36 + second
+}
+
+/// `KNOWN_TAGS` as a lookup table: this test runs on every line.
+const KNOWN: [bool; 26 * 36] = {
+    let mut table = [false; 26 * 36];
+    let mut i = 0;
+    while i < KNOWN_TAGS.len() {
+        let b = KNOWN_TAGS[i].as_bytes();
+        table[tag_index(b[0], b[1])] = true;
+        i += 1;
+    }
+    table
+};
 
 /// Splits a tag line into (tag, value).
 pub fn tag_line(line: &str) -> Option<(&str, &str)> {
@@ -37,7 +66,7 @@ pub fn tag_line(line: &str) -> Option<(&str, &str)> {
     let after_gap = &rest[gap..];
     let value = after_gap.strip_prefix('-')?;
     let canonical = &rest[..gap] == "  ";
-    let known = KNOWN_TAGS.contains(&tag);
+    let known = KNOWN[tag_index(b[0], b[1])];
     if gap == 0 || gap > 4 || !(canonical || known) {
         return None;
     }
@@ -60,15 +89,53 @@ fn is_ovid_number(line: &str) -> bool {
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-struct Field {
-    tag: String,
-    value: String,
+struct Field<'a> {
+    tag: &'a str,
+    value: Cow<'a, str>,
+}
+
+/// `Record #3 of 120`, the Cochrane Library's header: (3, 120).
+fn cochrane_header(line: &str) -> Option<(usize, usize)> {
+    let rest = line.trim().strip_prefix("Record #")?;
+    let (n, m) = rest.split_once(" of ")?;
+    Some((n.trim().parse().ok()?, m.trim().parse().ok()?))
+}
+
+/// Ovid's `Link to the Ovid Full Text or citation: URL` after `ER`.
+const OVID_LINK: &str = "Link to the Ovid Full Text or citation";
+
+/// Lines of `text` split on `\r\n`, `\n` or a bare `\r`, without
+/// collecting them.
+pub(crate) fn line_iter(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        match rest.find(['\n', '\r']) {
+            Some(p) => {
+                let line = &rest[..p];
+                let skip = if rest[p..].starts_with("\r\n") { 2 } else { 1 };
+                rest = &rest[p + skip..];
+                Some(line)
+            }
+            None => {
+                let line = rest;
+                rest = "";
+                Some(line)
+            }
+        }
+    })
 }
 
 pub fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut current: Option<(usize, Vec<Field>)> = None;
-    for (i, line) in super::decode::lines(text).into_iter().enumerate() {
+    // Whether the last record ended with `ER` and nothing started since:
+    // lines then belong to it (Ovid's `NL` and link lines).
+    let mut after_er = false;
+    let mut announced: Option<usize> = None;
+    for (i, line) in line_iter(text).enumerate() {
         let line_no = i + 1;
         match tag_line(line) {
             Some(("TY", value)) => {
@@ -80,23 +147,28 @@ pub fn parse(text: &str) -> Parsed {
                     );
                     finish(&mut parsed, start, fields);
                 }
+                after_er = false;
                 current = Some((
                     line_no,
                     vec![Field {
-                        tag: "TY".into(),
-                        value: value.to_string(),
+                        tag: "TY",
+                        value: Cow::Borrowed(value),
                     }],
                 ));
             }
             Some(("ER", _)) => match current.take() {
-                Some((start, fields)) => finish(&mut parsed, start, fields),
+                Some((start, fields)) => {
+                    finish(&mut parsed, start, fields);
+                    after_er = true;
+                }
                 None => parsed.report(line_no, "`ER` without a record", "ignored"),
             },
             Some((tag, value)) => match current.as_mut() {
                 Some((_, fields)) => fields.push(Field {
-                    tag: tag.to_string(),
-                    value: value.to_string(),
+                    tag,
+                    value: Cow::Borrowed(value),
                 }),
+                None if after_er => keep_after_er(&mut parsed, tag, value),
                 None => parsed.report(
                     line_no,
                     format!("`{tag}` line outside a record (no `TY` before it)"),
@@ -108,13 +180,29 @@ pub fn parse(text: &str) -> Parsed {
                 if t.is_empty() {
                     continue;
                 }
+                if let Some((_, of)) = cochrane_header(t) {
+                    if let Some((start, fields)) = current.take() {
+                        finish(&mut parsed, start, fields);
+                    }
+                    announced = Some(of);
+                    after_er = false;
+                    continue;
+                }
                 match current.as_mut() {
                     Some((_, fields)) => {
                         if let Some(last) = fields.last_mut() {
-                            push_line(&mut last.value, t);
+                            let v = last.value.to_mut();
+                            if !v.is_empty() {
+                                v.push('\n');
+                            }
+                            v.push_str(t);
                         }
                     }
-                    None if is_ovid_number(t) => {}
+                    None if is_ovid_number(t) => after_er = false,
+                    None if after_er && t.starts_with(OVID_LINK) => {
+                        let url = t[OVID_LINK.len()..].trim_start_matches(':').trim();
+                        keep_after_er(&mut parsed, OVID_LINK, url);
+                    }
                     None => parsed.report(
                         line_no,
                         format!("text outside a record: `{}`", shorten(t, 60)),
@@ -125,14 +213,36 @@ pub fn parse(text: &str) -> Parsed {
         }
     }
     if let Some((start, fields)) = current.take() {
-        parsed.report(
-            start,
-            "last record has no `ER  - ` line (file cut short?)",
-            "kept the record as read",
-        );
+        if announced.is_none() {
+            parsed.report(
+                start,
+                "last record has no `ER  - ` line (file cut short?)",
+                "kept the record as read",
+            );
+        }
         finish(&mut parsed, start, fields);
     }
+    if let Some(of) = announced {
+        if of != parsed.total() {
+            parsed.report(
+                0,
+                format!(
+                    "the `Record # of {of}` headers announce {of} records, the file holds {}",
+                    parsed.total()
+                ),
+                "read the records that are there (file cut short, or several exports joined?)",
+            );
+        }
+    }
     parsed
+}
+
+/// A line after a record's `ER` (Ovid writes `NL` and its link there):
+/// kept with that record.
+fn keep_after_er(parsed: &mut Parsed, tag: &str, value: &str) {
+    if let Some((_, r)) = parsed.records.last_mut() {
+        r.push_extra(tag, value);
+    }
 }
 
 fn shorten(s: &str, max: usize) -> String {
@@ -143,7 +253,7 @@ fn shorten(s: &str, max: usize) -> String {
     }
 }
 
-fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field>) {
+fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field<'_>>) {
     let record = build(fields);
     if record.is_empty() {
         parsed.reported += 1;
@@ -160,7 +270,7 @@ fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field>) {
 /// Priority of journal-like tags: the full journal name first.
 const JOURNAL_TAGS: &[&str] = &["JF", "T2", "JO", "J2", "JA", "J1"];
 
-fn build(fields: Vec<Field>) -> Record {
+fn build(fields: Vec<Field<'_>>) -> Record {
     let mut r = Record::default();
     let first = |tag: &str| fields.iter().position(|f| f.tag == tag);
     let title_at = first("TI").or_else(|| first("T1"));
@@ -180,17 +290,25 @@ fn build(fields: Vec<Field>) -> Record {
     });
     for (i, f) in fields.iter().enumerate() {
         let v = f.value.trim();
-        let used = match f.tag.as_str() {
+        let used = match f.tag {
             "TY" if r.kind.is_empty() => {
                 r.kind = v.to_string();
                 true
             }
             _ if Some(i) == title_at => {
-                r.title = text::collapse_ws(v);
+                let clean = text::clean_markup(v);
+                r.title = text::collapse_ws(&clean);
+                if matches!(clean, Cow::Owned(_)) {
+                    r.push_extra(&format!("raw:{}", f.tag), v);
+                }
                 true
             }
             _ if Some(i) == abstract_at => {
-                r.abstract_text = unwrap_prose(v);
+                let clean = text::clean_markup(v);
+                r.abstract_text = unwrap_prose(&clean);
+                if matches!(clean, Cow::Owned(_)) {
+                    r.push_extra(&format!("raw:{}", f.tag), v);
+                }
                 true
             }
             "AU" | "A1" => {
@@ -264,13 +382,30 @@ fn build(fields: Vec<Field>) -> Record {
             r.year = text::year_in(v);
         }
         if !used && Some(i) != date_at {
-            r.push_extra(&f.tag, f.value.clone());
+            r.push_extra(f.tag, f.value.clone().into_owned());
         }
     }
     if r.pmid.is_empty() {
         r.pmid = pmid_from_fields(&r);
     }
+    if r.doi.is_empty() {
+        r.doi = doi_from_links(&r);
+    }
     r
+}
+
+/// Ovid (ERIC, PsycINFO) gives no `DO` but a `https://dx.doi.org/…` link.
+fn doi_from_links(r: &Record) -> String {
+    std::iter::once(r.url.as_str())
+        .chain(
+            r.extra
+                .iter()
+                .filter(|f| matches!(f.tag.as_str(), "UR" | "L1" | "L2" | "L3" | "LK"))
+                .map(|f| f.value.as_str()),
+        )
+        .filter(|u| u.contains("doi.org/10."))
+        .find_map(text::normalize_doi)
+        .unwrap_or_default()
 }
 
 /// PubMed records re-exported as RIS carry the PMID in `AN` (with `DB` or
@@ -311,7 +446,7 @@ fn pmid_from_fields(r: &Record) -> String {
     String::new()
 }
 
-fn looks_like_isbn(v: &str) -> bool {
+pub(crate) fn looks_like_isbn(v: &str) -> bool {
     let digits = v
         .chars()
         .filter(|c| c.is_ascii_digit() || *c == 'X')

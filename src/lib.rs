@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod commands;
 pub mod dedup;
+pub mod export;
 pub mod import;
 pub mod ingest;
 pub mod keys;

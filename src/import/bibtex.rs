@@ -143,6 +143,8 @@ struct Broken {
 }
 
 pub fn parse(text: &str) -> Parsed {
+    let normalized = super::decode::bare_cr_to_lf(text);
+    let text: &str = &normalized;
     let mut parsed = Parsed::default();
     let mut cur = Cursor {
         src: text,
@@ -720,9 +722,13 @@ fn build(entry: Entry) -> Record {
         }
     }
     // A collection or proceedings volume is named by its `booktitle`.
-    if r.title.is_empty() && !r.journal.is_empty() {
+    let journal_is_booktitle = journal_at.is_some_and(|i| lower[i] == "booktitle");
+    if r.title.is_empty() && journal_is_booktitle {
         r.title = r.journal.clone();
     }
+    // In a fixed order, so that a written and re-read entry is equal
+    // whatever order its fields came in.
+    raws.sort_by(|a, b| a.0.cmp(&b.0));
     for (tag, value) in raws {
         r.push_extra(&tag, value);
     }

@@ -135,6 +135,29 @@ fn sniff_utf16(bytes: &[u8]) -> Option<bool> {
     }
 }
 
+/// Text with every bare CR (old Mac line ends, some WoS exports) turned
+/// into LF, so parsers that work on bytes see the same lines as [`lines`];
+/// CRLF stays, line numbers do not change. Borrowed when there is none.
+pub fn bare_cr_to_lf(text: &str) -> Cow<'_, str> {
+    let b = text.as_bytes();
+    if !text.contains('\r') {
+        return Cow::Borrowed(text);
+    }
+    let bare = |i: usize| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n');
+    if !(0..b.len()).any(bare) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for i in (0..b.len()).filter(|&i| bare(i)) {
+        out.push_str(&text[last..i]);
+        out.push('\n');
+        last = i + 1;
+    }
+    out.push_str(&text[last..]);
+    Cow::Owned(out)
+}
+
 /// Splits text into lines on `\r\n`, `\n` or a bare `\r` (some Web of
 /// Science exports end records with a lone CR).
 pub fn lines(text: &str) -> Vec<&str> {

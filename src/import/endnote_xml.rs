@@ -26,6 +26,8 @@ struct Open {
 }
 
 pub fn parse(text: &str) -> Parsed {
+    let normalized = super::decode::bare_cr_to_lf(text);
+    let text: &str = &normalized;
     let mut parsed = Parsed::default();
     let mut reader = Reader::from_str(text);
     // Whitespace inside values is kept; values are trimmed when mapped.
@@ -300,6 +302,10 @@ fn build(o: Open) -> Record {
     }
     if r.pmid.is_empty() {
         r.pmid = pmid_of(&r);
+    }
+    if r.pmid.is_empty() {
+        // A PubMed link as the record's URL.
+        r.pmid = super::ris::pmid_of(&r);
     }
     r
 }

@@ -288,6 +288,9 @@ fn build(fields: Vec<Field<'_>>) -> Record {
             .iter()
             .position(|f| f.tag == *t && text::year_in(&f.value).is_some())
     });
+    // Source values the reader cleaned; kept after the other fields so that
+    // their place does not depend on where the source put the field.
+    let mut raws: Vec<(&str, &str)> = Vec::new();
     for (i, f) in fields.iter().enumerate() {
         let v = f.value.trim();
         let used = match f.tag {
@@ -299,7 +302,7 @@ fn build(fields: Vec<Field<'_>>) -> Record {
                 let clean = text::clean_markup(v);
                 r.title = text::collapse_ws(&clean);
                 if matches!(clean, Cow::Owned(_)) {
-                    r.push_extra(&format!("raw:{}", f.tag), v);
+                    raws.push((f.tag, v));
                 }
                 true
             }
@@ -307,7 +310,7 @@ fn build(fields: Vec<Field<'_>>) -> Record {
                 let clean = text::clean_markup(v);
                 r.abstract_text = unwrap_prose(&clean);
                 if matches!(clean, Cow::Owned(_)) {
-                    r.push_extra(&format!("raw:{}", f.tag), v);
+                    raws.push((f.tag, v));
                 }
                 true
             }
@@ -385,8 +388,11 @@ fn build(fields: Vec<Field<'_>>) -> Record {
             r.push_extra(f.tag, f.value.clone().into_owned());
         }
     }
+    for (tag, v) in raws {
+        r.push_extra(&format!("raw:{tag}"), v);
+    }
     if r.pmid.is_empty() {
-        r.pmid = pmid_from_fields(&r);
+        r.pmid = pmid_of(&r);
     }
     if r.doi.is_empty() {
         r.doi = doi_from_links(&r);
@@ -395,7 +401,7 @@ fn build(fields: Vec<Field<'_>>) -> Record {
 }
 
 /// Ovid (ERIC, PsycINFO) gives no `DO` but a `https://dx.doi.org/…` link.
-fn doi_from_links(r: &Record) -> String {
+pub(crate) fn doi_from_links(r: &Record) -> String {
     std::iter::once(r.url.as_str())
         .chain(
             r.extra
@@ -410,7 +416,7 @@ fn doi_from_links(r: &Record) -> String {
 
 /// PubMed records re-exported as RIS carry the PMID in `AN` (with `DB` or
 /// `DP` naming PubMed/MEDLINE) or in a PubMed URL.
-fn pmid_from_fields(r: &Record) -> String {
+pub(crate) fn pmid_of(r: &Record) -> String {
     let says_pubmed = r.extra.iter().any(|f| {
         matches!(f.tag.as_str(), "DB" | "DP")
             && (f.value.contains("PubMed") || f.value.contains("MEDLINE"))

@@ -1,0 +1,4 @@
+//! Records to the file formats other tools read.
+
+pub mod bibtex;
+pub mod ris;

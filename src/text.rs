@@ -21,7 +21,23 @@ pub fn fold(s: &str) -> String {
 
 /// Runs of whitespace (newlines included) become one space; ends trimmed.
 pub fn collapse_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let t = s.trim();
+    // Most titles need nothing: one copy, no splitting.
+    let b = t.as_bytes();
+    let plain = !b.iter().enumerate().any(|(i, &c)| {
+        c == b'\n' || c == b'\t' || c == b'\r' || (c == b' ' && b.get(i + 1) == Some(&b' '))
+    });
+    if plain && !t.contains(|c: char| !c.is_ascii() && c.is_whitespace()) {
+        return t.to_string();
+    }
+    let mut out = String::with_capacity(t.len());
+    for w in t.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// The surname of a name written `Surname, Given`, `Surname G` (MEDLINE
@@ -103,7 +119,7 @@ pub fn year_in(s: &str) -> Option<i32> {
 /// `p < 0.05` or `a <b> c` without a closing tag stays text. Paragraph tags
 /// become line breaks. Borrowed when there is nothing to change.
 pub fn clean_markup(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.contains(['<', '&']) {
+    if memchr::memchr2(b'<', b'&', s.as_bytes()).is_none() {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());

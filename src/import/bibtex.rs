@@ -152,6 +152,9 @@ pub fn parse(text: &str) -> Parsed {
         line: 1,
     };
     let mut macros: HashMap<String, String> = HashMap::new();
+    parsed
+        .records
+        .reserve(memchr::memchr_iter(b'@', text.as_bytes()).count());
     // Text outside entries is a comment in BibTeX; only an `@` at the start
     // of a line (or right after an entry) begins an entry, so an e-mail
     // address in a comment does not.

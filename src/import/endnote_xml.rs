@@ -294,10 +294,10 @@ fn build(o: Open) -> Record {
         match shown {
             // Markup taken out of a mapped value: keep what the file said.
             Some(_) if text::clean_markup(v) != v => {
-                r.push_extra(&format!("raw:{}", f.path), f.value)
+                r.push_extra(&format!("raw:{}", f.path), untab(&f.value))
             }
             Some(_) => {}
-            None => r.push_extra(&f.path, f.value),
+            None => r.push_extra(&f.path, untab(&f.value)),
         }
     }
     if r.pmid.is_empty() {
@@ -308,6 +308,19 @@ fn build(o: Open) -> Record {
         r.pmid = super::ris::pmid_of(&r);
     }
     r
+}
+
+/// A value without the indentation of pretty-printed XML: lines trimmed,
+/// blank lines dropped (the line breaks themselves are kept).
+fn untab(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for line in value.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// PubMed records carry the PMID as accession number with the database

@@ -2,6 +2,8 @@
 //! characters, continuation lines indented by six spaces, records separated
 //! by blank lines and starting at `PMID-`.
 
+use std::borrow::Cow;
+
 use super::{Parsed, unwrap_prose};
 use crate::record::Record;
 use crate::text;
@@ -33,15 +35,20 @@ fn tag_line(line: &str) -> Option<(&str, &str)> {
     Some((tag, value.trim()))
 }
 
-struct Field {
-    tag: String,
-    value: String,
+/// A field as read; wrapped lines are joined with a space (MEDLINE wraps
+/// at a fixed width, so a line break means nothing).
+struct Field<'a> {
+    tag: &'a str,
+    value: Cow<'a, str>,
 }
 
 pub fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut current: Option<(usize, Vec<Field>)> = None;
-    for (i, line) in super::decode::lines(text).into_iter().enumerate() {
+    parsed
+        .records
+        .reserve(memchr::memmem::find_iter(text.as_bytes(), b"PMID-").count());
+    for (i, line) in super::decode::line_iter(text).enumerate() {
         let line_no = i + 1;
         if line.trim().is_empty() {
             if let Some((start, fields)) = current.take() {
@@ -59,14 +66,17 @@ pub fn parse(text: &str) -> Parsed {
                 }
                 let fields = &mut current.get_or_insert_with(|| (line_no, Vec::new())).1;
                 fields.push(Field {
-                    tag: tag.to_string(),
-                    value: value.to_string(),
+                    tag,
+                    value: Cow::Borrowed(value),
                 });
             }
             _ => match current.as_mut().and_then(|(_, f)| f.last_mut()) {
                 Some(last) => {
-                    last.value.push('\n');
-                    last.value.push_str(line.trim());
+                    let v = last.value.to_mut();
+                    if !v.is_empty() {
+                        v.push(' ');
+                    }
+                    v.push_str(line.trim());
                 }
                 None => parsed.report(
                     line_no,
@@ -85,7 +95,7 @@ pub fn parse(text: &str) -> Parsed {
     parsed
 }
 
-fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field>) {
+fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field<'_>>) {
     let record = build(fields);
     if record.is_empty() {
         parsed.reported += 1;
@@ -99,20 +109,19 @@ fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field>) {
     }
 }
 
-fn build(fields: Vec<Field>) -> Record {
+fn build(fields: Vec<Field<'_>>) -> Record {
     let mut r = Record::default();
     let has_fau = fields.iter().any(|f| f.tag == "FAU");
     let first = |tag: &str| fields.iter().position(|f| f.tag == tag);
     let journal_at = first("JT").or_else(|| first("TA")).or_else(|| first("BTI"));
     let doi_at = fields.iter().position(|f| {
-        matches!(f.tag.as_str(), "LID" | "AID")
+        matches!(f.tag, "LID" | "AID")
             && f.value.ends_with("[doi]")
             && text::normalize_doi(&f.value).is_some()
     });
-    for (i, f) in fields.iter().enumerate() {
-        let joined = f.value.replace('\n', " ");
-        let v = joined.trim();
-        let used = match f.tag.as_str() {
+    for (i, f) in fields.into_iter().enumerate() {
+        let v = f.value.trim();
+        let used = match f.tag {
             _ if v.is_empty() => false,
             "PMID" if r.pmid.is_empty() => {
                 r.pmid = v.to_string();
@@ -121,16 +130,16 @@ fn build(fields: Vec<Field>) -> Record {
             "TI" if r.title.is_empty() => {
                 let clean = text::clean_markup(v);
                 r.title = text::collapse_ws(&clean);
-                if matches!(clean, std::borrow::Cow::Owned(_)) {
+                if matches!(clean, Cow::Owned(_)) {
                     r.push_extra("raw:TI", v);
                 }
                 true
             }
             "AB" if r.abstract_text.is_empty() => {
-                let clean = text::clean_markup(&f.value);
+                let clean = text::clean_markup(v);
                 r.abstract_text = unwrap_prose(&clean);
                 if matches!(clean, std::borrow::Cow::Owned(_)) {
-                    r.push_extra("raw:AB", f.value.replace('\n', " "));
+                    r.push_extra("raw:AB", v);
                 }
                 true
             }
@@ -186,7 +195,7 @@ fn build(fields: Vec<Field>) -> Record {
             _ => false,
         };
         if !used {
-            r.push_extra(&f.tag, f.value.replace('\n', " "));
+            r.push_extra(f.tag, f.value.into_owned());
         }
     }
     r

@@ -35,7 +35,7 @@ struct Field {
 pub fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut current: Option<(usize, Vec<Field>)> = None;
-    for (i, line) in super::decode::lines(text).into_iter().enumerate() {
+    for (i, line) in super::decode::line_iter(text).enumerate() {
         let line_no = i + 1;
         if record_number(line).is_some() {
             if let Some((start, fields)) = current.take() {

@@ -104,38 +104,19 @@ fn cochrane_header(line: &str) -> Option<(usize, usize)> {
 /// Ovid's `Link to the Ovid Full Text or citation: URL` after `ER`.
 const OVID_LINK: &str = "Link to the Ovid Full Text or citation";
 
-/// Lines of `text` split on `\r\n`, `\n` or a bare `\r`, without
-/// collecting them.
-pub(crate) fn line_iter(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        match rest.find(['\n', '\r']) {
-            Some(p) => {
-                let line = &rest[..p];
-                let skip = if rest[p..].starts_with("\r\n") { 2 } else { 1 };
-                rest = &rest[p + skip..];
-                Some(line)
-            }
-            None => {
-                let line = rest;
-                rest = "";
-                Some(line)
-            }
-        }
-    })
-}
-
 pub fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut current: Option<(usize, Vec<Field>)> = None;
+    // One field list, reused record after record.
+    let mut spare: Vec<Field> = Vec::with_capacity(64);
+    // Room for every record at once: the vector never doubles past need.
+    let expected = memchr::memmem::find_iter(text.as_bytes(), b"\nER  -").count() + 1;
+    parsed.records.reserve(expected);
     // Whether the last record ended with `ER` and nothing started since:
     // lines then belong to it (Ovid's `NL` and link lines).
     let mut after_er = false;
     let mut announced: Option<usize> = None;
-    for (i, line) in line_iter(text).enumerate() {
+    for (i, line) in super::decode::line_iter(text).enumerate() {
         let line_no = i + 1;
         match tag_line(line) {
             Some(("TY", value)) => {
@@ -145,20 +126,19 @@ pub fn parse(text: &str) -> Parsed {
                         "record has no `ER  - ` line before the next `TY`",
                         "ended the record at the next TY",
                     );
-                    finish(&mut parsed, start, fields);
+                    spare = finish(&mut parsed, start, fields);
                 }
                 after_er = false;
-                current = Some((
-                    line_no,
-                    vec![Field {
-                        tag: "TY",
-                        value: Cow::Borrowed(value),
-                    }],
-                ));
+                let mut fields = std::mem::take(&mut spare);
+                fields.push(Field {
+                    tag: "TY",
+                    value: Cow::Borrowed(value),
+                });
+                current = Some((line_no, fields));
             }
             Some(("ER", _)) => match current.take() {
                 Some((start, fields)) => {
-                    finish(&mut parsed, start, fields);
+                    spare = finish(&mut parsed, start, fields);
                     after_er = true;
                 }
                 None => parsed.report(line_no, "`ER` without a record", "ignored"),
@@ -182,7 +162,7 @@ pub fn parse(text: &str) -> Parsed {
                 }
                 if let Some((_, of)) = cochrane_header(t) {
                     if let Some((start, fields)) = current.take() {
-                        finish(&mut parsed, start, fields);
+                        spare = finish(&mut parsed, start, fields);
                     }
                     announced = Some(of);
                     after_er = false;
@@ -253,8 +233,10 @@ fn shorten(s: &str, max: usize) -> String {
     }
 }
 
-fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field<'_>>) {
-    let record = build(fields);
+/// Adds the record of `fields`; returns the emptied list for reuse.
+fn finish<'a>(parsed: &mut Parsed, start: usize, mut fields: Vec<Field<'a>>) -> Vec<Field<'a>> {
+    let record = build(&fields);
+    fields.clear();
     if record.is_empty() {
         parsed.reported += 1;
         parsed.report(
@@ -265,12 +247,13 @@ fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field<'_>>) {
     } else {
         parsed.records.push((start, record));
     }
+    fields
 }
 
 /// Priority of journal-like tags: the full journal name first.
 const JOURNAL_TAGS: &[&str] = &["JF", "T2", "JO", "J2", "JA", "J1"];
 
-fn build(fields: Vec<Field<'_>>) -> Record {
+fn build(fields: &[Field<'_>]) -> Record {
     let mut r = Record::default();
     let first = |tag: &str| fields.iter().position(|f| f.tag == tag);
     let title_at = first("TI").or_else(|| first("T1"));

@@ -68,7 +68,7 @@ pub fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut current: Option<(usize, Vec<Field>)> = None;
     let mut ended = false;
-    for (i, line) in super::decode::lines(text).into_iter().enumerate() {
+    for (i, line) in super::decode::line_iter(text).enumerate() {
         let line_no = i + 1;
         let line = line.trim_start_matches('\u{feff}');
         if line.trim().is_empty() {

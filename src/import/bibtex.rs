@@ -562,7 +562,7 @@ fn finish(parsed: &mut Parsed, line: usize, entry: Entry) {
             "skipped",
         );
     } else {
-        parsed.records.push((line, record));
+        parsed.push(line, record);
     }
 }
 

@@ -209,7 +209,7 @@ fn finish(parsed: &mut Parsed, o: Open) {
             "skipped",
         );
     } else {
-        parsed.records.push((line, record));
+        parsed.push(line, record);
     }
 }
 

@@ -105,7 +105,7 @@ fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field<'_>>) {
             "skipped",
         );
     } else {
-        parsed.records.push((start, record));
+        parsed.push(start, record);
     }
 }
 

@@ -89,7 +89,7 @@ fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field>) {
             "skipped",
         );
     } else {
-        parsed.records.push((start, record));
+        parsed.push(start, record);
     }
 }
 

@@ -245,7 +245,7 @@ fn finish<'a>(parsed: &mut Parsed, start: usize, mut fields: Vec<Field<'a>>) -> 
             "skipped",
         );
     } else {
-        parsed.records.push((start, record));
+        parsed.push(start, record);
     }
     fields
 }
@@ -489,5 +489,66 @@ mod tests {
                 .iter()
                 .any(|w| w.line == 18 && w.message.contains("no `ER"))
         );
+    }
+
+    #[test]
+    fn cochrane_headers_end_records() {
+        let text = "Record #1 of 3\nTY  -  JOUR\nTI  - One\n\nRecord #2 of 3\nTY  - JOUR\n\
+                    TI  - Two\nER  - \n";
+        let p = parse(text);
+        assert_eq!(p.total(), 2);
+        assert_eq!(p.records[0].1.kind, "JOUR");
+        // The headers promised 3.
+        assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+        assert!(p.warnings[0].message.contains("announce 3"));
+    }
+
+    #[test]
+    fn ovid_lines_after_er_stay_with_their_record() {
+        let text = "1.\nTY  - JOUR\nTI  - A\nL1  - https://dx.doi.org/10.1/ABC\nER  - \n\
+                    NL  - Clin Psychol\n\nLink to the Ovid Full Text or citation: http://ovid/x\n\n\
+                    2.\nTY  - JOUR\nTI  - B\nER  - \n";
+        let p = parse(text);
+        assert_eq!(p.total(), 2);
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        let r = &p.records[0].1;
+        assert!(
+            r.extra
+                .iter()
+                .any(|f| f.tag == "NL" && f.value == "Clin Psychol")
+        );
+        assert!(
+            r.extra
+                .iter()
+                .any(|f| f.tag == OVID_LINK && f.value == "http://ovid/x")
+        );
+        // No `DO`: the DOI comes from the doi.org link.
+        assert_eq!(r.doi, "10.1/abc");
+        assert!(p.records[1].1.extra.is_empty());
+    }
+
+    #[test]
+    fn markup_is_cleaned_and_the_source_kept() {
+        let text = "TY  - JOUR\nTI  - Fire in <i>Pinus</i> & ouml;\nAB  - El Ni&ntilde;o\n\
+                    and CO<sub>2</sub>\nER  - \n";
+        let p = parse(text);
+        let r = &p.records[0].1;
+        assert_eq!(r.title, "Fire in Pinus ö");
+        assert_eq!(r.abstract_text, "El Niño and CO2");
+        let raw = |t: &str| {
+            r.extra
+                .iter()
+                .find(|f| f.tag == t)
+                .map(|f| f.value.as_str())
+        };
+        assert_eq!(raw("raw:TI"), Some("Fire in <i>Pinus</i> & ouml;"));
+        assert_eq!(raw("raw:AB"), Some("El Ni&ntilde;o\nand CO<sub>2</sub>"));
+    }
+
+    #[test]
+    fn bare_cr_and_tab_separators() {
+        let p = parse("TY\t- JOUR\rTI  - A\rER  - \rTY  - JOUR\rTI  - B\rER  - ");
+        assert_eq!(p.total(), 2);
+        assert!(p.warnings.is_empty());
     }
 }

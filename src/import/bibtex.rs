@@ -15,6 +15,7 @@
 //! field, the value as written is kept in `extra` as `raw:<field>`.
 //! Fields that are not mapped are kept verbatim under their own name.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::{Parsed, latex, unwrap_prose};
@@ -125,15 +126,16 @@ pub fn starts_entry(line: &str) -> bool {
 
 /// A field as read: its name as written and its value with the outer
 /// delimiters removed (inner braces kept), macros resolved.
-struct RawField {
-    name: String,
-    value: String,
+struct RawField<'a> {
+    name: &'a str,
+    /// Borrowed from the file when the value is one part (the usual case).
+    value: Cow<'a, str>,
 }
 
-struct Entry {
+struct Entry<'a> {
     kind: String,
     key: String,
-    fields: Vec<RawField>,
+    fields: Vec<RawField<'a>>,
 }
 
 /// Why an entry could not be read, and where.
@@ -247,7 +249,7 @@ fn read_item(
         match read_fields(cur, close, macros) {
             Ok(fields) => {
                 for f in fields {
-                    macros.insert(f.name.to_ascii_lowercase(), f.value);
+                    macros.insert(f.name.to_ascii_lowercase(), f.value.into_owned());
                 }
                 return cur.pos;
             }
@@ -340,11 +342,11 @@ fn skip_balanced(cur: &mut Cursor, close: u8) -> Result<(), Broken> {
 }
 
 /// Reads `name = value` pairs up to the entry's closing delimiter.
-fn read_fields(
-    cur: &mut Cursor,
+fn read_fields<'a>(
+    cur: &mut Cursor<'a>,
     close: u8,
     macros: &HashMap<String, String>,
-) -> Result<Vec<RawField>, Broken> {
+) -> Result<Vec<RawField<'a>>, Broken> {
     let mut fields = Vec::new();
     loop {
         cur.skip_ws();
@@ -399,7 +401,6 @@ fn read_fields(
                 },
             });
         }
-        let name = name.to_string();
         cur.advance_to(i + 1);
         let value = read_value(cur, close, macros)?;
         fields.push(RawField { name, value });
@@ -407,12 +408,13 @@ fn read_fields(
 }
 
 /// A value: parts (`{…}`, `"…"`, a number or a macro name) joined by `#`.
-fn read_value(
-    cur: &mut Cursor,
+fn read_value<'a>(
+    cur: &mut Cursor<'a>,
     close: u8,
     macros: &HashMap<String, String>,
-) -> Result<String, Broken> {
-    let mut value = String::new();
+) -> Result<Cow<'a, str>, Broken> {
+    let mut value: Cow<'a, str> = Cow::Borrowed("");
+    let mut parts = 0usize;
     loop {
         cur.skip_ws();
         let part_line = cur.line;
@@ -457,7 +459,11 @@ fn read_value(
                         _ => {}
                     }
                 }
-                value.push_str(&cur.src[start..cur.pos - 1]);
+                add_part(
+                    &mut value,
+                    &mut parts,
+                    Cow::Borrowed(&cur.src[start..cur.pos - 1]),
+                );
             }
             Some(b'"') => {
                 cur.bump();
@@ -482,7 +488,11 @@ fn read_value(
                         _ => {}
                     }
                 }
-                value.push_str(&cur.src[start..cur.pos - 1]);
+                add_part(
+                    &mut value,
+                    &mut parts,
+                    Cow::Borrowed(&cur.src[start..cur.pos - 1]),
+                );
             }
             Some(c) if c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c == b'.' => {
                 let start = cur.pos;
@@ -493,15 +503,15 @@ fn read_value(
                 }
                 let word = &cur.src[start..cur.pos];
                 if word.bytes().all(|c| c.is_ascii_digit()) {
-                    value.push_str(word);
+                    add_part(&mut value, &mut parts, Cow::Borrowed(word));
                 } else if let Some(m) = macros.get(&word.to_ascii_lowercase()) {
-                    value.push_str(m);
+                    add_part(&mut value, &mut parts, Cow::Owned(m.clone()));
                 } else if let Some(month) = month_name(word) {
-                    value.push_str(month);
+                    add_part(&mut value, &mut parts, Cow::Borrowed(month));
                 } else {
                     // An undefined macro: BibTeX warns and uses nothing;
                     // keeping the name loses less.
-                    value.push_str(word);
+                    add_part(&mut value, &mut parts, Cow::Borrowed(word));
                 }
             }
             Some(c) if c == close || c == b',' => {
@@ -528,6 +538,16 @@ fn read_value(
         }
         return Ok(value);
     }
+}
+
+/// Joins a part of a `#`-concatenated value; one part stays borrowed.
+fn add_part<'a>(value: &mut Cow<'a, str>, parts: &mut usize, piece: Cow<'a, str>) {
+    if *parts == 0 {
+        *value = piece;
+    } else {
+        value.to_mut().push_str(&piece);
+    }
+    *parts += 1;
 }
 
 fn month_name(word: &str) -> Option<&'static str> {
@@ -612,10 +632,17 @@ fn build(entry: Entry) -> Record {
         r.push_extra(KEY_TAG, entry.key);
     }
     let mut raws: Vec<(String, String)> = Vec::new();
-    let lower: Vec<String> = entry
+    // Names in lower case, borrowed when they already are (Scopus, Zotero).
+    let lower: Vec<Cow<str>> = entry
         .fields
         .iter()
-        .map(|f| f.name.to_ascii_lowercase())
+        .map(|f| {
+            if f.name.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(f.name.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(f.name)
+            }
+        })
         .collect();
     let first = |names: &[&str]| names.iter().find_map(|n| lower.iter().position(|l| l == n));
     let title_at = first(&["title"]);
@@ -639,7 +666,7 @@ fn build(entry: Entry) -> Record {
         let raw = f.value;
         // The display value of a mapped field, or `None` when the field is
         // not mapped (or already filled by an earlier one).
-        let shown: Option<String> = match l.as_str() {
+        let shown: Option<String> = match l.as_ref() {
             _ if Some(i) == title_at => {
                 r.title = display(&raw);
                 Some(r.title.clone())
@@ -718,10 +745,10 @@ fn build(entry: Entry) -> Record {
         match shown {
             Some(shown) => {
                 if shown != raw {
-                    raws.push((format!("raw:{}", f.name), raw));
+                    raws.push((format!("raw:{}", f.name), raw.into_owned()));
                 }
             }
-            None => r.push_extra(&f.name, raw),
+            None => r.push_extra(f.name, raw),
         }
     }
     // A collection or proceedings volume is named by its `booktitle`.

@@ -78,13 +78,12 @@ pub fn parse(text: &str) -> Parsed {
                     }
                     v.push_str(line.trim());
                 }
-                None => parsed.report(
+                None => parsed.stray(
                     line_no,
                     format!(
                         "text outside a record: `{}`",
                         line.trim().chars().take(60).collect::<String>()
                     ),
-                    "ignored",
                 ),
             },
         }

@@ -114,7 +114,14 @@ pub struct Parsed {
     /// Records of the file that could not be read; each has a warning.
     pub reported: usize,
     pub warnings: Vec<Warning>,
+    /// Lines ignored (text outside records); only the first
+    /// [`MAX_STRAY`] get a warning each.
+    stray: usize,
 }
+
+/// Ignored lines listed one by one; a file read in the wrong format would
+/// otherwise give a warning per line.
+const MAX_STRAY: usize = 20;
 
 impl Parsed {
     /// Records the file held: read + reported.
@@ -130,6 +137,14 @@ impl Parsed {
         record.authors.shrink_to_fit();
         record.keywords.shrink_to_fit();
         self.records.push((line, record));
+    }
+
+    /// A line that belongs to no record, ignored.
+    pub(crate) fn stray(&mut self, line: usize, message: impl Into<String>) {
+        self.stray += 1;
+        if self.stray <= MAX_STRAY {
+            self.report(line, message, "ignored");
+        }
     }
 
     fn report(&mut self, line: usize, message: impl Into<String>, action: impl Into<String>) {
@@ -215,7 +230,7 @@ pub fn parse(bytes: &[u8], format: Option<Format>) -> Result<(Format, Parsed), U
 
 /// Parses decoded text as `format`.
 pub fn parse_text(text: &str, format: Format) -> Parsed {
-    match format {
+    let mut parsed = match format {
         Format::Ris => ris::parse(text),
         Format::Medline => medline::parse(text),
         Format::Pasted => pasted::parse(text),
@@ -223,7 +238,18 @@ pub fn parse_text(text: &str, format: Format) -> Parsed {
         Format::EndnoteXml => endnote_xml::parse(text),
         Format::Wos => wos::parse(text),
         Format::Ovid => ovid::parse(text),
+    };
+    if parsed.stray > MAX_STRAY {
+        let more = parsed.stray - MAX_STRAY;
+        parsed.report(
+            0,
+            format!(
+                "{more} more lines outside records, not listed (is this file in the format named?)"
+            ),
+            "ignored",
+        );
     }
+    parsed
 }
 
 /// Joins wrapped lines of prose into one paragraph, but keeps a break before
@@ -270,6 +296,15 @@ mod tests {
             unwrap_prose("Background: we\nsought to\nassess.\nMethods: We undertook"),
             "Background: we sought to assess.\nMethods: We undertook"
         );
+    }
+
+    #[test]
+    fn stray_lines_are_listed_up_to_a_point() {
+        let text = "not a tag line\n".repeat(30);
+        let p = parse_text(&text, Format::Ris);
+        assert_eq!(p.warnings.len(), MAX_STRAY + 1);
+        assert_eq!(p.warnings[MAX_STRAY].line, 0);
+        assert!(p.warnings[MAX_STRAY].message.starts_with("10 more lines"));
     }
 
     #[test]

@@ -48,13 +48,12 @@ pub fn parse(text: &str) -> Parsed {
             continue;
         }
         let Some((_, fields)) = current.as_mut() else {
-            parsed.report(
+            parsed.stray(
                 line_no,
                 format!(
                     "text before the first record: `{}`",
                     line.trim().chars().take(60).collect::<String>()
                 ),
-                "ignored",
             );
             continue;
         };

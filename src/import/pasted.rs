@@ -83,10 +83,9 @@ pub fn parse(text: &str) -> Parsed {
     let first = starts.first().copied().unwrap_or(lines.len());
     for l in &lines[..first] {
         if !is_page_furniture(l.text) {
-            parsed.report(
+            parsed.stray(
                 l.no,
                 format!("text before the first result: `{}`", short(l.text)),
-                "ignored",
             );
         }
     }

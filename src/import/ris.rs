@@ -141,7 +141,7 @@ pub fn parse(text: &str) -> Parsed {
                     spare = finish(&mut parsed, start, fields);
                     after_er = true;
                 }
-                None => parsed.report(line_no, "`ER` without a record", "ignored"),
+                None => parsed.stray(line_no, "`ER` without a record"),
             },
             Some((tag, value)) => match current.as_mut() {
                 Some((_, fields)) => fields.push(Field {
@@ -149,10 +149,9 @@ pub fn parse(text: &str) -> Parsed {
                     value: Cow::Borrowed(value),
                 }),
                 None if after_er => keep_after_er(&mut parsed, tag, value),
-                None => parsed.report(
+                None => parsed.stray(
                     line_no,
                     format!("`{tag}` line outside a record (no `TY` before it)"),
-                    "ignored",
                 ),
             },
             None => {
@@ -183,10 +182,9 @@ pub fn parse(text: &str) -> Parsed {
                         let url = t[OVID_LINK.len()..].trim_start_matches(':').trim();
                         keep_after_er(&mut parsed, OVID_LINK, url);
                     }
-                    None => parsed.report(
+                    None => parsed.stray(
                         line_no,
                         format!("text outside a record: `{}`", shorten(t, 60)),
-                        "ignored",
                     ),
                 }
             }

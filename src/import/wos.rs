@@ -80,10 +80,9 @@ pub fn parse(text: &str) -> Parsed {
                     last.value.push('\n');
                     last.value.push_str(line.trim());
                 }
-                None => parsed.report(
+                None => parsed.stray(
                     line_no,
                     format!("indented text outside a record: `{}`", short(line.trim())),
-                    "ignored",
                 ),
             }
             continue;
@@ -95,10 +94,9 @@ pub fn parse(text: &str) -> Parsed {
                     last.value.push('\n');
                     last.value.push_str(line.trim());
                 }
-                None => parsed.report(
+                None => parsed.stray(
                     line_no,
                     format!("text outside a record: `{}`", short(line.trim())),
-                    "ignored",
                 ),
             }
             continue;
@@ -106,7 +104,7 @@ pub fn parse(text: &str) -> Parsed {
         match tag {
             "ER" => match current.take() {
                 Some((start, fields)) => finish(&mut parsed, start, fields),
-                None => parsed.report(line_no, "`ER` without a record", "ignored"),
+                None => parsed.stray(line_no, "`ER` without a record"),
             },
             "EF" => {
                 if let Some((start, fields)) = current.take() {
@@ -142,18 +140,16 @@ pub fn parse(text: &str) -> Parsed {
                     tag: tag.into(),
                     value: value.into(),
                 }),
-                None if ended => parsed.report(
+                None if ended => parsed.stray(
                     line_no,
                     format!("`{tag}` line after the end-of-file mark `EF`"),
-                    "ignored",
                 ),
-                None if line_no <= 2 => parsed.report(
+                None if line_no <= 2 => parsed.stray(
                     line_no,
                     format!(
                         "unexpected header line `{}` (WoS files start with `FN`)",
                         short(line)
                     ),
-                    "ignored",
                 ),
                 None => {
                     // A record without `PT`: start one here.
@@ -353,6 +349,31 @@ mod tests {
         assert!(r.extra.iter().any(|f| f.tag == "raw:TI"));
         // The second record lacks `ER`: kept, with a warning.
         assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+    }
+
+    #[test]
+    fn zoological_record_layout() {
+        // Zoological Record on the WoS platform: its own tags (taxa,
+        // descriptors), the same layout, `UT ZOOREC:`.
+        let text = "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Smith, A\n\
+                    TI New species of Carabus\nSO Zootaxa\nPY 2011\nBS Insecta\n   Coleoptera\n\
+                    TN Carabus novus\nUT ZOOREC:ZOOR14502011567\nER\nEF\n";
+        let p = parse(text);
+        assert_eq!(p.total(), 1);
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        let r = &p.records[0].1;
+        assert_eq!(r.title, "New species of Carabus");
+        assert_eq!(r.journal, "Zootaxa");
+        assert!(
+            r.extra
+                .iter()
+                .any(|f| f.tag == "BS" && f.value == "Insecta\nColeoptera")
+        );
+        assert!(
+            r.extra
+                .iter()
+                .any(|f| f.tag == "UT" && f.value.starts_with("ZOOREC:"))
+        );
     }
 
     #[test]

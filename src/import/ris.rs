@@ -433,12 +433,18 @@ pub(crate) fn pmid_of(r: &Record) -> String {
     String::new()
 }
 
+/// ISBNs have 10 or 13 digits, ISSNs 8; `SN` may hold several
+/// (`0-521-46674-1\0-521-46128-6`), the first decides.
 pub(crate) fn looks_like_isbn(v: &str) -> bool {
-    let digits = v
+    let first = v
+        .split(|c: char| c.is_whitespace() || matches!(c, '\\' | '/' | ';' | ','))
+        .find(|t| !t.is_empty())
+        .unwrap_or("");
+    let digits = first
         .chars()
-        .filter(|c| c.is_ascii_digit() || *c == 'X')
+        .filter(|c| c.is_ascii_digit() || *c == 'X' || *c == 'x')
         .count();
-    digits == 10 && !v.contains('-') && v.len() == 10 || digits == 13
+    digits == 10 || digits == 13
 }
 
 #[cfg(test)]
@@ -487,6 +493,16 @@ mod tests {
                 .iter()
                 .any(|w| w.line == 18 && w.message.contains("no `ER"))
         );
+    }
+
+    #[test]
+    fn isbn_or_issn() {
+        assert!(looks_like_isbn("0-521-46674-1\\0-521-46128-6"));
+        assert!(looks_like_isbn("978-9984-9997-6-0"));
+        assert!(looks_like_isbn("0521466741"));
+        assert!(!looks_like_isbn("1939-1676 0891-6640"));
+        assert!(!looks_like_isbn("0048-9697"));
+        assert!(!looks_like_isbn(""));
     }
 
     #[test]

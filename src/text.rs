@@ -25,9 +25,11 @@ pub fn collapse_ws(s: &str) -> String {
     // Most titles need nothing: one copy, no splitting.
     let b = t.as_bytes();
     let plain = !b.iter().enumerate().any(|(i, &c)| {
-        c == b'\n' || c == b'\t' || c == b'\r' || (c == b' ' && b.get(i + 1) == Some(&b' '))
+        // `char::is_whitespace` also counts vertical tab and form feed.
+        (c < 0x80 && c != b' ' && (c as char).is_whitespace())
+            || (c == b' ' && b.get(i + 1) == Some(&b' '))
     });
-    if plain && !t.contains(|c: char| !c.is_ascii() && c.is_whitespace()) {
+    if plain && (t.is_ascii() || !t.contains(|c: char| !c.is_ascii() && c.is_whitespace())) {
         return t.to_string();
     }
     let mut out = String::with_capacity(t.len());
@@ -89,6 +91,25 @@ pub fn normalize_doi(s: &str) -> Option<String> {
         return None;
     }
     Some(doi)
+}
+
+/// Whether `s` holds a DOI (whether [`normalize_doi`] would return one),
+/// without building it: the RIS reader asks this of every `DO` line.
+pub fn has_doi(s: &str) -> bool {
+    let Some(start) = memchr::memmem::find(s.as_bytes(), b"10.") else {
+        return false;
+    };
+    let rest = &s[start..];
+    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let doi = rest[..end].trim_end_matches(['.', ',', ';']);
+    match doi.split_once('/') {
+        Some((prefix, suffix)) => {
+            prefix.len() >= 4
+                && !suffix.is_empty()
+                && prefix[3..].bytes().all(|c| c.is_ascii_digit() || c == b'.')
+        }
+        None => false,
+    }
 }
 
 /// The first four-digit number between 1000 and 2999 in `s`, the year of
@@ -468,6 +489,25 @@ mod tests {
         assert_eq!(normalize_doi("S0140-6736(20)30183-5 [pii]"), None);
         assert_eq!(normalize_doi(""), None);
         assert_eq!(normalize_doi("10.abc/x"), None);
+    }
+
+    #[test]
+    fn has_doi_agrees_with_normalize_doi() {
+        for s in [
+            "10.1038/S41467",
+            "https://doi.org/10.1/x",
+            "10.1371/journal.pone.0209483 [doi]",
+            "doi:10.1000/xyz.",
+            "S0140-6736(20)30183-5 [pii]",
+            "",
+            "10.abc/x",
+            "10.12/",
+            "10./x",
+            "see 10.5 and 10.1/y",
+            "x 10.1234/ab.",
+        ] {
+            assert_eq!(has_doi(s), normalize_doi(s).is_some(), "{s}");
+        }
     }
 
     #[test]

@@ -91,6 +91,13 @@ proptest! {
         let _ = screener::import::latex::to_unicode(&t);
         let _ = screener::text::clean_markup(&s);
         let _ = screener::text::clean_markup(&t);
+        prop_assert_eq!(screener::text::has_doi(&s), screener::text::normalize_doi(&s).is_some());
+        prop_assert_eq!(screener::text::collapse_ws(&s), s.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+
+    #[test]
+    fn doi_check_agrees_with_doi_parsing(s in "[ a-zA-Z0-9./:;,\\[\\]-]{0,30}") {
+        prop_assert_eq!(screener::text::has_doi(&s), screener::text::normalize_doi(&s).is_some());
     }
 }
 

@@ -259,7 +259,7 @@ fn build(fields: &[Field<'_>]) -> Record {
     let journal_at = JOURNAL_TAGS.iter().find_map(|t| first(t));
     let doi_at = fields
         .iter()
-        .position(|f| f.tag == "DO" && text::normalize_doi(&f.value).is_some());
+        .position(|f| f.tag == "DO" && text::has_doi(&f.value));
     let url_at = first("UR");
     let sp_at = first("SP");
     let ep_at = first("EP");
@@ -339,14 +339,9 @@ fn build(fields: &[Field<'_>]) -> Record {
                 true
             }
             "KW" => {
-                let parts: Vec<&str> = if v.contains('\n') {
-                    v.split('\n').collect()
-                } else {
-                    v.split(';').collect()
-                };
+                let sep = if v.contains('\n') { '\n' } else { ';' };
                 r.keywords.extend(
-                    parts
-                        .into_iter()
+                    v.split(sep)
                         .map(str::trim)
                         .filter(|k| !k.is_empty())
                         .map(String::from),
@@ -416,6 +411,10 @@ pub(crate) fn pmid_of(r: &Record) -> String {
             .filter(|f| matches!(f.tag.as_str(), "UR" | "L2"))
             .map(|f| f.value.as_str()),
     ) {
+        // Most URLs are not PubMed's: one cheap byte search rules them out.
+        if memchr::memmem::find(url.as_bytes(), b"ncbi.nlm.nih.gov").is_none() {
+            continue;
+        }
         if let Some(pos) = url
             .find("pubmed.ncbi.nlm.nih.gov/")
             .map(|p| p + 24)

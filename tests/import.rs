@@ -268,3 +268,29 @@ fn pasted_page_gives_ten_full_records() {
     assert_eq!(report.files[0].imported, 10);
     assert_eq!(report.duplicates, 0);
 }
+
+/// `--format` accepts exactly the names the importer knows.
+#[test]
+fn format_flag_and_format_names_agree() {
+    use clap::CommandFactory;
+    let cmd = screener::cli::Cli::command();
+    let import = cmd.find_subcommand("import").expect("import subcommand");
+    let arg = import
+        .get_arguments()
+        .find(|a| a.get_id() == "format")
+        .expect("--format");
+    let accepted: Vec<String> = arg
+        .get_possible_values()
+        .iter()
+        .map(|v| v.get_name().to_string())
+        .collect();
+    for name in &accepted {
+        assert!(Format::from_name(name).is_some(), "--format {name}");
+    }
+    for format in Format::ALL {
+        assert!(accepted.iter().any(|a| a == format.name()), "{format}");
+    }
+    for (alias, _) in Format::ALIASES {
+        assert!(accepted.iter().any(|a| a == alias), "{alias}");
+    }
+}

@@ -850,6 +850,18 @@ mod tests {
     }
 
     #[test]
+    fn escaped_braces_do_not_count() {
+        // pybibx_wos.bib: WoS writes `\{` inside cited references.
+        let text = "@inproceedings{ WOS:1,\nTitle = {{A}},\n\
+                    Cited-References = {{Ulungu E.L., 1999, DOI 10.1002/(SICI)8:4\\{.}},\n}\n\
+                    @article{ WOS:2,\nTitle = {{B}},\n}\n";
+        let p = parse(text);
+        assert_eq!(p.total(), 2, "{:?}", p.warnings);
+        assert_eq!(p.reported, 0);
+        assert_eq!(p.records[0].1.title, "A");
+    }
+
+    #[test]
     fn names_split_outside_braces() {
         assert_eq!(split_names("A and B AND C"), ["A", "B", "C"]);
         assert_eq!(split_names("{A and B} and C"), ["{A and B}", "C"]);

@@ -484,6 +484,12 @@ fn main() {
         child(&args[i + 1], &args[i + 2]);
         return;
     }
+    // `cargo bench` passes `--bench`; `cargo test --all-targets` runs this
+    // binary without it, and must not spend minutes generating gigabytes.
+    if !args.iter().any(|a| a == "--bench") {
+        println!("import benchmark: run it with `cargo bench --bench import`");
+        return;
+    }
     let sizes: Vec<usize> = std::env::var("IMPORT_BENCH_SIZES")
         .ok()
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())

@@ -62,7 +62,7 @@ pub struct ImportArgs {
     #[arg(long)]
     pub source: Option<String>,
     /// Read the files as this format instead of detecting it
-    #[arg(long, value_name = "FMT", value_parser = ["ris", "medline", "nbib", "pasted", "csv", "tsv"])]
+    #[arg(long, value_name = "FMT", value_parser = ["ris", "medline", "nbib", "pubmed", "bibtex", "bib", "biblatex", "endnote-xml", "endnote", "xml", "wos", "ciw", "isi", "ovid", "pasted", "csv", "tsv"])]
     pub format: Option<String>,
     /// Print the report as one JSON object (docs/json.md)
     #[arg(long)]

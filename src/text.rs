@@ -21,7 +21,25 @@ pub fn fold(s: &str) -> String {
 
 /// Runs of whitespace (newlines included) become one space; ends trimmed.
 pub fn collapse_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let t = s.trim();
+    // Most titles need nothing: one copy, no splitting.
+    let b = t.as_bytes();
+    let plain = !b.iter().enumerate().any(|(i, &c)| {
+        // `char::is_whitespace` also counts vertical tab and form feed.
+        (c < 0x80 && c != b' ' && (c as char).is_whitespace())
+            || (c == b' ' && b.get(i + 1) == Some(&b' '))
+    });
+    if plain && (t.is_ascii() || !t.contains(|c: char| !c.is_ascii() && c.is_whitespace())) {
+        return t.to_string();
+    }
+    let mut out = String::with_capacity(t.len());
+    for w in t.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// The surname of a name written `Surname, Given`, `Surname G` (MEDLINE
@@ -75,6 +93,25 @@ pub fn normalize_doi(s: &str) -> Option<String> {
     Some(doi)
 }
 
+/// Whether `s` holds a DOI (whether [`normalize_doi`] would return one),
+/// without building it: the RIS reader asks this of every `DO` line.
+pub fn has_doi(s: &str) -> bool {
+    let Some(start) = memchr::memmem::find(s.as_bytes(), b"10.") else {
+        return false;
+    };
+    let rest = &s[start..];
+    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let doi = rest[..end].trim_end_matches(['.', ',', ';']);
+    match doi.split_once('/') {
+        Some((prefix, suffix)) => {
+            prefix.len() >= 4
+                && !suffix.is_empty()
+                && prefix[3..].bytes().all(|c| c.is_ascii_digit() || c == b'.')
+        }
+        None => false,
+    }
+}
+
 /// The first four-digit number between 1000 and 2999 in `s`, the year of
 /// dates written any way (`2019 Jan 5`, `15 June 2012`, `2012///`).
 pub fn year_in(s: &str) -> Option<i32> {
@@ -93,6 +130,330 @@ pub fn year_in(s: &str) -> Option<i32> {
         i += 1;
     }
     None
+}
+
+/// Text for display from a value that may hold HTML or XML markup, as
+/// titles and abstracts from Scopus, WoS, Crossref-fed exporters and PubMed
+/// often do: known tags are dropped (`<i>`, `<sup>`, `<mml:math>`, `<jats:p>`
+/// …), entities are decoded (`&amp;`, `&#233;`, `&#xE9;`, and the `& ouml;`
+/// some WoS exports write), everything else is left as it stood, so
+/// `p < 0.05` or `a <b> c` without a closing tag stays text. Paragraph tags
+/// become line breaks. Borrowed when there is nothing to change.
+pub fn clean_markup(s: &str) -> std::borrow::Cow<'_, str> {
+    if memchr::memchr2(b'<', b'&', s.as_bytes()).is_none() {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(pos) = rest.find(['<', '&']) {
+        out.push_str(&rest[..pos]);
+        let tail = &rest[pos..];
+        if let Some(after) = tail.strip_prefix('<') {
+            match markup_tag(tail) {
+                Some((len, brk)) => {
+                    if brk {
+                        out.push('\n');
+                    }
+                    rest = &tail[len..];
+                }
+                None => {
+                    out.push('<');
+                    rest = after;
+                }
+            }
+        } else {
+            match entity(tail) {
+                Some((len, c)) => {
+                    out.push(c);
+                    rest = &tail[len..];
+                }
+                None => {
+                    out.push('&');
+                    rest = &tail[1..];
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    if out == s {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(out)
+    }
+}
+
+/// Tags of HTML, JATS and MathML that exporters leave in text.
+const MARKUP_TAGS: &[&str] = &[
+    "i",
+    "b",
+    "u",
+    "s",
+    "em",
+    "strong",
+    "sup",
+    "sub",
+    "inf",
+    "p",
+    "br",
+    "span",
+    "div",
+    "scp",
+    "sc",
+    "a",
+    "small",
+    "big",
+    "tt",
+    "font",
+    "italic",
+    "bold",
+    "underline",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "title",
+    "sec",
+    "label",
+    "list",
+    "list-item",
+    "abstract",
+    "math",
+    "mi",
+    "mo",
+    "mn",
+    "ms",
+    "mrow",
+    "msub",
+    "msup",
+    "msubsup",
+    "mfrac",
+    "mtext",
+    "mspace",
+    "mover",
+    "munder",
+    "mstyle",
+    "semantics",
+    "annotation",
+    "inline-formula",
+    "named-content",
+    "ext-link",
+    "xref",
+    "monospace",
+    "roman",
+    "sans-serif",
+    "strike",
+    "overline",
+    "sc",
+    "def",
+    "term",
+];
+
+/// If `tail` starts with a markup tag, its length and whether it breaks a
+/// paragraph.
+fn markup_tag(tail: &str) -> Option<(usize, bool)> {
+    let end = tail[1..].find(['>', '<', '\n'])? + 1;
+    if tail.as_bytes().get(end) != Some(&b'>') {
+        return None;
+    }
+    let inner = &tail[1..end];
+    let name = inner.trim_start_matches('/');
+    let name = name
+        .split(|c: char| c.is_whitespace() || c == '/')
+        .next()
+        .unwrap_or("");
+    let lower = name.to_ascii_lowercase();
+    // Namespaced tags of MathML and JATS (`mml:mi`, `jats:p`).
+    let local = lower
+        .strip_prefix("mml:")
+        .or_else(|| lower.strip_prefix("jats:"));
+    let known = match local {
+        Some(l) => !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'),
+        None => MARKUP_TAGS.contains(&lower.as_str()),
+    };
+    if !known {
+        return None;
+    }
+    let local = local.unwrap_or(&lower);
+    let closing = inner.starts_with('/');
+    let brk = local == "br" || closing && matches!(local, "p" | "div" | "li" | "sec");
+    Some((end + 1, brk))
+}
+
+/// Named entities seen in bibliographic exports (HTML 4's Latin-1 letters,
+/// punctuation and Greek).
+const ENTITIES: &[(&str, char)] = &[
+    ("amp", '&'),
+    ("lt", '<'),
+    ("gt", '>'),
+    ("quot", '"'),
+    ("apos", '\''),
+    ("nbsp", ' '),
+    ("ndash", '–'),
+    ("mdash", '—'),
+    ("hellip", '…'),
+    ("lsquo", '‘'),
+    ("rsquo", '’'),
+    ("ldquo", '“'),
+    ("rdquo", '”'),
+    ("laquo", '«'),
+    ("raquo", '»'),
+    ("middot", '·'),
+    ("bull", '•'),
+    ("deg", '°'),
+    ("plusmn", '±'),
+    ("times", '×'),
+    ("divide", '÷'),
+    ("micro", 'µ'),
+    ("le", '≤'),
+    ("ge", '≥'),
+    ("ne", '≠'),
+    ("asymp", '≈'),
+    ("minus", '−'),
+    ("prime", '′'),
+    ("copy", '©'),
+    ("reg", '®'),
+    ("trade", '™'),
+    ("shy", '\u{ad}'),
+    ("thinsp", ' '),
+    ("ensp", ' '),
+    ("emsp", ' '),
+    ("sect", '§'),
+    ("para", '¶'),
+    ("frac12", '½'),
+    ("frac14", '¼'),
+    ("frac34", '¾'),
+    ("sup2", '²'),
+    ("sup3", '³'),
+    ("szlig", 'ß'),
+    ("aelig", 'æ'),
+    ("AElig", 'Æ'),
+    ("oslash", 'ø'),
+    ("Oslash", 'Ø'),
+    ("aring", 'å'),
+    ("Aring", 'Å'),
+    ("ccedil", 'ç'),
+    ("Ccedil", 'Ç'),
+    ("ntilde", 'ñ'),
+    ("Ntilde", 'Ñ'),
+    ("eth", 'ð'),
+    ("thorn", 'þ'),
+    ("iexcl", '¡'),
+    ("iquest", '¿'),
+    ("auml", 'ä'),
+    ("euml", 'ë'),
+    ("iuml", 'ï'),
+    ("ouml", 'ö'),
+    ("uuml", 'ü'),
+    ("yuml", 'ÿ'),
+    ("Auml", 'Ä'),
+    ("Euml", 'Ë'),
+    ("Iuml", 'Ï'),
+    ("Ouml", 'Ö'),
+    ("Uuml", 'Ü'),
+    ("aacute", 'á'),
+    ("eacute", 'é'),
+    ("iacute", 'í'),
+    ("oacute", 'ó'),
+    ("uacute", 'ú'),
+    ("yacute", 'ý'),
+    ("Aacute", 'Á'),
+    ("Eacute", 'É'),
+    ("Iacute", 'Í'),
+    ("Oacute", 'Ó'),
+    ("Uacute", 'Ú'),
+    ("Yacute", 'Ý'),
+    ("agrave", 'à'),
+    ("egrave", 'è'),
+    ("igrave", 'ì'),
+    ("ograve", 'ò'),
+    ("ugrave", 'ù'),
+    ("Agrave", 'À'),
+    ("Egrave", 'È'),
+    ("Igrave", 'Ì'),
+    ("Ograve", 'Ò'),
+    ("Ugrave", 'Ù'),
+    ("acirc", 'â'),
+    ("ecirc", 'ê'),
+    ("icirc", 'î'),
+    ("ocirc", 'ô'),
+    ("ucirc", 'û'),
+    ("Acirc", 'Â'),
+    ("Ecirc", 'Ê'),
+    ("Icirc", 'Î'),
+    ("Ocirc", 'Ô'),
+    ("Ucirc", 'Û'),
+    ("atilde", 'ã'),
+    ("otilde", 'õ'),
+    ("Atilde", 'Ã'),
+    ("Otilde", 'Õ'),
+    ("alpha", 'α'),
+    ("beta", 'β'),
+    ("gamma", 'γ'),
+    ("delta", 'δ'),
+    ("epsilon", 'ε'),
+    ("zeta", 'ζ'),
+    ("eta", 'η'),
+    ("theta", 'θ'),
+    ("iota", 'ι'),
+    ("kappa", 'κ'),
+    ("lambda", 'λ'),
+    ("mu", 'μ'),
+    ("nu", 'ν'),
+    ("xi", 'ξ'),
+    ("pi", 'π'),
+    ("rho", 'ρ'),
+    ("sigma", 'σ'),
+    ("tau", 'τ'),
+    ("phi", 'φ'),
+    ("chi", 'χ'),
+    ("psi", 'ψ'),
+    ("omega", 'ω'),
+    ("Gamma", 'Γ'),
+    ("Delta", 'Δ'),
+    ("Theta", 'Θ'),
+    ("Lambda", 'Λ'),
+    ("Pi", 'Π'),
+    ("Sigma", 'Σ'),
+    ("Phi", 'Φ'),
+    ("Psi", 'Ψ'),
+    ("Omega", 'Ω'),
+];
+
+/// If `tail` starts with an entity, its length and the character.
+fn entity(tail: &str) -> Option<(usize, char)> {
+    let semi = tail[1..].find(';')? + 1;
+    if semi > 12 {
+        return None;
+    }
+    let body = &tail[1..semi];
+    if let Some(num) = body.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        return char::from_u32(code).map(|c| (semi + 1, c));
+    }
+    // WoS writes `& ouml;`: only a known name after the space counts.
+    let name = body.strip_prefix(' ').unwrap_or(body);
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    ENTITIES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|&(_, c)| (semi + 1, c))
+}
+
+/// Missing-value markers of the tools that write exports (R's `NA`,
+/// pandas' `nan`, Python's `None`): nothing, not a value.
+pub fn is_missing(v: &str) -> bool {
+    matches!(v.trim(), "NA" | "nan" | "NaN" | "None" | "NULL" | "null")
 }
 
 #[cfg(test)]
@@ -137,11 +498,56 @@ mod tests {
     }
 
     #[test]
+    fn has_doi_agrees_with_normalize_doi() {
+        for s in [
+            "10.1038/S41467",
+            "https://doi.org/10.1/x",
+            "10.1371/journal.pone.0209483 [doi]",
+            "doi:10.1000/xyz.",
+            "S0140-6736(20)30183-5 [pii]",
+            "",
+            "10.abc/x",
+            "10.12/",
+            "10./x",
+            "see 10.5 and 10.1/y",
+            "x 10.1234/ab.",
+        ] {
+            assert_eq!(has_doi(s), normalize_doi(s).is_some(), "{s}");
+        }
+    }
+
+    #[test]
     fn years() {
         assert_eq!(year_in("15 June 2012"), Some(2012));
         assert_eq!(year_in("2019 Jan 5"), Some(2019));
         assert_eq!(year_in("2012///"), Some(2012));
         assert_eq!(year_in("123456"), None);
         assert_eq!(year_in("vol 99"), None);
+    }
+
+    #[test]
+    fn markup_becomes_text() {
+        assert_eq!(
+            clean_markup("The <i>Pinus</i> forest &amp; CO<sub>2</sub>"),
+            "The Pinus forest & CO2"
+        );
+        assert_eq!(
+            clean_markup("Sch& ouml;nbrunn &#233;t&#xE9;"),
+            "Schönbrunn été"
+        );
+        assert_eq!(clean_markup("<mml:math><mml:mi>x</mml:mi></mml:math>"), "x");
+        assert_eq!(
+            clean_markup("<jats:p>One</jats:p><jats:p>Two</jats:p>"),
+            "One\nTwo\n"
+        );
+        // Not markup: stays as written.
+        assert_eq!(clean_markup("p < 0.05 and a <b c"), "p < 0.05 and a <b c");
+        assert_eq!(clean_markup("AT&T; R&D"), "AT&T; R&D");
+        assert_eq!(clean_markup("<unknown>"), "<unknown>");
+        assert!(matches!(
+            clean_markup("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(clean_markup("&#99999999;&"), "&#99999999;&");
     }
 }

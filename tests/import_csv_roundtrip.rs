@@ -29,7 +29,8 @@ fn mapped(r: &Record) -> impl PartialEq + std::fmt::Debug + use<> {
             r.kind.clone(),
             r.title.clone(),
             r.abstract_text.clone(),
-            r.date.clone(),
+            // One-line fields: a CSV cell's runs of spaces are read as one.
+            screener::text::collapse_ws(&r.date),
             r.journal.clone(),
             r.volume.clone(),
             r.issue.clone(),

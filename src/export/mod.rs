@@ -1,3 +1,5 @@
-//! Writing records out in the formats other tools read.
+//! Records to the file formats other tools read.
 
+pub mod bibtex;
 pub mod csv;
+pub mod ris;

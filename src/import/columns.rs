@@ -429,7 +429,9 @@ impl Plan {
             }
             Url => {
                 // Rayyan lets RIS lines spill into the cell: `https://… U2  - L20`.
-                let url = v.split_whitespace().next().unwrap_or("");
+                // Cut only there: WoS URLs such as `<Go to ISI>://WOS:…` hold
+                // spaces of their own.
+                let url = ris_spill_at(v).map_or(v, |cut| v[..cut].trim_end());
                 r.url = url.to_string();
                 return url != v;
             }
@@ -470,11 +472,7 @@ pub fn unprotect(cell: &str) -> &str {
     }
 }
 
-/// Missing-value markers of the tools that write these files (R's `NA`,
-/// pandas' `nan`, Python's `None`): nothing, not a value.
-fn is_missing(v: &str) -> bool {
-    matches!(v.trim(), "NA" | "nan" | "NaN" | "None" | "NULL" | "null")
-}
+use crate::text::is_missing;
 
 fn is_placeholder_abstract(v: &str) -> bool {
     let v = v.trim().trim_matches(['[', ']', '.']);
@@ -818,8 +816,15 @@ pub fn split_authors(cell: &str, glued: bool) -> Vec<String> {
         vec![s]
     };
     let mut names = Vec::with_capacity(parts.len());
+    // Names an exporter separated with `;` or `|` are taken as given:
+    // `V.Chinnappa, Reddy B.` is one (oddly written) name, not two.
+    let separated = s.contains(';') || s.contains('|');
     for part in parts {
-        split_dotted_glue(part, |name| names.extend(clean_name(name)));
+        if separated {
+            names.extend(clean_name(part));
+        } else {
+            split_dotted_glue(part, |name| names.extend(clean_name(name)));
+        }
     }
     names
 }
@@ -1118,5 +1123,32 @@ mod tests {
         assert_eq!(wos.mapped(), 7);
         let other = Plan::new(&["ID", "Title", "AU"]);
         assert_eq!(other.mapped(), 1);
+    }
+}
+
+/// Where an RIS tag line (`U2  - …`) spilled into a cell starts, if it does.
+fn ris_spill_at(v: &str) -> Option<usize> {
+    v.match_indices("  - ").find_map(|(i, _)| {
+        let tag = v.get(i.checked_sub(2)?..i)?;
+        let before = v[..i - 2].chars().next_back();
+        (tag.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            && before.is_some_and(char::is_whitespace))
+        .then_some(i - 2)
+    })
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::ris_spill_at;
+
+    #[test]
+    fn ris_spill_is_cut_but_spaces_in_urls_are_kept() {
+        let v = "https://x.org/a U2  - L20";
+        assert_eq!(
+            ris_spill_at(v).map(|i| v[..i].trim_end()),
+            Some("https://x.org/a")
+        );
+        assert_eq!(ris_spill_at("<Go to ISI>://WOS:000298449100001"), None);
     }
 }

@@ -320,6 +320,15 @@ impl Groups {
 
     fn into_warnings(self, out: &mut Vec<Warning>) {
         for g in self.groups {
+            // Every record left out keeps a warning of its own naming its
+            // line (no silent loss, and scripts can list them); only
+            // problems with records that were read are merged.
+            if g.action.starts_with("skipped") {
+                for &line in &g.lines {
+                    out.push(Warning::new(line, g.message.clone(), g.action));
+                }
+                continue;
+            }
             let message = if g.lines.len() == 1 {
                 g.message
             } else {
@@ -454,7 +463,7 @@ pub fn parse(text: &str, delimiter: Option<u8>) -> Parsed {
                 preamble.len(),
                 shorten(first_text, 60)
             ),
-            "skipped (a database's search summary or title lines)",
+            "ignored (a database's search summary or title lines)",
         ));
     }
     let unclosed = layout
@@ -576,7 +585,7 @@ impl Table {
                     "a line with one cell and no delimiter is not a record: `{}`",
                     shorten(held.get(0).unwrap_or(""), 60)
                 ),
-                "skipped (a heading or comment line)",
+                "ignored (a heading or comment line)",
             );
         }
         let one_cell = row.len() == 1 && !row.get(0).unwrap_or("").trim().is_empty();
@@ -595,7 +604,7 @@ impl Table {
             self.groups.push(
                 line,
                 "empty row (only delimiters)".to_string(),
-                "reported, nothing to import",
+                "skipped (nothing to import)",
             );
             return;
         }
@@ -638,7 +647,7 @@ impl Table {
             self.groups.push(
                 line,
                 format!("row has no title, abstract, authors, DOI, PMID or URL (only {only})"),
-                "reported, nothing to screen or match",
+                "skipped (nothing to screen or match)",
             );
             return;
         }

@@ -2,14 +2,18 @@
 //! characters, continuation lines indented by six spaces, records separated
 //! by blank lines and starting at `PMID-`.
 
+use std::borrow::Cow;
+
 use super::{Parsed, unwrap_prose};
 use crate::record::Record;
 use crate::text;
 
-/// Splits `FAU - Wu, Dan` into (`FAU`, `Wu, Dan`).
+/// Splits `FAU - Wu, Dan` into (`FAU`, `Wu, Dan`). Hand-edited files also
+/// have `PMID-22664220` and `TI-` (no space): a line at the left margin is
+/// never a continuation, so these are read as tags too.
 fn tag_line(line: &str) -> Option<(&str, &str)> {
     let b = line.as_bytes();
-    if b.len() < 5 || !b[0].is_ascii_uppercase() {
+    if b.len() < 3 || !b[0].is_ascii_uppercase() {
         return None;
     }
     let dash = line.find('-')?;
@@ -25,21 +29,26 @@ fn tag_line(line: &str) -> Option<(&str, &str)> {
         return None;
     }
     let value = &line[dash + 1..];
-    if !value.is_empty() && !value.starts_with(' ') {
+    if !value.is_empty() && !value.starts_with(' ') && dash != 4 {
         return None;
     }
     Some((tag, value.trim()))
 }
 
-struct Field {
-    tag: String,
-    value: String,
+/// A field as read; wrapped lines are joined with a space (MEDLINE wraps
+/// at a fixed width, so a line break means nothing).
+struct Field<'a> {
+    tag: &'a str,
+    value: Cow<'a, str>,
 }
 
 pub fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut current: Option<(usize, Vec<Field>)> = None;
-    for (i, line) in super::decode::lines(text).into_iter().enumerate() {
+    parsed
+        .records
+        .reserve(memchr::memmem::find_iter(text.as_bytes(), b"PMID-").count());
+    for (i, line) in super::decode::line_iter(text).enumerate() {
         let line_no = i + 1;
         if line.trim().is_empty() {
             if let Some((start, fields)) = current.take() {
@@ -57,22 +66,24 @@ pub fn parse(text: &str) -> Parsed {
                 }
                 let fields = &mut current.get_or_insert_with(|| (line_no, Vec::new())).1;
                 fields.push(Field {
-                    tag: tag.to_string(),
-                    value: value.to_string(),
+                    tag,
+                    value: Cow::Borrowed(value),
                 });
             }
             _ => match current.as_mut().and_then(|(_, f)| f.last_mut()) {
                 Some(last) => {
-                    last.value.push('\n');
-                    last.value.push_str(line.trim());
+                    let v = last.value.to_mut();
+                    if !v.is_empty() {
+                        v.push(' ');
+                    }
+                    v.push_str(line.trim());
                 }
-                None => parsed.report(
+                None => parsed.stray(
                     line_no,
                     format!(
                         "text outside a record: `{}`",
                         line.trim().chars().take(60).collect::<String>()
                     ),
-                    "ignored",
                 ),
             },
         }
@@ -83,7 +94,7 @@ pub fn parse(text: &str) -> Parsed {
     parsed
 }
 
-fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field>) {
+fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field<'_>>) {
     let record = build(fields);
     if record.is_empty() {
         parsed.reported += 1;
@@ -93,34 +104,42 @@ fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field>) {
             "skipped",
         );
     } else {
-        parsed.records.push((start, record));
+        parsed.push(start, record);
     }
 }
 
-fn build(fields: Vec<Field>) -> Record {
+fn build(fields: Vec<Field<'_>>) -> Record {
     let mut r = Record::default();
     let has_fau = fields.iter().any(|f| f.tag == "FAU");
     let first = |tag: &str| fields.iter().position(|f| f.tag == tag);
     let journal_at = first("JT").or_else(|| first("TA")).or_else(|| first("BTI"));
     let doi_at = fields.iter().position(|f| {
-        matches!(f.tag.as_str(), "LID" | "AID")
+        matches!(f.tag, "LID" | "AID")
             && f.value.ends_with("[doi]")
             && text::normalize_doi(&f.value).is_some()
     });
-    for (i, f) in fields.iter().enumerate() {
-        let joined = f.value.replace('\n', " ");
-        let v = joined.trim();
-        let used = match f.tag.as_str() {
+    for (i, f) in fields.into_iter().enumerate() {
+        let v = f.value.trim();
+        let used = match f.tag {
+            _ if v.is_empty() => false,
             "PMID" if r.pmid.is_empty() => {
                 r.pmid = v.to_string();
                 true
             }
             "TI" if r.title.is_empty() => {
-                r.title = text::collapse_ws(v);
+                let clean = text::clean_markup(v);
+                r.title = text::collapse_ws(&clean);
+                if matches!(clean, Cow::Owned(_)) {
+                    r.push_extra("raw:TI", v);
+                }
                 true
             }
             "AB" if r.abstract_text.is_empty() => {
-                r.abstract_text = unwrap_prose(&f.value);
+                let clean = text::clean_markup(v);
+                r.abstract_text = unwrap_prose(&clean);
+                if matches!(clean, std::borrow::Cow::Owned(_)) {
+                    r.push_extra("raw:AB", v);
+                }
                 true
             }
             "FAU" => {
@@ -175,7 +194,7 @@ fn build(fields: Vec<Field>) -> Record {
             _ => false,
         };
         if !used {
-            r.push_extra(&f.tag, f.value.replace('\n', " "));
+            r.push_extra(f.tag, f.value.into_owned());
         }
     }
     r
@@ -207,5 +226,21 @@ mod tests {
                 .any(|f| f.tag == "LID" && f.value == "e0209483")
         );
         assert_eq!(p.records[1].0, 14);
+    }
+
+    #[test]
+    fn hand_edited_tags_and_blocks_without_pmid() {
+        // From JabRef's MedlinePlainImporterTestMultipleEntries.txt, which
+        // JabRef's own test reads as 7 entries.
+        let text = "PMID- 1\nTI  - One\n\nstray text\n\nPMC -22664230\nTI-\nFAU -\n\
+                    JT  - Test Journal\nAB  - new abstract\n\nPMID-22664220\nPT  - Technical Report\n";
+        let p = parse(text);
+        assert_eq!(p.total(), 3, "{:?}", p.warnings);
+        assert_eq!(p.reported, 0);
+        assert_eq!(p.records[1].1.abstract_text, "new abstract");
+        assert!(p.records[1].1.authors.is_empty());
+        assert_eq!(p.records[2].1.pmid, "22664220");
+        assert_eq!(p.warnings.len(), 1);
+        assert_eq!(p.warnings[0].line, 4);
     }
 }

@@ -3,12 +3,17 @@
 //! silently: every record of the input is either returned or counted in
 //! `reported` with a warning that names its line.
 
+pub mod bibtex;
 pub mod columns;
 pub mod csv;
 pub mod decode;
+pub mod endnote_xml;
+pub mod latex;
 pub mod medline;
+pub mod ovid;
 pub mod pasted;
 pub mod ris;
+pub mod wos;
 
 use std::fmt;
 
@@ -21,6 +26,12 @@ pub enum Format {
     Ris,
     Medline,
     Pasted,
+    Bibtex,
+    EndnoteXml,
+    /// Web of Science plain text (also `.ciw`, `.isi`, Zoological Record).
+    Wos,
+    /// Ovid's labelled text export.
+    Ovid,
     /// Comma- or semicolon-separated table with a header row.
     Csv,
     /// Tab-separated table with a header row (WoS tab-delimited, RefWorks).
@@ -28,10 +39,14 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 9] = [
         Format::Ris,
         Format::Medline,
         Format::Pasted,
+        Format::Bibtex,
+        Format::EndnoteXml,
+        Format::Wos,
+        Format::Ovid,
         Format::Csv,
         Format::Tsv,
     ];
@@ -42,17 +57,34 @@ impl Format {
             Format::Ris => "ris",
             Format::Medline => "medline",
             Format::Pasted => "pasted",
+            Format::Bibtex => "bibtex",
+            Format::EndnoteXml => "endnote-xml",
+            Format::Wos => "wos",
+            Format::Ovid => "ovid",
             Format::Csv => "csv",
             Format::Tsv => "tsv",
         }
     }
 
+    /// Names `--format` accepts besides [`Format::name`].
+    pub const ALIASES: [(&'static str, Format); 8] = [
+        ("nbib", Format::Medline),
+        ("pubmed", Format::Medline),
+        ("bib", Format::Bibtex),
+        ("biblatex", Format::Bibtex),
+        ("endnote", Format::EndnoteXml),
+        ("xml", Format::EndnoteXml),
+        ("ciw", Format::Wos),
+        ("isi", Format::Wos),
+    ];
+
     pub fn from_name(name: &str) -> Option<Format> {
         let name = name.to_ascii_lowercase();
-        match name.as_str() {
-            "nbib" | "pubmed" => Some(Format::Medline),
-            _ => Format::ALL.into_iter().find(|f| f.name() == name),
-        }
+        Format::ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == name)
+            .map(|&(_, f)| f)
+            .or_else(|| Format::ALL.into_iter().find(|f| f.name() == name))
     }
 }
 
@@ -92,12 +124,37 @@ pub struct Parsed {
     /// Records of the file that could not be read; each has a warning.
     pub reported: usize,
     pub warnings: Vec<Warning>,
+    /// Lines ignored (text outside records); only the first
+    /// [`MAX_STRAY`] get a warning each.
+    stray: usize,
 }
+
+/// Ignored lines listed one by one; a file read in the wrong format would
+/// otherwise give a warning per line.
+const MAX_STRAY: usize = 20;
 
 impl Parsed {
     /// Records the file held: read + reported.
     pub fn total(&self) -> usize {
         self.records.len() + self.reported
+    }
+
+    /// Adds a record read at `line`, its lists cut to size: a million
+    /// records each with a half-empty list of 32 extra fields is half a
+    /// gigabyte.
+    pub(crate) fn push(&mut self, line: usize, mut record: Record) {
+        record.extra.shrink_to_fit();
+        record.authors.shrink_to_fit();
+        record.keywords.shrink_to_fit();
+        self.records.push((line, record));
+    }
+
+    /// A line that belongs to no record, ignored.
+    pub(crate) fn stray(&mut self, line: usize, message: impl Into<String>) {
+        self.stray += 1;
+        if self.stray <= MAX_STRAY {
+            self.report(line, message, "ignored");
+        }
     }
 
     fn report(&mut self, line: usize, message: impl Into<String>, action: impl Into<String>) {
@@ -114,28 +171,52 @@ impl fmt::Display for UnknownFormat {
         write!(
             f,
             "could not tell the format from the content (no RIS `TY  - ` line, no MEDLINE \
-             `PMID- ` line, no `Publication date:` of a pasted results page, no CSV/TSV \
-             header row with known column names); \
-             name it with --format ({})",
+             `PMID- ` line, no BibTeX `@article{{`, no EndNote `<record>`, no Web of Science \
+             `PT`/`FN` line, no Ovid `<1>` header, no `Publication date:` of a pasted results \
+             page, no CSV/TSV header row with known column names); name it with --format ({})",
             names.join(", ")
         )
     }
 }
 
-/// Guesses the format from the first lines that say something.
+/// Guesses the format from the content: the first lines that say
+/// something, in an order that keeps formats apart (a BibTeX abstract may
+/// quote `TY  - `; an Ovid record has no tag lines at all).
 pub fn detect(text: &str) -> Option<Format> {
-    // A table is recognised by its header row at the start; RIS, MEDLINE
-    // and pasted pages never begin with one.
+    // A table is recognised by its header row at the start; the other
+    // formats never begin with one.
     if let Some(format) = csv::detect(text) {
         return Some(format);
     }
-    for line in decode::lines(text).into_iter().take(5000) {
+    let head_end = text
+        .char_indices()
+        .nth(200_000)
+        .map_or(text.len(), |(i, _)| i);
+    let head = &text[..head_end];
+    let lines: Vec<&str> = decode::lines(head).into_iter().take(5000).collect();
+    let first = lines
+        .iter()
+        .map(|l| l.trim_start_matches('\u{feff}').trim())
+        .find(|l| !l.is_empty())?;
+    if first.starts_with("<?xml") || first.starts_with("<xml") || first.starts_with("<records") {
+        return head.contains("<record").then_some(Format::EndnoteXml);
+    }
+    if ovid::looks_like(&lines) {
+        return Some(Format::Ovid);
+    }
+    if wos::looks_like(&lines) {
+        return Some(Format::Wos);
+    }
+    for line in &lines {
         let t = line.trim_start_matches('\u{feff}');
         if t.starts_with("PMID-") {
             return Some(Format::Medline);
         }
         if ris::is_record_start(t) {
             return Some(Format::Ris);
+        }
+        if bibtex::starts_entry(t) {
+            return Some(Format::Bibtex);
         }
         if t.trim_start().starts_with("Publication date:") {
             return Some(Format::Pasted);
@@ -152,13 +233,7 @@ pub fn parse(bytes: &[u8], format: Option<Format>) -> Result<(Format, Parsed), U
         Some(f) => f,
         None => detect(&decoded.text).ok_or(UnknownFormat)?,
     };
-    let mut parsed = match format {
-        Format::Ris => ris::parse(&decoded.text),
-        Format::Medline => medline::parse(&decoded.text),
-        Format::Pasted => pasted::parse(&decoded.text),
-        Format::Csv => csv::parse(&decoded.text, None),
-        Format::Tsv => csv::parse(&decoded.text, Some(b'\t')),
-    };
+    let mut parsed = parse_text(&decoded.text, format);
     if let Some(w) = decoded.warning {
         parsed.warnings.insert(
             0,
@@ -168,12 +243,30 @@ pub fn parse(bytes: &[u8], format: Option<Format>) -> Result<(Format, Parsed), U
     Ok((format, parsed))
 }
 
-/// Appends a continuation line to a field value, keeping the line break.
-pub(crate) fn push_line(value: &mut String, line: &str) {
-    if !value.is_empty() {
-        value.push('\n');
+/// Parses decoded text as `format`.
+pub fn parse_text(text: &str, format: Format) -> Parsed {
+    let mut parsed = match format {
+        Format::Ris => ris::parse(text),
+        Format::Medline => medline::parse(text),
+        Format::Pasted => pasted::parse(text),
+        Format::Bibtex => bibtex::parse(text),
+        Format::EndnoteXml => endnote_xml::parse(text),
+        Format::Wos => wos::parse(text),
+        Format::Ovid => ovid::parse(text),
+        Format::Csv => csv::parse(text, None),
+        Format::Tsv => csv::parse(text, Some(b'\t')),
+    };
+    if parsed.stray > MAX_STRAY {
+        let more = parsed.stray - MAX_STRAY;
+        parsed.report(
+            0,
+            format!(
+                "{more} more lines outside records, not listed (is this file in the format named?)"
+            ),
+            "ignored",
+        );
     }
-    value.push_str(line);
+    parsed
 }
 
 /// Joins wrapped lines of prose into one paragraph, but keeps a break before
@@ -223,6 +316,15 @@ mod tests {
     }
 
     #[test]
+    fn stray_lines_are_listed_up_to_a_point() {
+        let text = "not a tag line\n".repeat(30);
+        let p = parse_text(&text, Format::Ris);
+        assert_eq!(p.warnings.len(), MAX_STRAY + 1);
+        assert_eq!(p.warnings[MAX_STRAY].line, 0);
+        assert!(p.warnings[MAX_STRAY].message.starts_with("10 more lines"));
+    }
+
+    #[test]
     fn detection() {
         assert_eq!(detect("\u{feff}TY  - JOUR\nER  - \n"), Some(Format::Ris));
         assert_eq!(detect("1.\nTY  - JOUR\n"), Some(Format::Ris));
@@ -232,5 +334,23 @@ mod tests {
             Some(Format::Pasted)
         );
         assert_eq!(detect("hello\nworld"), None);
+        assert_eq!(
+            detect("% Encoding: UTF-8\n\n@Article{k,\n}"),
+            Some(Format::Bibtex)
+        );
+        assert_eq!(
+            detect("@article{k,\n abstract = {TY  - JOUR}}"),
+            Some(Format::Bibtex)
+        );
+        assert_eq!(
+            detect("<?xml version=\"1.0\"?><xml><records><record>"),
+            Some(Format::EndnoteXml)
+        );
+        assert_eq!(
+            detect("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\n"),
+            Some(Format::Wos)
+        );
+        assert_eq!(detect("<1>\nAuthor\n  Max\n"), Some(Format::Ovid));
+        assert_eq!(detect("Record #1 of 2\nTY  -  JOUR\n"), Some(Format::Ris));
     }
 }

@@ -3,7 +3,10 @@
 //! part`), `Publication date: …`, the authors, a truncated snippet, maybe a
 //! download count, `Abstract` with labelled sections (`Purpose`,
 //! `Findings`, …), `Details` (journal with volume and issue, or the book;
-//! `Type:`, `ISSN:`/`ISBN:`), `Keywords`. Such pages carry no titles.
+//! `Type:`, `ISSN:`/`ISBN:`), `Keywords`. The page copied in the corpus
+//! carries no titles; when the copy has them (a line between the type and
+//! the date) they are read, and any number of results and item types
+//! (`Case study`, `Conference paper`, …) are taken.
 
 use super::Parsed;
 use crate::record::{Record, Section};
@@ -52,22 +55,37 @@ pub fn parse(text: &str) -> Parsed {
         })
         .filter(|l| !l.text.is_empty())
         .collect();
-    let starts: Vec<usize> = (0..lines.len())
-        .filter(|&i| {
-            lines
-                .get(i + 1)
-                .is_some_and(|next| next.text.starts_with("Publication date:"))
-                && !lines[i].text.starts_with("Publication date:")
-        })
-        .collect();
+    // A result starts at its type line: right before `Publication date:`,
+    // or two lines before it with the title between.
+    let mut starts: Vec<usize> = Vec::new();
+    let mut previous_date: Option<usize> = None;
+    for d in 0..lines.len() {
+        if !lines[d].text.starts_with("Publication date:") {
+            continue;
+        }
+        let floor = previous_date.map_or(0, |p| p + 1);
+        let start = if d >= floor + 2
+            && is_item_type(lines[d - 2].text)
+            && !is_item_type(lines[d - 1].text)
+        {
+            Some(d - 2)
+        } else if d > floor {
+            Some(d - 1)
+        } else {
+            None
+        };
+        if let Some(start) = start {
+            starts.push(start);
+        }
+        previous_date = Some(d);
+    }
     let mut parsed = Parsed::default();
     let first = starts.first().copied().unwrap_or(lines.len());
     for l in &lines[..first] {
         if !is_page_furniture(l.text) {
-            parsed.report(
+            parsed.stray(
                 l.no,
                 format!("text before the first result: `{}`", short(l.text)),
-                "ignored",
             );
         }
     }
@@ -103,6 +121,37 @@ fn is_page_furniture(s: &str) -> bool {
             && s.contains(" of ")
 }
 
+/// Item types publishers print above a result.
+const ITEM_TYPES: &[&str] = &[
+    "article",
+    "journal article",
+    "research article",
+    "review article",
+    "book part",
+    "book chapter",
+    "chapter",
+    "book",
+    "case study",
+    "conference paper",
+    "conference proceedings",
+    "review",
+    "book review",
+    "editorial",
+    "report",
+    "thesis",
+    "dataset",
+    "preprint",
+    "letter",
+    "commentary",
+    "viewpoint",
+    "news",
+    "other",
+];
+
+fn is_item_type(s: &str) -> bool {
+    ITEM_TYPES.iter().any(|t| t.eq_ignore_ascii_case(s))
+}
+
 fn is_label(s: &str) -> bool {
     LABELS.iter().any(|l| l.eq_ignore_ascii_case(s))
 }
@@ -112,10 +161,21 @@ fn build(block: &[Line], parsed: &mut Parsed) -> Option<Record> {
         kind: block[0].text.to_string(),
         ..Record::default()
     };
-    let date = block[1].text.trim_start_matches("Publication date:").trim();
+    let date_at = block
+        .iter()
+        .position(|l| l.text.starts_with("Publication date:"))
+        .unwrap_or(1)
+        .max(1);
+    let title: Vec<&str> = block[1..date_at].iter().map(|l| l.text).collect();
+    r.title = text::collapse_ws(&text::clean_markup(&title.join(" ")));
+    let date = block
+        .get(date_at)
+        .map_or("", |l| l.text)
+        .trim_start_matches("Publication date:")
+        .trim();
     r.date = date.to_string();
     r.year = text::year_in(date);
-    let mut i = 2;
+    let mut i = date_at + 1;
     // Authors, then the snippet; a page may lack authors (editorials).
     let abstract_at = block.iter().position(|l| l.text == "Abstract");
     let details_at = block.iter().position(|l| l.text == "Details");
@@ -299,6 +359,31 @@ mod tests {
             "Peer support work is increasingly becoming part of the delivery of health…"
         ));
         assert_eq!(split_authors("A B, C D and E F"), vec!["A B", "C D", "E F"]);
+    }
+
+    #[test]
+    fn pages_with_titles_and_other_item_types() {
+        let text = "Search results\n\n1 – 3 of 3\nCase study\nRecovery colleges: a <i>case</i>\n\
+                    Publication date: 2 May 2019\n\nAnna Smith and Bo Li\n\nShort snippet…\n\n\
+                    Abstract\n\nPurpose\n\nTo see.\n\nDetails\n\nJournal of Tests, vol. 3 no. 1\n\
+                    ISSN: 1234-5678\n\nKeywords\n\nPeer support; Recovery\n\n\
+                    Article\nPublication date: 1 June 2020\n\nCo Author\n\nAbstract\n\nNo labels here.\n\n\
+                    Details\n\nOther Journal, vol. 1 no. 2\nDOI: 10.1108/x\n\n\
+                    Conference paper\nWhat peers do\nPublication date: 2021\n\nDee Ee\n\nAbstract\n\nText.\n";
+        let p = parse(text);
+        assert_eq!(p.total(), 3, "{:?}", p.warnings);
+        let r: Vec<&Record> = p.records.iter().map(|(_, r)| r).collect();
+        assert_eq!(r[0].kind, "Case study");
+        assert_eq!(r[0].title, "Recovery colleges: a case");
+        assert_eq!(r[0].authors, ["Anna Smith", "Bo Li"]);
+        assert_eq!(r[0].keywords, ["Peer support", "Recovery"]);
+        assert_eq!(r[0].sections[0].label, "Purpose");
+        assert_eq!(r[1].title, "");
+        assert_eq!(r[1].doi, "10.1108/x");
+        assert_eq!(r[1].abstract_text, "No labels here.");
+        assert_eq!(r[2].kind, "Conference paper");
+        assert_eq!(r[2].title, "What peers do");
+        assert_eq!(r[2].year, Some(2021));
     }
 
     #[test]

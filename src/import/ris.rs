@@ -7,8 +7,16 @@
 //! the value; exporters disagree on the spaces, so one or more are accepted
 //! for tags RIS defines, and only the canonical two spaces for others (an
 //! abstract line such as `US - based` must stay text).
+//!
+//! Also read: Ovid's `1.` numbering lines and the `NL` and "Link to the
+//! Ovid Full Text" lines it writes after `ER` (kept with the record before
+//! them); the Cochrane Library's `Record #3 of 120` headers (a header ends
+//! the record before it, `ER` or not); a tab between tag and dash; records
+//! separated by bare CRs.
 
-use super::{Parsed, push_line, unwrap_prose};
+use std::borrow::Cow;
+
+use super::{Parsed, unwrap_prose};
 use crate::record::Record;
 use crate::text;
 
@@ -20,6 +28,27 @@ const KNOWN_TAGS: &[&str] = &[
     "L2", "L3", "L4", "DO", "DB", "DP", "AN", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "CA",
     "CN", "ET", "LA", "LB", "NV", "OP", "RI", "RN", "SE", "ST", "TA", "TT", "Y3",
 ];
+
+const fn tag_index(a: u8, b: u8) -> usize {
+    let second = if b.is_ascii_digit() {
+        (b - b'0') as usize + 26
+    } else {
+        (b - b'A') as usize
+    };
+    (a - b'A') as usize * 36 + second
+}
+
+/// `KNOWN_TAGS` as a lookup table: this test runs on every line.
+const KNOWN: [bool; 26 * 36] = {
+    let mut table = [false; 26 * 36];
+    let mut i = 0;
+    while i < KNOWN_TAGS.len() {
+        let b = KNOWN_TAGS[i].as_bytes();
+        table[tag_index(b[0], b[1])] = true;
+        i += 1;
+    }
+    table
+};
 
 /// Splits a tag line into (tag, value).
 pub fn tag_line(line: &str) -> Option<(&str, &str)> {
@@ -37,7 +66,7 @@ pub fn tag_line(line: &str) -> Option<(&str, &str)> {
     let after_gap = &rest[gap..];
     let value = after_gap.strip_prefix('-')?;
     let canonical = &rest[..gap] == "  ";
-    let known = KNOWN_TAGS.contains(&tag);
+    let known = KNOWN[tag_index(b[0], b[1])];
     if gap == 0 || gap > 4 || !(canonical || known) {
         return None;
     }
@@ -60,15 +89,52 @@ fn is_ovid_number(line: &str) -> bool {
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-struct Field {
-    tag: String,
-    value: String,
+struct Field<'a> {
+    tag: &'a str,
+    value: Cow<'a, str>,
 }
+
+/// A second tag inside a value (`…     U2  - L20`): where the value ends,
+/// and the tag and value that follow. Only after a run of at least three
+/// spaces and in the canonical `XX  - ` form, so prose keeps its dashes.
+fn spilled_tag(value: &str) -> Option<(usize, &str, &str)> {
+    let mut from = 0;
+    while let Some(i) = value[from..].find("   ").map(|i| from + i) {
+        let rest = value[i..].trim_start_matches(' ');
+        let start = value.len() - rest.len();
+        if let Some((tag, next)) = tag_line(rest) {
+            if rest.get(2..5) == Some("  -") {
+                return Some((i, tag, next));
+            }
+        }
+        from = start.max(i + 1);
+    }
+    None
+}
+
+/// `Record #3 of 120`, the Cochrane Library's header: (3, 120).
+fn cochrane_header(line: &str) -> Option<(usize, usize)> {
+    let rest = line.trim().strip_prefix("Record #")?;
+    let (n, m) = rest.split_once(" of ")?;
+    Some((n.trim().parse().ok()?, m.trim().parse().ok()?))
+}
+
+/// Ovid's `Link to the Ovid Full Text or citation: URL` after `ER`.
+const OVID_LINK: &str = "Link to the Ovid Full Text or citation";
 
 pub fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut current: Option<(usize, Vec<Field>)> = None;
-    for (i, line) in super::decode::lines(text).into_iter().enumerate() {
+    // One field list, reused record after record.
+    let mut spare: Vec<Field> = Vec::with_capacity(64);
+    // Room for every record at once: the vector never doubles past need.
+    let expected = memchr::memmem::find_iter(text.as_bytes(), b"\nER  -").count() + 1;
+    parsed.records.reserve(expected);
+    // Whether the last record ended with `ER` and nothing started since:
+    // lines then belong to it (Ovid's `NL` and link lines).
+    let mut after_er = false;
+    let mut announced: Option<usize> = None;
+    for (i, line) in super::decode::line_iter(text).enumerate() {
         let line_no = i + 1;
         match tag_line(line) {
             Some(("TY", value)) => {
@@ -78,29 +144,45 @@ pub fn parse(text: &str) -> Parsed {
                         "record has no `ER  - ` line before the next `TY`",
                         "ended the record at the next TY",
                     );
-                    finish(&mut parsed, start, fields);
+                    spare = finish(&mut parsed, start, fields);
                 }
-                current = Some((
-                    line_no,
-                    vec![Field {
-                        tag: "TY".into(),
-                        value: value.to_string(),
-                    }],
-                ));
+                after_er = false;
+                let mut fields = std::mem::take(&mut spare);
+                fields.push(Field {
+                    tag: "TY",
+                    value: Cow::Borrowed(value),
+                });
+                current = Some((line_no, fields));
             }
             Some(("ER", _)) => match current.take() {
-                Some((start, fields)) => finish(&mut parsed, start, fields),
-                None => parsed.report(line_no, "`ER` without a record", "ignored"),
+                Some((start, fields)) => {
+                    spare = finish(&mut parsed, start, fields);
+                    after_er = true;
+                }
+                None => parsed.stray(line_no, "`ER` without a record"),
             },
             Some((tag, value)) => match current.as_mut() {
-                Some((_, fields)) => fields.push(Field {
-                    tag: tag.to_string(),
-                    value: value.to_string(),
-                }),
-                None => parsed.report(
+                Some((_, fields)) => {
+                    // Rayyan writes several tags on one line, five spaces apart:
+                    // `UR  - https://…     U2  - L2029880245`.
+                    let mut tag = tag;
+                    let mut value = value;
+                    while let Some((cut, next_tag, next_value)) = spilled_tag(value) {
+                        fields.push(Field {
+                            tag,
+                            value: Cow::Borrowed(value[..cut].trim_end()),
+                        });
+                        (tag, value) = (next_tag, next_value);
+                    }
+                    fields.push(Field {
+                        tag,
+                        value: Cow::Borrowed(value),
+                    });
+                }
+                None if after_er => keep_after_er(&mut parsed, tag, value),
+                None => parsed.stray(
                     line_no,
                     format!("`{tag}` line outside a record (no `TY` before it)"),
-                    "ignored",
                 ),
             },
             None => {
@@ -108,31 +190,68 @@ pub fn parse(text: &str) -> Parsed {
                 if t.is_empty() {
                     continue;
                 }
+                if let Some((_, of)) = cochrane_header(t) {
+                    if let Some((start, fields)) = current.take() {
+                        spare = finish(&mut parsed, start, fields);
+                    }
+                    announced = Some(of);
+                    after_er = false;
+                    continue;
+                }
                 match current.as_mut() {
                     Some((_, fields)) => {
                         if let Some(last) = fields.last_mut() {
-                            push_line(&mut last.value, t);
+                            let v = last.value.to_mut();
+                            if !v.is_empty() {
+                                v.push('\n');
+                            }
+                            v.push_str(t);
                         }
                     }
-                    None if is_ovid_number(t) => {}
-                    None => parsed.report(
+                    None if is_ovid_number(t) => after_er = false,
+                    None if after_er && t.starts_with(OVID_LINK) => {
+                        let url = t[OVID_LINK.len()..].trim_start_matches(':').trim();
+                        keep_after_er(&mut parsed, OVID_LINK, url);
+                    }
+                    None => parsed.stray(
                         line_no,
                         format!("text outside a record: `{}`", shorten(t, 60)),
-                        "ignored",
                     ),
                 }
             }
         }
     }
     if let Some((start, fields)) = current.take() {
-        parsed.report(
-            start,
-            "last record has no `ER  - ` line (file cut short?)",
-            "kept the record as read",
-        );
+        if announced.is_none() {
+            parsed.report(
+                start,
+                "last record has no `ER  - ` line (file cut short?)",
+                "kept the record as read",
+            );
+        }
         finish(&mut parsed, start, fields);
     }
+    if let Some(of) = announced {
+        if of != parsed.total() {
+            parsed.report(
+                0,
+                format!(
+                    "the `Record # of {of}` headers announce {of} records, the file holds {}",
+                    parsed.total()
+                ),
+                "read the records that are there (file cut short, or several exports joined?)",
+            );
+        }
+    }
     parsed
+}
+
+/// A line after a record's `ER` (Ovid writes `NL` and its link there):
+/// kept with that record.
+fn keep_after_er(parsed: &mut Parsed, tag: &str, value: &str) {
+    if let Some((_, r)) = parsed.records.last_mut() {
+        r.push_extra(tag, value);
+    }
 }
 
 fn shorten(s: &str, max: usize) -> String {
@@ -143,8 +262,10 @@ fn shorten(s: &str, max: usize) -> String {
     }
 }
 
-fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field>) {
-    let record = build(fields);
+/// Adds the record of `fields`; returns the emptied list for reuse.
+fn finish<'a>(parsed: &mut Parsed, start: usize, mut fields: Vec<Field<'a>>) -> Vec<Field<'a>> {
+    let record = build(&fields);
+    fields.clear();
     if record.is_empty() {
         parsed.reported += 1;
         parsed.report(
@@ -153,14 +274,15 @@ fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field>) {
             "skipped",
         );
     } else {
-        parsed.records.push((start, record));
+        parsed.push(start, record);
     }
+    fields
 }
 
 /// Priority of journal-like tags: the full journal name first.
 const JOURNAL_TAGS: &[&str] = &["JF", "T2", "JO", "J2", "JA", "J1"];
 
-fn build(fields: Vec<Field>) -> Record {
+fn build(fields: &[Field<'_>]) -> Record {
     let mut r = Record::default();
     let first = |tag: &str| fields.iter().position(|f| f.tag == tag);
     let title_at = first("TI").or_else(|| first("T1"));
@@ -168,7 +290,7 @@ fn build(fields: Vec<Field>) -> Record {
     let journal_at = JOURNAL_TAGS.iter().find_map(|t| first(t));
     let doi_at = fields
         .iter()
-        .position(|f| f.tag == "DO" && text::normalize_doi(&f.value).is_some());
+        .position(|f| f.tag == "DO" && text::has_doi(&f.value));
     let url_at = first("UR");
     let sp_at = first("SP");
     let ep_at = first("EP");
@@ -178,19 +300,35 @@ fn build(fields: Vec<Field>) -> Record {
             .iter()
             .position(|f| f.tag == *t && text::year_in(&f.value).is_some())
     });
+    // Source values the reader cleaned; kept after the other fields so that
+    // their place does not depend on where the source put the field.
+    let mut raws: Vec<(&str, &str)> = Vec::new();
     for (i, f) in fields.iter().enumerate() {
         let v = f.value.trim();
-        let used = match f.tag.as_str() {
+        if text::is_missing(v) {
+            // `IS  - nan` from a pandas round trip: not a value, kept verbatim.
+            r.push_extra(f.tag, f.value.to_string());
+            continue;
+        }
+        let used = match f.tag {
             "TY" if r.kind.is_empty() => {
                 r.kind = v.to_string();
                 true
             }
             _ if Some(i) == title_at => {
-                r.title = text::collapse_ws(v);
+                let clean = text::clean_markup(v);
+                r.title = text::collapse_ws(&clean);
+                if matches!(clean, Cow::Owned(_)) {
+                    raws.push((f.tag, v));
+                }
                 true
             }
             _ if Some(i) == abstract_at => {
-                r.abstract_text = unwrap_prose(v);
+                let clean = text::clean_markup(v);
+                r.abstract_text = unwrap_prose(&clean);
+                if matches!(clean, Cow::Owned(_)) {
+                    raws.push((f.tag, v));
+                }
                 true
             }
             "AU" | "A1" => {
@@ -229,25 +367,23 @@ fn build(fields: Vec<Field>) -> Record {
                 true
             }
             "SN" if r.issn.is_empty() && r.isbn.is_empty() => {
-                if looks_like_isbn(v) {
-                    r.isbn = v.to_string();
+                // EndNote puts a print and an electronic ISSN on two lines.
+                let v = text::collapse_ws(v);
+                if looks_like_isbn(&v) {
+                    r.isbn = v;
                 } else {
-                    r.issn = v.to_string();
+                    r.issn = v;
                 }
                 true
             }
             "KW" => {
-                let parts: Vec<&str> = if v.contains('\n') {
-                    v.split('\n').collect()
-                } else {
-                    v.split(';').collect()
-                };
+                let sep = if v.contains('\n') { '\n' } else { ';' };
+                // A keyword is a label: no-break spaces and runs of spaces
+                // inside it are single spaces.
                 r.keywords.extend(
-                    parts
-                        .into_iter()
-                        .map(str::trim)
-                        .filter(|k| !k.is_empty())
-                        .map(String::from),
+                    v.split(sep)
+                        .map(text::collapse_ws)
+                        .filter(|k| !k.is_empty()),
                 );
                 true
             }
@@ -264,18 +400,38 @@ fn build(fields: Vec<Field>) -> Record {
             r.year = text::year_in(v);
         }
         if !used && Some(i) != date_at {
-            r.push_extra(&f.tag, f.value.clone());
+            r.push_extra(f.tag, f.value.clone().into_owned());
         }
     }
+    for (tag, v) in raws {
+        r.push_extra(&format!("raw:{tag}"), v);
+    }
     if r.pmid.is_empty() {
-        r.pmid = pmid_from_fields(&r);
+        r.pmid = pmid_of(&r);
+    }
+    if r.doi.is_empty() {
+        r.doi = doi_from_links(&r);
     }
     r
 }
 
+/// Ovid (ERIC, PsycINFO) gives no `DO` but a `https://dx.doi.org/…` link.
+pub(crate) fn doi_from_links(r: &Record) -> String {
+    std::iter::once(r.url.as_str())
+        .chain(
+            r.extra
+                .iter()
+                .filter(|f| matches!(f.tag.as_str(), "UR" | "L1" | "L2" | "L3" | "LK"))
+                .map(|f| f.value.as_str()),
+        )
+        .filter(|u| u.contains("doi.org/10."))
+        .find_map(text::normalize_doi)
+        .unwrap_or_default()
+}
+
 /// PubMed records re-exported as RIS carry the PMID in `AN` (with `DB` or
 /// `DP` naming PubMed/MEDLINE) or in a PubMed URL.
-fn pmid_from_fields(r: &Record) -> String {
+pub(crate) fn pmid_of(r: &Record) -> String {
     let says_pubmed = r.extra.iter().any(|f| {
         matches!(f.tag.as_str(), "DB" | "DP")
             && (f.value.contains("PubMed") || f.value.contains("MEDLINE"))
@@ -294,6 +450,10 @@ fn pmid_from_fields(r: &Record) -> String {
             .filter(|f| matches!(f.tag.as_str(), "UR" | "L2"))
             .map(|f| f.value.as_str()),
     ) {
+        // Most URLs are not PubMed's: one cheap byte search rules them out.
+        if memchr::memmem::find(url.as_bytes(), b"ncbi.nlm.nih.gov").is_none() {
+            continue;
+        }
         if let Some(pos) = url
             .find("pubmed.ncbi.nlm.nih.gov/")
             .map(|p| p + 24)
@@ -311,17 +471,40 @@ fn pmid_from_fields(r: &Record) -> String {
     String::new()
 }
 
-fn looks_like_isbn(v: &str) -> bool {
-    let digits = v
+/// ISBNs have 10 or 13 digits, ISSNs 8; `SN` may hold several
+/// (`0-521-46674-1\0-521-46128-6`), the first decides.
+pub(crate) fn looks_like_isbn(v: &str) -> bool {
+    let first = v
+        .split(|c: char| c.is_whitespace() || matches!(c, '\\' | '/' | ';' | ','))
+        .find(|t| !t.is_empty())
+        .unwrap_or("");
+    let digits = first
         .chars()
-        .filter(|c| c.is_ascii_digit() || *c == 'X')
+        .filter(|c| c.is_ascii_digit() || *c == 'X' || *c == 'x')
         .count();
-    digits == 10 && !v.contains('-') && v.len() == 10 || digits == 13
+    digits == 10 || digits == 13
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_spilled_onto_one_line_are_split() {
+        let text = "TY  - JOUR\nTI  - T\nUR  - https://x.org/a     U2  - L20\n\
+                    DO  - 10.1/abc     LK  - https://link\nAB  - A dash  - stays\nER  - \n";
+        let p = parse(text);
+        let r = &p.records[0].1;
+        assert_eq!(r.url, "https://x.org/a");
+        assert_eq!(r.doi, "10.1/abc");
+        assert!(r.extra.iter().any(|f| f.tag == "U2" && f.value == "L20"));
+        assert!(
+            r.extra
+                .iter()
+                .any(|f| f.tag == "LK" && f.value == "https://link")
+        );
+        assert_eq!(r.abstract_text, "A dash  - stays");
+    }
 
     #[test]
     fn tag_lines() {
@@ -365,5 +548,76 @@ mod tests {
                 .iter()
                 .any(|w| w.line == 18 && w.message.contains("no `ER"))
         );
+    }
+
+    #[test]
+    fn isbn_or_issn() {
+        assert!(looks_like_isbn("0-521-46674-1\\0-521-46128-6"));
+        assert!(looks_like_isbn("978-9984-9997-6-0"));
+        assert!(looks_like_isbn("0521466741"));
+        assert!(!looks_like_isbn("1939-1676 0891-6640"));
+        assert!(!looks_like_isbn("0048-9697"));
+        assert!(!looks_like_isbn(""));
+    }
+
+    #[test]
+    fn cochrane_headers_end_records() {
+        let text = "Record #1 of 3\nTY  -  JOUR\nTI  - One\n\nRecord #2 of 3\nTY  - JOUR\n\
+                    TI  - Two\nER  - \n";
+        let p = parse(text);
+        assert_eq!(p.total(), 2);
+        assert_eq!(p.records[0].1.kind, "JOUR");
+        // The headers promised 3.
+        assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+        assert!(p.warnings[0].message.contains("announce 3"));
+    }
+
+    #[test]
+    fn ovid_lines_after_er_stay_with_their_record() {
+        let text = "1.\nTY  - JOUR\nTI  - A\nL1  - https://dx.doi.org/10.1/ABC\nER  - \n\
+                    NL  - Clin Psychol\n\nLink to the Ovid Full Text or citation: http://ovid/x\n\n\
+                    2.\nTY  - JOUR\nTI  - B\nER  - \n";
+        let p = parse(text);
+        assert_eq!(p.total(), 2);
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        let r = &p.records[0].1;
+        assert!(
+            r.extra
+                .iter()
+                .any(|f| f.tag == "NL" && f.value == "Clin Psychol")
+        );
+        assert!(
+            r.extra
+                .iter()
+                .any(|f| f.tag == OVID_LINK && f.value == "http://ovid/x")
+        );
+        // No `DO`: the DOI comes from the doi.org link.
+        assert_eq!(r.doi, "10.1/abc");
+        assert!(p.records[1].1.extra.is_empty());
+    }
+
+    #[test]
+    fn markup_is_cleaned_and_the_source_kept() {
+        let text = "TY  - JOUR\nTI  - Fire in <i>Pinus</i> & ouml;\nAB  - El Ni&ntilde;o\n\
+                    and CO<sub>2</sub>\nER  - \n";
+        let p = parse(text);
+        let r = &p.records[0].1;
+        assert_eq!(r.title, "Fire in Pinus ö");
+        assert_eq!(r.abstract_text, "El Niño and CO2");
+        let raw = |t: &str| {
+            r.extra
+                .iter()
+                .find(|f| f.tag == t)
+                .map(|f| f.value.as_str())
+        };
+        assert_eq!(raw("raw:TI"), Some("Fire in <i>Pinus</i> & ouml;"));
+        assert_eq!(raw("raw:AB"), Some("El Ni&ntilde;o\nand CO<sub>2</sub>"));
+    }
+
+    #[test]
+    fn bare_cr_and_tab_separators() {
+        let p = parse("TY\t- JOUR\rTI  - A\rER  - \rTY  - JOUR\rTI  - B\rER  - ");
+        assert_eq!(p.total(), 2);
+        assert!(p.warnings.is_empty());
     }
 }

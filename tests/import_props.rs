@@ -1,0 +1,233 @@
+//! No parser panics, whatever the bytes (property tests), and real files
+//! changed the way files get changed on their way to a reviewer (line
+//! endings, BOM, UTF-16, cut short) keep their counts or say what is
+//! missing.
+
+mod common;
+
+use proptest::prelude::*;
+use screener::import::{self, Format};
+
+/// Lines that look like the formats' own syntax, so that generated inputs
+/// reach deep into the parsers instead of stopping at the first line.
+fn syntax_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("TY  - JOUR".to_string()),
+        Just("ER  - ".to_string()),
+        Just("1.".to_string()),
+        Just("Record #1 of 3".to_string()),
+        "[A-Z][A-Z0-9](  |\t| )- ?.{0,20}",
+        Just("PMID- 123".to_string()),
+        "[A-Z]{2,4} ?- .{0,20}",
+        "      .{0,20}",
+        Just("FN Clarivate Analytics Web of Science".to_string()),
+        Just("PT J".to_string()),
+        Just("ER".to_string()),
+        Just("EF".to_string()),
+        "[A-Z][A-Z0-9] .{0,20}",
+        "   .{0,10}",
+        Just("@article{key,".to_string()),
+        Just("@string{a = \"b\"}".to_string()),
+        Just("@comment{".to_string()),
+        "[a-z ]{1,8} = [{\"]?.{0,20}[}\"]?,?",
+        Just("}".to_string()),
+        Just("<xml><records><record>".to_string()),
+        Just("<titles><title><style face=\"normal\">T</style></title></titles>".to_string()),
+        Just("</record>".to_string()),
+        Just("<1>".to_string()),
+        Just("Author".to_string()),
+        "  .{0,20}",
+        Just("Article".to_string()),
+        Just("Publication date: 1 May 2020".to_string()),
+        Just("Abstract".to_string()),
+        Just("Details".to_string()),
+        "[\\\\{}&<>;#%$~^\"'-]{0,12}",
+        ".{0,30}",
+    ]
+}
+
+fn document() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(syntax_line(), 0..40),
+        prop_oneof![Just("\n"), Just("\r\n"), Just("\r")],
+    )
+        .prop_map(|(lines, eol)| lines.join(eol))
+}
+
+fn check_all_formats(bytes: &[u8]) {
+    let _ = import::parse(bytes, None);
+    for format in Format::ALL {
+        let (_, parsed) = import::parse(bytes, Some(format)).unwrap();
+        // A record not imported is never unexplained (one warning may cover
+        // several: the records after a break in an XML file).
+        assert!(parsed.reported == 0 || !parsed.warnings.is_empty());
+        for (line, _) in &parsed.records {
+            assert!(*line >= 1);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_panic_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+        check_all_formats(&bytes);
+    }
+
+    #[test]
+    fn no_panic_on_format_like_text(doc in document()) {
+        check_all_formats(doc.as_bytes());
+        let mut with_bom = vec![0xEF, 0xBB, 0xBF];
+        with_bom.extend_from_slice(doc.as_bytes());
+        check_all_formats(&with_bom);
+        let utf16: Vec<u8> = doc.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        check_all_formats(&utf16);
+    }
+
+    #[test]
+    fn latex_and_markup_never_panic(s in ".{0,80}", t in "[\\\\{}'\"`^~=.uvHckr a-zA-Z$&;#<>/-]{0,40}") {
+        let _ = screener::import::latex::to_unicode(&s);
+        let _ = screener::import::latex::to_unicode(&t);
+        let _ = screener::text::clean_markup(&s);
+        let _ = screener::text::clean_markup(&t);
+        prop_assert_eq!(screener::text::has_doi(&s), screener::text::normalize_doi(&s).is_some());
+        prop_assert_eq!(screener::text::collapse_ws(&s), s.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+
+    #[test]
+    fn doi_check_agrees_with_doi_parsing(s in "[ a-zA-Z0-9./:;,\\[\\]-]{0,30}") {
+        prop_assert_eq!(screener::text::has_doi(&s), screener::text::normalize_doi(&s).is_some());
+    }
+}
+
+/// Files for the mutation tests: one or two per dialect, small enough to
+/// parse six times over in a debug build.
+const MUTATED: &[&str] = &[
+    "ris/cff_scopus.ris",
+    "ris/cff_zotero.ris",
+    "ris/asreview_ovid_psycinfo.ris",
+    "ris/citesource_valid_wos_79.ris",
+    "ris/cff_citavi.ris",
+    "ris/asreview_rayyan_issue992.ris",
+    "nbib/pybibx_mcda_pubmed.txt",
+    "nbib/holub_pubmed_balloongui.nbib",
+    "bibtex/pybibx_scopus_m.bib",
+    "bibtex/jabref_testjabref.bib",
+    "bibtex/jabref_utf8_bom.bib",
+    "endnote_xml/jabref_label_multititle.xml",
+    "wos_txt/synthesisr_wos.ciw",
+    "wos_txt/refsplitr_isitop.txt",
+    "ovid/jabref_ovid1.txt",
+    "ovid/jabref_ovid4.txt",
+    "pasted/emerald_search_results_peer_support.txt",
+];
+
+fn total(bytes: &[u8]) -> (usize, Vec<import::Warning>) {
+    let (_, parsed) = import::parse(bytes, None).unwrap();
+    (parsed.total(), parsed.warnings)
+}
+
+fn expected(path: &str) -> usize {
+    common::expected_counts()
+        .into_iter()
+        .find(|(p, _)| p == path)
+        .map(|(_, n)| n)
+        .unwrap_or_else(|| panic!("{path}: no count"))
+}
+
+#[test]
+fn line_endings_bom_and_utf16_keep_the_counts() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    for path in MUTATED {
+        let bytes = std::fs::read(corpus.join(path)).unwrap();
+        let n = expected(path);
+        let text = String::from_utf8(
+            bytes
+                .strip_prefix(b"\xEF\xBB\xBF")
+                .unwrap_or(&bytes)
+                .to_vec(),
+        )
+        .unwrap_or_else(|_| panic!("{path} is UTF-8"));
+        let lf = text.replace("\r\n", "\n");
+        let crlf = lf.replace('\n', "\r\n");
+        let cr = lf.replace('\n', "\r");
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(lf.as_bytes());
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(lf.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(crlf.encode_utf16().flat_map(|u| u.to_be_bytes()));
+        let le_no_bom: Vec<u8> = lf.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        for (what, variant) in [
+            ("LF", lf.as_bytes().to_vec()),
+            ("CRLF", crlf.into_bytes()),
+            ("bare CR", cr.into_bytes()),
+            ("UTF-8 BOM", bom),
+            ("UTF-16LE BOM", le),
+            ("UTF-16BE BOM", be),
+            ("UTF-16LE no BOM", le_no_bom),
+        ] {
+            let (got, warnings) = total(&variant);
+            assert_eq!(got, n, "{path} as {what}: {warnings:?}");
+        }
+    }
+}
+
+/// A file cut short in the middle of a record: the records before the cut
+/// are all there, the cut one is kept or reported, never silently lost,
+/// and for formats that end records with a mark the report says so.
+#[test]
+fn a_file_cut_short_reports_the_cut_record() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    for path in MUTATED {
+        let bytes = std::fs::read(corpus.join(path)).unwrap();
+        let (_, full) = import::parse(&bytes, None).unwrap();
+        let text = std::str::from_utf8(&bytes).unwrap();
+        // Cut in the middle of the middle record's text.
+        let lines: Vec<usize> = full.records.iter().map(|(l, _)| *l).collect();
+        if lines.len() < 2 {
+            continue;
+        }
+        let mid = lines.len() / 2;
+        let cut_line = lines[mid] + 1;
+        // Line breaks as the importers count them: CRLF, LF or a bare CR.
+        let breaks: Vec<usize> = text
+            .char_indices()
+            .filter(|&(i, c)| c == '\n' || c == '\r' && !text[i + 1..].starts_with('\n'))
+            .map(|(i, _)| i)
+            .collect();
+        let mut cut = breaks.get(cut_line - 1).copied().unwrap_or(text.len());
+        // Mid-line, on a character boundary.
+        cut = (cut + 7).min(text.len());
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let (format, parsed) = import::parse(&text.as_bytes()[..cut], None).unwrap();
+        let starts_before_cut = lines.iter().filter(|&&l| l <= cut_line).count();
+        assert_eq!(
+            parsed.total(),
+            starts_before_cut,
+            "{path} cut at line {cut_line}: {:?}",
+            parsed.warnings
+        );
+        let ends_with_a_mark = matches!(
+            format,
+            Format::Ris | Format::Wos | Format::Bibtex | Format::EndnoteXml
+        );
+        if ends_with_a_mark {
+            assert!(
+                parsed
+                    .warnings
+                    .iter()
+                    .any(|w| w.line >= lines[mid].saturating_sub(1)),
+                "{path}: the cut record is not reported: {:?}",
+                parsed.warnings
+            );
+        }
+    }
+}

@@ -202,18 +202,22 @@ fn near(rng: &mut Rng, r: &Record, i: usize) -> Record {
             c.pages = "400".into();
         }
         _ => {
+            // Two such papers of one base are still two papers.
             c.title = format!(
-                "{} in a second cohort of patients",
-                r.title.split(' ').take(4).collect::<Vec<_>>().join(" ")
+                "{} in a cohort of {} patients",
+                r.title.split(' ').take(4).collect::<Vec<_>>().join(" "),
+                1000 + i
             );
             c.abstract_text = c.abstract_text.chars().rev().collect();
-            c.pages = "500-510".into();
+            c.pages = format!("{}-{}", 500 + i, 510 + i);
         }
     }
     c
 }
 
-fn generate(n: usize) -> Vec<Record> {
+/// The records, and for each the paper it is (copies share their
+/// original's number): the truth the linking is scored against.
+fn generate(n: usize) -> (Vec<Record>, Vec<u32>) {
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     let v = Vocab {
         words: (0..6000).map(|_| word(&mut rng)).collect(),
@@ -229,18 +233,20 @@ fn generate(n: usize) -> Vec<Record> {
             .collect(),
     };
     let mut out: Vec<Record> = Vec::with_capacity(n);
+    let mut paper: Vec<u32> = Vec::with_capacity(n);
     for i in 0..n {
         let roll = rng.below(100);
-        let r = if roll < 22 && i > 10 {
-            let base = out[rng.below(out.len())].clone();
-            copy(&mut rng, &base)
+        let (r, p) = if roll < 22 && i > 10 {
+            let b = rng.below(out.len());
+            (copy(&mut rng, &out[b]), paper[b])
         } else if roll < 25 && i > 10 {
-            let base = out[rng.below(out.len())].clone();
-            near(&mut rng, &base, i)
+            let b = rng.below(out.len());
+            (near(&mut rng, &out[b], i), i as u32)
         } else {
-            original(&mut rng, &v, i)
+            (original(&mut rng, &v, i), i as u32)
         };
         out.push(r);
+        paper.push(p);
     }
     let mut seen = std::collections::HashSet::new();
     for r in &mut out {
@@ -253,7 +259,45 @@ fn generate(n: usize) -> Vec<Record> {
         }
         r.key = key;
     }
-    out
+    (out, paper)
+}
+
+/// (recall, precision) as in benches/dedup_asysd.rs: a copy is found when
+/// it shares a group with another copy of its paper; a false merge is a
+/// group member whose paper is already in the group.
+fn score(records: &[Record], paper: &[u32]) -> (f64, f64) {
+    use std::collections::{HashMap, HashSet};
+    let index: HashMap<&str, usize> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.key.as_str(), i))
+        .collect();
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        let p = r
+            .duplicate_of
+            .as_deref()
+            .and_then(|k| index.get(k).copied())
+            .unwrap_or(i);
+        groups.entry(p).or_default().push(i);
+    }
+    let mut copies_per_paper: HashMap<u32, usize> = HashMap::new();
+    for &p in paper {
+        *copies_per_paper.entry(p).or_insert(0) += 1;
+    }
+    let duplicates: usize = copies_per_paper.values().map(|n| n - 1).sum();
+    let (mut found, mut linked, mut false_merges) = (0, 0, 0);
+    for members in groups.values().filter(|m| m.len() > 1) {
+        linked += members.len() - 1;
+        let papers: HashSet<u32> = members.iter().map(|&i| paper[i]).collect();
+        false_merges += papers.len() - 1;
+
+        found += members.len() - papers.len();
+    }
+    (
+        found as f64 / duplicates.max(1) as f64,
+        1.0 - false_merges as f64 / linked.max(1) as f64,
+    )
 }
 
 /// CPU time of this thread in seconds (user + system, 10 ms ticks): the
@@ -303,9 +347,11 @@ fn main() {
         sizes = vec![10_000, 100_000, 1_000_000];
     }
     println!(
-        "{:>9} {:>9} {:>10} {:>10} {:>12} {:>13} {:>14} {:>10}",
+        "{:>9} {:>9} {:>8} {:>9} {:>10} {:>10} {:>12} {:>11} {:>10} {:>9}",
         "records",
         "linked",
+        "recall",
+        "precision",
         "wall ms",
         "cpu ms",
         "records/s",
@@ -314,13 +360,14 @@ fn main() {
         "peak MiB"
     );
     for n in sizes {
-        let records = generate(n);
+        let (records, paper) = generate(n);
 
         let before = peak_rss_mib();
         let mut times = Vec::new();
         let mut cpu = Vec::new();
         let mut clone_cpu = Vec::new();
         let mut linked = 0;
+        let mut quality = (0.0, 0.0);
         for _ in 0..runs {
             let c = cpu_seconds();
             let mut rs = records.clone();
@@ -329,15 +376,18 @@ fn main() {
             linked = dedup::link_duplicates(&mut rs);
             times.push(t.elapsed().as_secs_f64());
             cpu.push(cpu_seconds() - c);
+            quality = score(&rs, &paper);
         }
         times.sort_by(f64::total_cmp);
         cpu.sort_by(f64::total_cmp);
         clone_cpu.sort_by(f64::total_cmp);
         let (median, median_cpu) = (times[times.len() / 2], cpu[cpu.len() / 2]);
         println!(
-            "{:>9} {:>9} {:>10.0} {:>10.0} {:>12.0} {:>13.2} {:>14.1} {:>10.0}",
+            "{:>9} {:>9} {:>7.2}% {:>8.2}% {:>10.0} {:>10.0} {:>12.0} {:>11.2} {:>10.1} {:>9.0}",
             n,
             linked,
+            100.0 * quality.0,
+            100.0 * quality.1,
             median * 1000.0,
             median_cpu * 1000.0,
             n as f64 / median,

@@ -94,8 +94,12 @@ impl<'a> Sig<'a> {
         if notice == Notice::None && !r.kind.is_empty() {
             notice = notice_of_kind(&r.kind);
         }
+        let (tokens, correction) = without_correction_mark(&tokens);
+        if correction {
+            notice = Notice::Correction;
+        }
         title.clear();
-        for t in without_retraction_mark(&tokens) {
+        for t in without_retraction_mark(tokens) {
             if !matches!(*t, "a" | "an" | "the" | "and") {
                 title.push_str(t);
             }
@@ -550,6 +554,28 @@ fn notice_of_kind(kind: &str) -> Notice {
     }
 }
 
+/// Web of Science titles a correction with the corrected paper's title
+/// and where it appeared: "Soil carbon … (vol 104, pg 150, 2017)".
+fn without_correction_mark<'t>(tokens: &'t [&'t str]) -> (&'t [&'t str], bool) {
+    let Some(vol) = tokens.iter().rposition(|t| *t == "vol") else {
+        return (tokens, false);
+    };
+    let tail = &tokens[vol + 1..];
+    let marked = vol > 2
+        && tail.contains(&"pg")
+        && tail
+            .last()
+            .is_some_and(|t| t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))
+        && tail.iter().all(|t| {
+            t.bytes().all(|b| b.is_ascii_digit()) || matches!(*t, "pg" | "issue" | "art" | "no")
+        });
+    if marked {
+        (&tokens[..vol], true)
+    } else {
+        (tokens, false)
+    }
+}
+
 /// Web of Science marks a retracted paper in its title ("… (Retracted
 /// article. See vol. 5, pg. 10, 2015)"); the paper is still the paper.
 fn without_retraction_mark<'t>(tokens: &'t [&'t str]) -> &'t [&'t str] {
@@ -682,6 +708,13 @@ mod tests {
         assert_eq!(n("Re: Peer support"), Notice::Comment);
         assert_eq!(n("Response of lakes to restoration"), Notice::None);
         assert_eq!(n("Re-evaluation of lake restoration"), Notice::None);
+        let wos = Record {
+            title: "Soil carbon storage in restored marshes (vol 104, pg 150, 2017)".into(),
+            ..Record::default()
+        };
+        let sig = Sig::of(&wos, &mut Scratch::default());
+        assert_eq!(sig.notice, Notice::Correction);
+        assert_eq!(&*sig.title, "soilcarbonstorageinrestoredmarshes");
     }
 
     #[test]

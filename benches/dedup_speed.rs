@@ -3,7 +3,9 @@
 //! of duplicates and of near-duplicates that are not duplicates.
 //!
 //! Run: `cargo bench --bench dedup_speed` (`-- 10000 100000` to choose the
-//! sizes; `--runs N`, default 3, the median is printed). docs/DEDUP.md
+//! sizes; `--runs N`, default 3, the median is printed; `-- --write-ris N
+//! FILE` writes N generated records as RIS instead, to time a whole
+//! `screener import`). docs/DEDUP.md
 //! has the table. Columns: wall and CPU time of one `link_duplicates`
 //! over all records (median), and `cpu/clone`, its CPU time over that of
 //! cloning the same records in memory: a yardstick that does not depend on
@@ -327,11 +329,51 @@ fn peak_rss_mib() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// The records as RIS, to time a whole `screener import` on them.
+fn write_ris(records: &[Record], path: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    for r in records {
+        writeln!(out, "TY  - JOUR")?;
+        writeln!(out, "TI  - {}", r.title)?;
+        for a in &r.authors {
+            writeln!(out, "AU  - {a}")?;
+        }
+        if let Some(y) = r.year {
+            writeln!(out, "PY  - {y}")?;
+        }
+        writeln!(out, "JO  - {}", r.journal)?;
+        writeln!(out, "VL  - {}", r.volume)?;
+        writeln!(out, "IS  - {}", r.issue)?;
+        if let Some((sp, ep)) = r.pages.split_once('-') {
+            writeln!(out, "SP  - {sp}\nEP  - {ep}")?;
+        }
+        if !r.doi.is_empty() {
+            writeln!(out, "DO  - {}", r.doi)?;
+        }
+        writeln!(out, "AB  - {}", r.abstract_text)?;
+        writeln!(out, "ER  - \n")?;
+    }
+    out.flush()
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| a != "--bench")
         .collect();
+    if let Some(i) = args.iter().position(|a| a == "--write-ris") {
+        // `--write-ris N FILE`: write N generated records and stop.
+        let n: usize = args
+            .get(i + 1)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(100_000);
+        let path = args.get(i + 2).map_or("synthetic.ris", String::as_str);
+        let (records, _) = generate(n);
+        write_ris(&records, path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        println!("{n} records written to {path}");
+        return;
+    }
     let runs = args
         .iter()
         .position(|a| a == "--runs")

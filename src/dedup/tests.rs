@@ -349,3 +349,69 @@ fn groups_do_not_depend_on_order() {
         "{before:#?}"
     );
 }
+
+proptest::proptest! {
+    /// On any records: links point at primaries, the primary is the
+    /// smallest key of its group, every `with` is in the same group, and
+    /// the order of the input changes nothing.
+    #[test]
+    fn groups_are_well_formed(
+        rows in proptest::collection::vec(
+            (0u8..6, 0u8..4, 0u8..3, proptest::option::of(2000i32..2003), "[a-c ]{0,3}"),
+            0..40,
+        )
+    ) {
+        let titles = ["", "Editorial", "Lake restoration by biomanipulation in Denmark",
+            "Lake restoration by biomanipulation in Denmark.", "LAKE RESTORATION BY BIOMANIPULATION IN DENMARK, PART 2",
+            "Erratum: Lake restoration by biomanipulation in Denmark"];
+        let mut rs: Vec<Record> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, (t, d, a, year, noise))| Record {
+                key: format!("k{:03}", (i * 37) % 101),
+                title: titles[*t as usize].to_string(),
+                doi: ["", "10.1/a", "10.1/b", "doi 10.1/A."][*d as usize].to_string(),
+                authors: [vec![], vec!["Jeppesen E".to_string()], vec!["Smith, J".to_string()]][*a as usize].clone(),
+                year: *year,
+                abstract_text: format!("Abstract {noise} about lakes and fish and nutrients in shallow waters"),
+                ..Record::default()
+            })
+            .collect();
+        // Keys are unique in a project.
+        rs.sort_by(|x, y| x.key.cmp(&y.key));
+        rs.dedup_by(|x, y| x.key == y.key);
+        link_duplicates(&mut rs);
+        let by_key: std::collections::HashMap<&str, &Record> =
+            rs.iter().map(|r| (r.key.as_str(), r)).collect();
+        for r in &rs {
+            if let Some(p) = &r.duplicate_of {
+                let primary = by_key[p.as_str()];
+                proptest::prop_assert!(primary.duplicate_of.is_none());
+                proptest::prop_assert!(primary.key < r.key);
+                let m = r.duplicate_match.as_ref().unwrap();
+                let with = by_key[m.with.as_str()];
+                proptest::prop_assert_eq!(with.duplicate_of.as_deref().unwrap_or(&with.key), p.as_str());
+            } else {
+                proptest::prop_assert!(r.duplicate_match.is_none());
+            }
+        }
+        // Two different DOIs never share a group.
+        let mut dois: std::collections::HashMap<&str, std::collections::BTreeSet<String>> =
+            std::collections::HashMap::new();
+        for r in &rs {
+            if let Some(d) = normalize_doi(&r.doi) {
+                dois.entry(r.duplicate_of.as_deref().unwrap_or(&r.key)).or_default().insert(d);
+            }
+        }
+        proptest::prop_assert!(dois.values().all(|d| d.len() == 1));
+        let before: Vec<(String, Option<String>)> =
+            rs.iter().map(|r| (r.key.clone(), r.duplicate_of.clone())).collect();
+        let mut shuffled = rs.clone();
+        shuffled.reverse();
+        link_duplicates(&mut shuffled);
+        shuffled.reverse();
+        let after: Vec<(String, Option<String>)> =
+            shuffled.iter().map(|r| (r.key.clone(), r.duplicate_of.clone())).collect();
+        proptest::prop_assert_eq!(before, after);
+    }
+}

@@ -2,7 +2,7 @@
 //! links, and the per-file report of `screener import` (DESIGN.md, JSON
 //! keys of `import`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -33,8 +33,15 @@ pub struct FileReport {
     pub with_title: usize,
     pub with_abstract: usize,
     pub with_doi: usize,
-    /// Records of this file linked as duplicates of another record.
+    /// Records of this file that duplicate a record imported before them:
+    /// the sum of the three counts below.
     pub duplicates: usize,
+    /// … of a record earlier in this file.
+    pub duplicates_within_file: usize,
+    /// … of a record of an earlier file of this run.
+    pub duplicates_of_other_files: usize,
+    /// … of a record already in the project before this run.
+    pub duplicates_of_project: usize,
     pub warnings: Vec<Warning>,
 }
 
@@ -44,6 +51,9 @@ pub struct ImportReport {
     pub records_added: usize,
     /// Duplicates in the whole project after this import.
     pub duplicates: usize,
+    /// `duplicates` by the rule that linked each one (`doi`, `pmid`,
+    /// `title`, `abstract`).
+    pub duplicates_by_rule: BTreeMap<&'static str, usize>,
     pub total_records: usize,
 }
 
@@ -79,6 +89,7 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
     let mut reports = Vec::with_capacity(inputs.len());
     let mut added_keys: Vec<Vec<String>> = Vec::new();
     let before = project.records.len();
+    let first_new_source = project.sources.len() as u32;
     for (input, (format, mut parsed)) in inputs.iter().zip(parsed_all) {
         let source_index = project.sources.len() as u32;
         let records_in_file = parsed.total();
@@ -139,29 +150,79 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
             with_abstract,
             with_doi,
             duplicates: 0,
+            duplicates_within_file: 0,
+            duplicates_of_other_files: 0,
+            duplicates_of_project: 0,
             warnings: parsed.warnings,
         });
         added_keys.push(keys);
     }
     let duplicates = dedup::link_duplicates(&mut project.records);
-    let dup_keys: HashSet<&str> = project
+    count_duplicates(project, first_new_source, &mut reports, &added_keys);
+    let mut duplicates_by_rule = BTreeMap::new();
+    for m in project
         .records
         .iter()
-        .filter(|r| !r.is_primary())
-        .map(|r| r.key.as_str())
-        .collect();
-    for (report, keys) in reports.iter_mut().zip(&added_keys) {
-        report.duplicates = keys
-            .iter()
-            .filter(|k| dup_keys.contains(k.as_str()))
-            .count();
+        .filter_map(|r| r.duplicate_match.as_ref())
+    {
+        *duplicates_by_rule.entry(m.rule.name()).or_insert(0) += 1;
     }
     Ok(ImportReport {
         files: reports,
         records_added: project.records.len() - before,
         duplicates,
+        duplicates_by_rule,
         total_records: project.records.len(),
     })
+}
+
+/// Per file of this run, its records that duplicate a record imported
+/// before them, by where that earlier record is. "Before" is import order
+/// (sources in order, then position in the file), so each group counts
+/// all its members but the first one imported: whichever record is the
+/// primary (the smallest key), the report says what the reviewer expects,
+/// "the PubMed file brought 81 duplicates of the Scopus file".
+fn count_duplicates(
+    project: &Project,
+    first_new_source: u32,
+    reports: &mut [FileReport],
+    added_keys: &[Vec<String>],
+) {
+    let mut first_seen: HashMap<&str, Origin> = HashMap::new();
+    for r in &project.records {
+        let group = r.duplicate_of.as_deref().unwrap_or(r.key.as_str());
+        first_seen
+            .entry(group)
+            .and_modify(|o| *o = (*o).min(r.origin))
+            .or_insert(r.origin);
+    }
+    let by_key: HashMap<&str, &crate::record::Record> = project
+        .records
+        .iter()
+        .map(|r| (r.key.as_str(), r))
+        .collect();
+    for (report, keys) in reports.iter_mut().zip(added_keys) {
+        for key in keys {
+            let Some(r) = by_key.get(key.as_str()) else {
+                continue;
+            };
+            let group = r.duplicate_of.as_deref().unwrap_or(r.key.as_str());
+            let Some(&first) = first_seen.get(group) else {
+                continue;
+            };
+            if first == r.origin {
+                continue;
+            }
+            report.duplicates += 1;
+            if first.source < first_new_source {
+                report.duplicates_of_project += 1;
+            } else if first.source == r.origin.source {
+                report.duplicates_within_file += 1;
+            } else {
+                report.duplicates_of_other_files += 1;
+            }
+        }
+    }
 }
 
 /// The database named by the records themselves (`DB`/`DP` fields, the

@@ -300,17 +300,36 @@ impl Project {
             .map_or(id, |r| r.label.as_str())
     }
 
-    /// The latest decision per record for one reviewer at one stage.
-    /// Cleared decisions are left out: the record is undecided.
+    /// The latest decision per duplicate group for one reviewer at one
+    /// stage, keyed by the group's primary. A decision made on any member
+    /// counts for the group: when a later import brings a record with a
+    /// smaller key, that record becomes the primary, and the decisions made
+    /// on the old primary still hold (docs/ARCHITECTURE.md, "Duplicates and
+    /// decisions"). Among the members' decisions the latest in the history
+    /// wins; the returned `Decision.record` is the member it was made on.
+    /// Cleared decisions are left out: the group is undecided.
     pub fn current_decisions(&self, reviewer: &str, stage: Stage) -> HashMap<&str, &Decision> {
+        let primary_of = self.primary_of();
         let mut latest: HashMap<&str, &Decision> = HashMap::new();
         for d in &self.decisions {
             if d.reviewer == reviewer && d.stage == stage {
-                latest.insert(d.record.as_str(), d);
+                let key = primary_of
+                    .get(d.record.as_str())
+                    .copied()
+                    .unwrap_or(d.record.as_str());
+                latest.insert(key, d);
             }
         }
         latest.retain(|_, d| d.verdict.is_decided());
         latest
+    }
+
+    /// The primary's key for every record linked as a duplicate.
+    pub fn primary_of(&self) -> HashMap<&str, &str> {
+        self.records
+            .iter()
+            .filter_map(|r| Some((r.key.as_str(), r.duplicate_of.as_deref()?)))
+            .collect()
     }
 
     /// Indices of primary records in import order.

@@ -46,6 +46,9 @@ pub struct Record {
     /// primary itself.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate_of: Option<String>,
+    /// Why it is in that group (set with `duplicate_of`; `dedup`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_match: Option<crate::dedup::DuplicateMatch>,
     /// Publication type as the source wrote it (`JOUR`, `Journal Article`,
     /// `Book part`).
     #[serde(skip_serializing_if = "String::is_empty")]

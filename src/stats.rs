@@ -1,7 +1,7 @@
 //! Counts over a project: the numbers of `screener status` and the screen's
 //! header.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -30,6 +30,42 @@ pub fn eligible(project: &Project, reviewer: &str, stage: Stage) -> Vec<usize> {
                 .collect()
         }
     }
+}
+
+/// The batch (`Source.batch`, one per run of `import`) each duplicate
+/// group first appeared in: the earliest batch of any of its members, keyed
+/// by the group's primary. A search re-run that brings another copy of a
+/// paper screened months ago does not make the paper new.
+pub fn group_batches(project: &Project) -> HashMap<&str, u32> {
+    let mut first: HashMap<&str, u32> = HashMap::new();
+    for r in &project.records {
+        let batch = project
+            .sources
+            .get(r.origin.source as usize)
+            .map_or(0, |s| s.batch);
+        let group = r.duplicate_of.as_deref().unwrap_or(r.key.as_str());
+        first
+            .entry(group)
+            .and_modify(|b| *b = (*b).min(batch))
+            .or_insert(batch);
+    }
+    first
+}
+
+/// "New since batch N": the primaries (indices, import order) of the
+/// groups that first appeared in batch `batch` or later, for the screen's
+/// filter after a search is re-run.
+pub fn new_since(project: &Project, batch: u32) -> Vec<usize> {
+    let first = group_batches(project);
+    project
+        .primaries_in_import_order()
+        .into_iter()
+        .filter(|&i| {
+            first
+                .get(project.records[i].key.as_str())
+                .is_some_and(|&b| b >= batch)
+        })
+        .collect()
 }
 
 /// `screener status --json`: see `docs/json.md`.

@@ -64,8 +64,23 @@ fn print_human(project: &str, report: &ImportReport) {
         } else {
             format!(" ({})", f.database)
         };
+        let mut whence = Vec::new();
+        for (n, what) in [
+            (f.duplicates_within_file, "within the file"),
+            (f.duplicates_of_other_files, "of other files"),
+            (f.duplicates_of_project, "of records already in the project"),
+        ] {
+            if n > 0 {
+                whence.push(format!("{} {what}", fmt_n(n)));
+            }
+        }
+        let whence = if whence.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", whence.join(", "))
+        };
         println!(
-            "{}: {}{source} · {} records: {} imported, {} reported · with title {}, abstract {}, DOI {} · {} duplicates",
+            "{}: {}{source} · {} records: {} imported, {} reported · with title {}, abstract {}, DOI {} · {} duplicates{whence}",
             f.path,
             f.format,
             fmt_n(f.records),
@@ -80,8 +95,18 @@ fn print_human(project: &str, report: &ImportReport) {
             println!("  {}:{}: {} → {}", f.path, w.line, w.message, w.action);
         }
     }
+    let by_rule: Vec<String> = report
+        .duplicates_by_rule
+        .iter()
+        .map(|(rule, n)| format!("{} by {rule}", fmt_n(*n)))
+        .collect();
+    let by_rule = if by_rule.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", by_rule.join(", "))
+    };
     println!(
-        "{project}: {} records added, {} duplicates in the project, {} records in all",
+        "{project}: {} records added, {} duplicates in the project{by_rule}, {} records in all",
         fmt_n(report.records_added),
         fmt_n(report.duplicates),
         fmt_n(report.total_records)

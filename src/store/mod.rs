@@ -4,21 +4,35 @@
 //! - `PROJECT` is written only by [`write_atomic`]: temp file, fsync, the old
 //!   file kept as `PROJECT.bak`, rename, fsync of the directory. A crash at
 //!   any point leaves either the old or the new file, never a mix.
-//! - `PROJECT.journal` holds one line per change since the last checkpoint:
-//!   `<crc32 hex> <RON of JournalLine>`. A change is saved when its line has
-//!   been fsynced. A line whose checksum or syntax is wrong at the end of the
-//!   file is a torn write from a crash: dropped and reported.
+//! - `PROJECT.journal` holds one line per change since the last checkpoint
+//!   (`journal`). A change is saved when its line has been fsynced. A torn
+//!   line from a crash is dropped and reported; a failed write is cut off
+//!   before the next one, so it can never swallow a later line.
 //! - Each journal line carries a sequence number and the project file
 //!   records the last one it folded in (`journal_seq`), so a crash between
-//!   the rename and the journal truncation does not apply a change twice.
+//!   the rename and the journal's emptying does not apply a change twice.
+//! - `PROJECT.lock` ([`crate::lock`]): [`Store::open`] and [`Store::create`]
+//!   hold it; only one process writes a project at a time.
+//! - Every file operation goes through [`Storage`], so tests can run the
+//!   store on a disk that fails on demand or loses power ([`sim`]).
+//! - [`writer`] runs appends (group commit) and checkpoints on background
+//!   threads for the screen.
+
+mod fs;
+mod journal;
+mod migrate;
+pub mod ronfmt;
+pub mod sim;
+pub mod writer;
 
 use std::fmt;
-use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+pub use fs::{RealFs, Stamp, Storage, WriteFile, real};
 
+use crate::lock::{self, LockError, ProjectLock};
 use crate::project::{Change, Project, VERSION};
 
 /// A failure to open or read a project, worded for the user.
@@ -33,6 +47,13 @@ pub enum StoreError {
         message: String,
     },
     TooNew(PathBuf, u32),
+    Migration {
+        path: PathBuf,
+        from: u32,
+        message: String,
+    },
+    Exists(PathBuf),
+    Locked(LockError),
 }
 
 impl fmt::Display for StoreError {
@@ -55,10 +76,12 @@ impl fmt::Display for StoreError {
                 "{}:{line}:{col}: not a readable project file: {message}\n\
                  The file was left as it is. The previous good checkpoint is {}: \
                  check it with `screener status {}`, and if it is right, copy it over \
-                 the damaged file (keep a copy of both first).",
+                 the damaged file (keep a copy of both first). Decisions made since that \
+                 checkpoint are in {} and are read with it.",
                 path.display(),
                 bak_path(path).display(),
                 bak_path(path).display(),
+                journal_path(path).display(),
             ),
             StoreError::TooNew(p, v) => write!(
                 f,
@@ -66,11 +89,29 @@ impl fmt::Display for StoreError {
                  upgrade screener to open it",
                 p.display()
             ),
+            StoreError::Migration {
+                path,
+                from,
+                message,
+            } => write!(
+                f,
+                "{}: cannot bring this version {from} project up to version {VERSION}: {message}. \
+                 The file was left as it is.",
+                path.display()
+            ),
+            StoreError::Exists(p) => write!(f, "{}: already exists", p.display()),
+            StoreError::Locked(e) => write!(f, "{e}"),
         }
     }
 }
 
 impl std::error::Error for StoreError {}
+
+impl From<LockError> for StoreError {
+    fn from(e: LockError) -> Self {
+        StoreError::Locked(e)
+    }
+}
 
 pub fn journal_path(path: &Path) -> PathBuf {
     side_path(path, "journal")
@@ -80,6 +121,13 @@ pub fn bak_path(path: &Path) -> PathBuf {
     side_path(path, "bak")
 }
 
+/// Where a checkpoint writes before its rename.
+pub fn tmp_path(path: &Path) -> PathBuf {
+    side_path(path, "tmp")
+}
+
+pub use crate::lock::lock_path;
+
 fn side_path(path: &Path, ext: &str) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(".");
@@ -87,10 +135,11 @@ fn side_path(path: &Path, ext: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-#[derive(Serialize, Deserialize)]
-struct JournalLine {
-    seq: u64,
-    change: Change,
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 /// What was found in the journal when a project was opened.
@@ -101,71 +150,74 @@ pub struct JournalReport {
     /// Lines that could not be read: `(line number, why)`. The last one is
     /// usually a write torn by a crash.
     pub dropped: Vec<(usize, String)>,
-    /// Bytes of the journal that hold good lines; appending starts here.
-    valid_len: u64,
-    last_seq: u64,
+    /// The file was written in this older schema version and was brought
+    /// up to date (by `Store::open` on disk, by `load` in memory only).
+    pub migrated_from: Option<u32>,
+}
+
+struct Loaded {
+    project: Project,
+    report: JournalReport,
+    folded: journal::Folded,
+    journal_len: u64,
 }
 
 /// Reads a project file and folds its journal in, without changing either.
 pub fn load(path: &Path) -> Result<(Project, JournalReport), StoreError> {
-    let bytes = match fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Err(StoreError::NotFound(path.to_path_buf()));
-        }
-        Err(e) => return Err(StoreError::Io(path.to_path_buf(), e)),
-    };
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let (line, col) = line_col(&bytes, e.valid_up_to());
-        StoreError::Parse {
-            path: path.to_path_buf(),
-            line,
-            col,
-            message: "invalid UTF-8".into(),
-        }
-    })?;
-    let mut project = parse_project(path, text)?;
-    let report = fold_journal(path, &mut project)?;
-    Ok((project, report))
+    load_with(&RealFs, path)
 }
 
-fn parse_project(path: &Path, text: &str) -> Result<Project, StoreError> {
-    // Read the version first so a newer file gets "upgrade" rather than a
-    // confusing complaint about a field this build does not know.
-    #[derive(Deserialize)]
-    struct VersionOnly {
-        version: u32,
-    }
-    let parse_err = |e: ron::error::SpannedError| StoreError::Parse {
-        path: path.to_path_buf(),
-        line: e.span.start.line,
-        col: e.span.start.col,
-        message: e.code.to_string(),
-    };
-    let opts = ron::Options::default();
-    if let Ok(v) = opts.from_str::<IgnoreRest<VersionOnly>>(text) {
-        if v.0.version > VERSION {
-            return Err(StoreError::TooNew(path.to_path_buf(), v.0.version));
-        }
-    }
-    let project: Project = opts.from_str(text).map_err(parse_err)?;
-    if project.version == 0 {
-        return Err(StoreError::Parse {
-            path: path.to_path_buf(),
-            line: 1,
-            col: 1,
-            message: "version 0 is not a project version".into(),
-        });
-    }
-    Ok(project)
+pub fn load_with(fs: &dyn Storage, path: &Path) -> Result<(Project, JournalReport), StoreError> {
+    load_full(fs, path).map(|l| (l.project, l.report))
 }
 
-/// Deserializes `T` from a struct while ignoring fields `T` does not name.
-struct IgnoreRest<T>(T);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for IgnoreRest<T> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        T::deserialize(d).map(IgnoreRest)
+fn load_full(fs: &dyn Storage, path: &Path) -> Result<Loaded, StoreError> {
+    let not_found_or = |e: io::Error| {
+        if e.kind() == io::ErrorKind::NotFound {
+            StoreError::NotFound(path.to_path_buf())
+        } else {
+            StoreError::Io(path.to_path_buf(), e)
+        }
+    };
+    let jpath = journal_path(path);
+    // A checkpoint by another process may replace the file and then empty
+    // the journal between our two reads; the file's stamp tells, and we
+    // read again.
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let before = fs.stamp(path).map_err(not_found_or)?;
+        let bytes = fs.read(path).map_err(not_found_or)?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            let (line, col) = line_col(&bytes, e.valid_up_to());
+            StoreError::Parse {
+                path: path.to_path_buf(),
+                line,
+                col,
+                message: "invalid UTF-8".into(),
+            }
+        })?;
+        let (mut project, version) = migrate::parse_project(path, text)?;
+        drop(bytes);
+        let jbytes = match fs.read(&jpath) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(StoreError::Io(jpath, e)),
+        };
+        let folded = journal::fold(&jbytes, version, &mut project);
+        let unchanged = fs.stamp(path).is_ok_and(|after| after == before);
+        if unchanged || tries >= 5 {
+            return Ok(Loaded {
+                report: JournalReport {
+                    applied: folded.applied,
+                    dropped: folded.dropped.clone(),
+                    migrated_from: (version < VERSION).then_some(version),
+                },
+                project,
+                folded,
+                journal_len: jbytes.len() as u64,
+            });
+        }
     }
 }
 
@@ -176,292 +228,318 @@ fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-fn fold_journal(path: &Path, project: &mut Project) -> Result<JournalReport, StoreError> {
-    let jpath = journal_path(path);
-    let bytes = match fs::read(&jpath) {
-        Ok(b) => b,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return Err(StoreError::Io(jpath, e)),
-    };
-    let mut report = JournalReport {
-        last_seq: project.journal_seq,
-        ..JournalReport::default()
-    };
-    let mut offset = 0usize;
-    for (n, raw) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
-        let line_no = n + 1;
-        offset += raw.len();
-        match parse_journal_line(raw) {
-            Ok(line) => {
-                report.valid_len = offset as u64;
-                if line.seq <= report.last_seq {
-                    // Already folded in by a checkpoint that crashed before
-                    // emptying the journal.
-                    continue;
-                }
-                report.last_seq = line.seq;
-                project.apply(&line.change);
-                report.applied += 1;
-            }
-            Err(why) => report.dropped.push((line_no, why)),
-        }
-    }
-    Ok(report)
-}
-
-fn parse_journal_line(raw: &[u8]) -> Result<JournalLine, String> {
-    let Some(body) = raw.strip_suffix(b"\n") else {
-        return Err("incomplete line (a write cut short by a crash)".into());
-    };
-    let text = std::str::from_utf8(body).map_err(|_| "not UTF-8".to_string())?;
-    let (crc, ron_text) = text
-        .split_once(' ')
-        .ok_or_else(|| "no checksum".to_string())?;
-    let crc = u32::from_str_radix(crc, 16).map_err(|_| "bad checksum field".to_string())?;
-    if crc32fast::hash(ron_text.as_bytes()) != crc {
-        return Err("checksum mismatch".into());
-    }
-    ron::from_str(ron_text).map_err(|e| format!("unreadable entry: {e}"))
-}
-
 /// Writes `project` to `path` atomically and keeps the file it replaces as
 /// `PATH.bak`. On error the existing file is untouched.
 pub fn write_atomic(path: &Path, project: &Project) -> io::Result<()> {
-    let dir = parent_dir(path);
-    let tmp = side_path(path, "tmp");
-    {
-        let file = File::create(&tmp)?;
-        let mut w = BufWriter::with_capacity(1 << 20, file);
-        let config = ron::ser::PrettyConfig::new()
-            .depth_limit(3)
-            .indentor("  ")
-            .struct_names(false);
-        ron::Options::default()
-            .to_io_writer_pretty(&mut w, project, config)
-            .map_err(io::Error::other)?;
-        w.write_all(b"\n")?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
+    write_atomic_with(&RealFs, path, project)
+}
+
+pub fn write_atomic_with(fs: &dyn Storage, path: &Path, project: &Project) -> io::Result<()> {
+    let tmp = tmp_path(path);
+    let result = replace(fs, path, &tmp, project);
+    if result.is_err() {
+        // Whatever was written of the new file goes; the old one was not
+        // touched.
+        let _ = fs.remove(&tmp);
     }
-    if path.exists() {
-        // Hard-link the current file as the backup (no copy of a large file),
-        // via a temporary name so an old backup is replaced atomically.
+    result
+}
+
+fn replace(fs: &dyn Storage, path: &Path, tmp: &Path, project: &Project) -> io::Result<()> {
+    let mut file = match write_file(fs, tmp, project, true) {
+        Err(e) if is_unsupported(&e) => write_file(fs, tmp, project, false)?,
+        other => other?,
+    };
+    file.sync()?;
+    drop(file);
+    if fs.exists(path) {
+        // Hard-link the current file as the backup (no copy of a large
+        // file), via a temporary name so an old backup is replaced
+        // atomically.
         let bak = bak_path(path);
         let bak_tmp = side_path(path, "bak.tmp");
-        let _ = fs::remove_file(&bak_tmp);
-        if fs::hard_link(path, &bak_tmp).is_err() {
-            fs::copy(path, &bak_tmp)?;
+        let _ = fs.remove(&bak_tmp);
+        if fs.hard_link(path, &bak_tmp).is_err() {
+            fs.copy(path, &bak_tmp)?;
         }
-        fs::rename(&bak_tmp, &bak)?;
+        fs.rename(&bak_tmp, &bak)?;
     }
-    fs::rename(&tmp, path)?;
-    sync_dir(&dir)
+    fs.rename(tmp, path)?;
+    fs.sync_dir(&parent_dir(path))
 }
 
-fn parent_dir(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
+const UNSUPPORTED: &str = "fast RON writer: unsupported";
+
+fn is_unsupported(e: &io::Error) -> bool {
+    e.get_ref()
+        .is_some_and(|inner| inner.to_string() == UNSUPPORTED)
 }
 
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        File::open(dir)?.sync_all()
+/// The project as RON into a new `tmp`, with the fast writer or the ron
+/// crate; returns the file, not yet synced.
+fn write_file(
+    fs: &dyn Storage,
+    tmp: &Path,
+    project: &Project,
+    fast: bool,
+) -> io::Result<Box<dyn WriteFile>> {
+    let file = fs.create(tmp)?;
+    let mut w = BufWriter::with_capacity(1 << 20, file);
+    if fast {
+        ronfmt::to_writer(&mut w, project).map_err(|e| match e {
+            ronfmt::Error::Io(e) => e,
+            ronfmt::Error::Unsupported(_) => io::Error::other(UNSUPPORTED),
+            other => io::Error::other(other),
+        })?;
+    } else {
+        ron::Options::default()
+            .to_io_writer_pretty(&mut w, project, ronfmt::pretty_config())
+            .map_err(io::Error::other)?;
     }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        Ok(())
+    w.write_all(b"\n")?;
+    w.into_inner().map_err(|e| e.into_error())
+}
+
+/// The project file's text for `project`, as [`write_atomic`] writes it.
+pub fn to_ron_string(project: &Project) -> String {
+    match ronfmt::to_string(project) {
+        Ok(s) => s + "\n",
+        Err(_) => {
+            ron::Options::default()
+                .to_string_pretty(project, ronfmt::pretty_config())
+                .unwrap_or_default()
+                + "\n"
+        }
     }
 }
 
 /// An open project for writing: appends changes to the journal and folds
-/// them into the project file on checkpoint.
+/// them into the project file on checkpoint. Holds the project's lock when
+/// opened with [`Store::open`] or [`Store::create`].
 pub struct Store {
+    fs: Arc<dyn Storage>,
     path: PathBuf,
-    journal: File,
+    journal: Option<Box<dyn WriteFile>>,
+    /// Bytes of the journal that hold whole lines.
+    journal_len: u64,
+    /// The journal may end in a partial line from a failed write, to be cut
+    /// off before the next write.
+    tail_dirty: bool,
     last_seq: u64,
-    /// Changes appended since the last checkpoint.
-    pending: usize,
+    /// The `journal_seq` of the project file on disk.
+    folded_seq: u64,
+    /// Journal lines newer than the project file, kept so the journal can
+    /// be rewritten without the folded ones.
+    unfolded: Vec<(u64, Vec<u8>)>,
+    lock: Option<ProjectLock>,
 }
 
 impl Store {
-    /// Opens the project at `path` for writing. A torn journal tail is cut
-    /// off here (it was reported by `load`) so new lines start clean.
+    /// Opens the project at `path` for writing and takes its lock (named
+    /// after the running subcommand). A torn journal tail is cut off here
+    /// (it was reported) so new lines start clean; an older schema version
+    /// is migrated and written back at once.
     pub fn open(path: &Path) -> Result<(Project, Store, JournalReport), StoreError> {
-        let (project, report) = load(path)?;
-        let jpath = journal_path(path);
-        let io_err = |e| StoreError::Io(jpath.clone(), e);
-        let journal = OpenOptions::new()
-            .create(true)
-            .read(true)
-            .write(true)
-            .truncate(false)
-            .open(&jpath)
-            .map_err(io_err)?;
-        let len = journal.metadata().map_err(io_err)?.len();
-        if len != report.valid_len {
-            journal.set_len(report.valid_len).map_err(io_err)?;
-            journal.sync_all().map_err(io_err)?;
-        }
-        let pending = report.applied;
-        let store = Store {
-            path: path.to_path_buf(),
-            journal,
-            last_seq: report.last_seq,
-            pending,
-        };
+        let command = std::env::args().nth(1).unwrap_or_else(|| "screener".into());
+        let lock = lock::acquire(path, &command)?;
+        let (project, mut store, report) = Store::open_with(real(), path)?;
+        store.lock = Some(lock);
         Ok((project, store, report))
+    }
+
+    /// Opens without taking the lock, on any storage (tests, simulations).
+    pub fn open_with(
+        fs: Arc<dyn Storage>,
+        path: &Path,
+    ) -> Result<(Project, Store, JournalReport), StoreError> {
+        let Loaded {
+            mut project,
+            report,
+            folded,
+            journal_len,
+        } = load_full(&*fs, path)?;
+        let jpath = journal_path(path);
+        // Left by a process that died mid-checkpoint; this one is the only
+        // writer now.
+        for leftover in [
+            tmp_path(path),
+            side_path(path, "bak.tmp"),
+            side_path(path, "journal.tmp"),
+        ] {
+            if fs.exists(&leftover) {
+                let _ = fs.remove(&leftover);
+            }
+        }
+        let mut store = Store {
+            fs: Arc::clone(&fs),
+            path: path.to_path_buf(),
+            journal: None,
+            journal_len: folded.valid_len,
+            // Cut whatever follows the last good line before writing.
+            tail_dirty: journal_len != folded.valid_len,
+            last_seq: folded.last_seq,
+            folded_seq: project.journal_seq,
+            unfolded: folded.unfolded,
+            lock: None,
+        };
+        // A journal that cannot be opened now (a full or read-only disk) is
+        // opened again by the first append, which reports the failure.
+        store.journal = fs.append(&jpath).ok();
+        if store.tail_dirty {
+            if let Some(j) = &mut store.journal {
+                store.tail_dirty = j
+                    .set_len(store.journal_len)
+                    .and_then(|()| j.sync())
+                    .is_err();
+            }
+        }
+        if report.migrated_from.is_some() {
+            store
+                .checkpoint(&mut project)
+                .map_err(|e| StoreError::Io(path.to_path_buf(), e))?;
+        }
+        Ok((project, store, report))
+    }
+
+    /// Writes a new project file at `path` and opens it, holding its lock.
+    /// Refuses to replace an existing file.
+    pub fn create(path: &Path, project: &Project) -> Result<Store, StoreError> {
+        let command = std::env::args().nth(1).unwrap_or_else(|| "screener".into());
+        let lock = lock::acquire(path, &command)?;
+        if path.exists() {
+            return Err(StoreError::Exists(path.to_path_buf()));
+        }
+        write_atomic(path, project).map_err(|e| StoreError::Io(path.to_path_buf(), e))?;
+        let (_, mut store, _) = Store::open_with(real(), path)?;
+        store.lock = Some(lock);
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// Appends one change and returns once it is on disk.
-    pub fn append(&mut self, change: &Change) -> io::Result<()> {
-        let line = JournalLine {
-            seq: self.last_seq + 1,
-            change: change.clone(),
-        };
-        let body = ron::to_string(&line).map_err(io::Error::other)?;
-        debug_assert!(!body.contains('\n'));
-        let text = format!("{:08x} {body}\n", crc32fast::hash(body.as_bytes()));
-        // One write call per line so a crash tears at most the last line.
-        use std::io::Seek;
-        self.journal.seek(io::SeekFrom::End(0))?;
-        self.journal.write_all(text.as_bytes())?;
-        self.journal.sync_data()?;
-        self.last_seq += 1;
-        self.pending += 1;
-        Ok(())
+    pub fn storage(&self) -> &Arc<dyn Storage> {
+        &self.fs
     }
 
-    /// Changes appended since the last checkpoint.
+    /// The lock this store holds, if it was opened with one.
+    pub fn lock(&self) -> Option<&ProjectLock> {
+        self.lock.as_ref()
+    }
+
+    /// Appends one change and returns once it is on disk.
+    pub fn append(&mut self, change: &Change) -> io::Result<()> {
+        self.append_batch(std::slice::from_ref(change)).map(|_| ())
+    }
+
+    /// Appends changes with one write and one fsync (a group commit) and
+    /// returns the sequence number of the last once they are on disk. On
+    /// error none of them counts as written, and whatever part of them
+    /// reached the file is cut off before the next write.
+    pub fn append_batch(&mut self, changes: &[Change]) -> io::Result<u64> {
+        if changes.is_empty() {
+            return Ok(self.last_seq);
+        }
+        let mut buf = Vec::with_capacity(256 * changes.len());
+        let mut lines = Vec::with_capacity(changes.len());
+        for (i, change) in changes.iter().enumerate() {
+            let seq = self.last_seq + 1 + i as u64;
+            let line = journal::encode(seq, change).map_err(io::Error::other)?;
+            buf.extend_from_slice(&line);
+            lines.push((seq, line));
+        }
+        if self.journal.is_none() {
+            self.journal = Some(self.fs.append(&journal_path(&self.path))?);
+            // A journal opened anew may end in anything.
+            self.tail_dirty = true;
+        }
+        let journal_len = self.journal_len;
+        let Some(j) = self.journal.as_mut() else {
+            return Err(io::Error::other("journal not open"));
+        };
+        if self.tail_dirty {
+            j.set_len(journal_len)?;
+            self.tail_dirty = false;
+        }
+        if let Err(e) = j.write_all(&buf).and_then(|()| j.sync()) {
+            // Part of the lines may be in the file, and after a failed
+            // fsync nothing written is trustworthy: cut back to the last
+            // good line now, or before the next write.
+            self.tail_dirty = j.set_len(journal_len).is_err();
+            return Err(e);
+        }
+        self.journal_len += buf.len() as u64;
+        self.last_seq += changes.len() as u64;
+        self.unfolded.extend(lines);
+        Ok(self.last_seq)
+    }
+
+    /// Journal lines newer than the project file.
     pub fn pending(&self) -> usize {
-        self.pending
+        self.unfolded.len()
+    }
+
+    /// The sequence number of the last change written.
+    pub fn last_seq(&self) -> u64 {
+        self.last_seq
     }
 
     /// Folds the journal into the project file. `project` must hold every
     /// change appended so far.
     pub fn checkpoint(&mut self, project: &mut Project) -> io::Result<()> {
         project.journal_seq = self.last_seq;
-        write_atomic(&self.path, project)?;
-        self.journal.set_len(0)?;
-        self.journal.sync_all()?;
-        self.pending = 0;
+        write_atomic_with(&*self.fs, &self.path, project)?;
+        self.folded(self.last_seq)
+    }
+
+    /// The project file now holds every change up to `seq`: drop those
+    /// lines from the journal, keeping any newer ones.
+    pub fn folded(&mut self, seq: u64) -> io::Result<()> {
+        if seq > self.folded_seq {
+            self.folded_seq = seq;
+            self.unfolded.retain(|(s, _)| *s > seq);
+        }
+        if self.unfolded.is_empty() {
+            if self.journal_len == 0 && !self.tail_dirty {
+                return Ok(());
+            }
+            if self.journal.is_none() {
+                self.journal = Some(self.fs.append(&journal_path(&self.path))?);
+            }
+            let Some(j) = self.journal.as_mut() else {
+                return Ok(());
+            };
+            j.set_len(0)?;
+            self.journal_len = 0;
+            self.tail_dirty = false;
+            return j.sync();
+        }
+        // Changes arrived while the checkpoint was written: a new journal
+        // with only those, swapped in atomically.
+        let jpath = journal_path(&self.path);
+        let tmp = side_path(&self.path, "journal.tmp");
+        let written = (|| {
+            let mut f = self.fs.create(&tmp)?;
+            for (_, line) in &self.unfolded {
+                f.write_all(line)?;
+            }
+            f.sync()?;
+            drop(f);
+            self.fs.rename(&tmp, &jpath)
+        })();
+        if let Err(e) = written {
+            let _ = self.fs.remove(&tmp);
+            return Err(e);
+        }
+        self.journal = None;
+        self.journal_len = self.unfolded.iter().map(|(_, l)| l.len() as u64).sum();
+        self.tail_dirty = false;
+        self.fs.sync_dir(&parent_dir(&self.path))?;
+        self.journal = Some(self.fs.append(&jpath)?);
         Ok(())
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::project::{Decision, Stage, Verdict};
-
-    fn decision(record: &str, verdict: Verdict) -> Change {
-        Change::Decide(Decision {
-            record: record.into(),
-            reviewer: "alice".into(),
-            stage: Stage::TitleAbstract,
-            verdict,
-            note: "line one\nline two".into(),
-            tags: vec![],
-            at: "2026-11-26T10:00:00Z".into(),
-        })
-    }
-
-    #[test]
-    fn journal_survives_reopen_and_checkpoint() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("p.ron");
-        write_atomic(&path, &Project::new()).unwrap();
-        let (mut project, mut store, _) = Store::open(&path).unwrap();
-        for (i, v) in [Verdict::Include, Verdict::Maybe].into_iter().enumerate() {
-            let c = decision(&format!("k{i}"), v);
-            store.append(&c).unwrap();
-            project.apply(&c);
-        }
-        drop(store);
-        let (reloaded, report) = load(&path).unwrap();
-        assert_eq!(report.applied, 2);
-        assert_eq!(reloaded, project);
-
-        let (mut project, mut store, _) = Store::open(&path).unwrap();
-        store.checkpoint(&mut project).unwrap();
-        assert_eq!(fs::metadata(journal_path(&path)).unwrap().len(), 0);
-        assert!(bak_path(&path).exists());
-        let (again, report) = load(&path).unwrap();
-        assert_eq!(report.applied, 0);
-        assert_eq!(again.decisions.len(), 2);
-    }
-
-    #[test]
-    fn torn_tail_is_dropped_reported_and_cut() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("p.ron");
-        write_atomic(&path, &Project::new()).unwrap();
-        let (_, mut store, _) = Store::open(&path).unwrap();
-        store.append(&decision("a", Verdict::Include)).unwrap();
-        drop(store);
-        let mut j = OpenOptions::new()
-            .append(true)
-            .open(journal_path(&path))
-            .unwrap();
-        j.write_all(b"0badc0de (seq: 2, chan").unwrap();
-        drop(j);
-        let (p, report) = load(&path).unwrap();
-        assert_eq!(p.decisions.len(), 1);
-        assert_eq!(report.dropped.len(), 1);
-        assert_eq!(report.dropped[0].0, 2);
-        // Reopening for writing cuts the tail, and the next line is intact.
-        let (_, mut store, _) = Store::open(&path).unwrap();
-        store.append(&decision("b", Verdict::Maybe)).unwrap();
-        let (p, report) = load(&path).unwrap();
-        assert!(report.dropped.is_empty());
-        assert_eq!(p.decisions.len(), 2);
-    }
-
-    #[test]
-    fn checkpoint_crash_before_truncation_applies_nothing_twice() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("p.ron");
-        write_atomic(&path, &Project::new()).unwrap();
-        let (mut project, mut store, _) = Store::open(&path).unwrap();
-        let c = decision("a", Verdict::Include);
-        store.append(&c).unwrap();
-        project.apply(&c);
-        // The rename happened but the journal was not emptied.
-        project.journal_seq = 1;
-        write_atomic(&path, &project).unwrap();
-        let (p, report) = load(&path).unwrap();
-        assert_eq!(report.applied, 0);
-        assert_eq!(p.decisions.len(), 1);
-    }
-
-    #[test]
-    fn corrupt_and_newer_files_are_refused_untouched() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("p.ron");
-        fs::write(
-            &path,
-            "(\n  version: 1,\n  created: \"x\",\n  records: [oops],\n)",
-        )
-        .unwrap();
-        let before = fs::read(&path).unwrap();
-        let err = load(&path).unwrap_err();
-        let msg = err.to_string();
-        assert!(msg.contains("p.ron:4:"), "{msg}");
-        assert!(msg.contains("p.ron.bak"), "{msg}");
-        assert_eq!(fs::read(&path).unwrap(), before);
-
-        fs::write(&path, "(version: 7, created: \"x\", wormholes: 3)").unwrap();
-        let msg = load(&path).unwrap_err().to_string();
-        assert!(msg.contains("newer screener"), "{msg}");
-
-        let missing = dir.path().join("nope.ron");
-        assert!(matches!(load(&missing), Err(StoreError::NotFound(_))));
-    }
-}
+mod tests;

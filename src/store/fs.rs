@@ -22,6 +22,9 @@ pub struct Stamp {
     pub id: u64,
     pub len: u64,
     pub modified_ns: i128,
+    /// The inode change time: updated by any change, and not settable by
+    /// tools that restore modification times.
+    pub changed_ns: i128,
 }
 
 pub trait Storage: Send + Sync {
@@ -99,12 +102,15 @@ impl Storage for RealFs {
     fn stamp(&self, path: &Path) -> io::Result<Stamp> {
         let m = fs::metadata(path)?;
         #[cfg(unix)]
-        let id = {
+        let (id, changed_ns) = {
             use std::os::unix::fs::MetadataExt;
-            m.ino() ^ m.dev().rotate_left(32)
+            (
+                m.ino() ^ m.dev().rotate_left(32),
+                i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()),
+            )
         };
         #[cfg(not(unix))]
-        let id = 0;
+        let (id, changed_ns) = (0, 0);
         let modified_ns = m
             .modified()
             .ok()
@@ -114,6 +120,7 @@ impl Storage for RealFs {
             id,
             len: m.len(),
             modified_ns,
+            changed_ns,
         })
     }
 

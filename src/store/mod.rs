@@ -18,6 +18,7 @@
 //! - [`writer`] runs appends (group commit) and checkpoints on background
 //!   threads for the screen.
 
+pub mod cache;
 mod fs;
 mod journal;
 mod migrate;
@@ -160,6 +161,7 @@ struct Loaded {
     report: JournalReport,
     folded: journal::Folded,
     journal_len: u64,
+    from_cache: bool,
 }
 
 /// Reads a project file and folds its journal in, without changing either.
@@ -187,18 +189,24 @@ fn load_full(fs: &dyn Storage, path: &Path) -> Result<Loaded, StoreError> {
     loop {
         tries += 1;
         let before = fs.stamp(path).map_err(not_found_or)?;
-        let bytes = fs.read(path).map_err(not_found_or)?;
-        let text = std::str::from_utf8(&bytes).map_err(|e| {
-            let (line, col) = line_col(&bytes, e.valid_up_to());
-            StoreError::Parse {
-                path: path.to_path_buf(),
-                line,
-                col,
-                message: "invalid UTF-8".into(),
+        let cached = cache::read(fs, path, &before);
+        let from_cache = cached.is_some();
+        let (mut project, version) = match cached {
+            Some(p) => (p, VERSION),
+            None => {
+                let bytes = fs.read(path).map_err(not_found_or)?;
+                let text = std::str::from_utf8(&bytes).map_err(|e| {
+                    let (line, col) = line_col(&bytes, e.valid_up_to());
+                    StoreError::Parse {
+                        path: path.to_path_buf(),
+                        line,
+                        col,
+                        message: "invalid UTF-8".into(),
+                    }
+                })?;
+                migrate::parse_project(path, text)?
             }
-        })?;
-        let (mut project, version) = migrate::parse_project(path, text)?;
-        drop(bytes);
+        };
         let jbytes = match fs.read(&jpath) {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
@@ -216,6 +224,7 @@ fn load_full(fs: &dyn Storage, path: &Path) -> Result<Loaded, StoreError> {
                 project,
                 folded,
                 journal_len: jbytes.len() as u64,
+                from_cache,
             });
         }
     }
@@ -234,15 +243,38 @@ pub fn write_atomic(path: &Path, project: &Project) -> io::Result<()> {
     write_atomic_with(&RealFs, path, project)
 }
 
+///
+/// The cache (`cache`) is written beside it in a second thread and put in
+/// place once the RON file is; a failure there only leaves no cache.
 pub fn write_atomic_with(fs: &dyn Storage, path: &Path, project: &Project) -> io::Result<()> {
     let tmp = tmp_path(path);
-    let result = replace(fs, path, &tmp, project);
-    if result.is_err() {
-        // Whatever was written of the new file goes; the old one was not
-        // touched.
-        let _ = fs.remove(&tmp);
-    }
-    result
+    std::thread::scope(|s| {
+        let payload = s.spawn(|| cache::write_payload(fs, path, project));
+        let result = replace(fs, path, &tmp, project);
+        let payload = payload
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the cache writer failed")));
+        match (&result, payload) {
+            (Ok(()), Ok(payload)) => {
+                let placed = fs
+                    .stamp(path)
+                    .and_then(|stamp| cache::finish(fs, path, &payload, &stamp));
+                if placed.is_err() {
+                    cache::discard(fs, path);
+                }
+            }
+            // The old cache describes the old file: useless now.
+            (Ok(()), Err(_)) => cache::discard(fs, path),
+            // The old file and its cache stay as they were.
+            (Err(_), _) => cache::discard_tmp(fs, path),
+        }
+        if result.is_err() {
+            // Whatever was written of the new file goes; the old one was
+            // not touched.
+            let _ = fs.remove(&tmp);
+        }
+        result
+    })
 }
 
 fn replace(fs: &dyn Storage, path: &Path, tmp: &Path, project: &Project) -> io::Result<()> {
@@ -331,6 +363,8 @@ pub struct Store {
     /// Journal lines newer than the project file, kept so the journal can
     /// be rewritten without the folded ones.
     unfolded: Vec<(u64, Vec<u8>)>,
+    /// The project was read from RON: no cache matches the file.
+    cache_stale: bool,
     lock: Option<ProjectLock>,
 }
 
@@ -357,14 +391,15 @@ impl Store {
             report,
             folded,
             journal_len,
+            from_cache,
         } = load_full(&*fs, path)?;
-        let jpath = journal_path(path);
         // Left by a process that died mid-checkpoint; this one is the only
         // writer now.
         for leftover in [
             tmp_path(path),
             side_path(path, "bak.tmp"),
             side_path(path, "journal.tmp"),
+            side_path(path, "cache.tmp"),
         ] {
             if fs.exists(&leftover) {
                 let _ = fs.remove(&leftover);
@@ -380,11 +415,12 @@ impl Store {
             last_seq: folded.last_seq,
             folded_seq: project.journal_seq,
             unfolded: folded.unfolded,
+            cache_stale: !from_cache,
             lock: None,
         };
         // A journal that cannot be opened now (a full or read-only disk) is
         // opened again by the first append, which reports the failure.
-        store.journal = fs.append(&jpath).ok();
+        let _ = store.open_journal();
         if store.tail_dirty {
             if let Some(j) = &mut store.journal {
                 store.tail_dirty = j
@@ -397,6 +433,7 @@ impl Store {
             store
                 .checkpoint(&mut project)
                 .map_err(|e| StoreError::Io(path.to_path_buf(), e))?;
+            store.cache_stale = false;
         }
         Ok((project, store, report))
     }
@@ -421,6 +458,19 @@ impl Store {
 
     pub fn storage(&self) -> &Arc<dyn Storage> {
         &self.fs
+    }
+
+    /// No cache matches the project file (it was read from RON).
+    pub fn cache_stale(&self) -> bool {
+        self.cache_stale
+    }
+
+    /// Writes the cache for the project file, whose content is `project`
+    /// (without the journal's changes).
+    pub fn write_cache(&mut self, project: &Project) -> io::Result<()> {
+        cache::write(&*self.fs, &self.path, project)?;
+        self.cache_stale = false;
+        Ok(())
     }
 
     /// The lock this store holds, if it was opened with one.
@@ -450,7 +500,7 @@ impl Store {
             lines.push((seq, line));
         }
         if self.journal.is_none() {
-            self.journal = Some(self.fs.append(&journal_path(&self.path))?);
+            self.open_journal()?;
             // A journal opened anew may end in anything.
             self.tail_dirty = true;
         }
@@ -490,6 +540,7 @@ impl Store {
     pub fn checkpoint(&mut self, project: &mut Project) -> io::Result<()> {
         project.journal_seq = self.last_seq;
         write_atomic_with(&*self.fs, &self.path, project)?;
+        self.cache_stale = false;
         self.folded(self.last_seq)
     }
 
@@ -505,7 +556,7 @@ impl Store {
                 return Ok(());
             }
             if self.journal.is_none() {
-                self.journal = Some(self.fs.append(&journal_path(&self.path))?);
+                self.open_journal()?;
             }
             let Some(j) = self.journal.as_mut() else {
                 return Ok(());
@@ -536,7 +587,20 @@ impl Store {
         self.journal_len = self.unfolded.iter().map(|(_, l)| l.len() as u64).sum();
         self.tail_dirty = false;
         self.fs.sync_dir(&parent_dir(&self.path))?;
-        self.journal = Some(self.fs.append(&jpath)?);
+        self.open_journal()
+    }
+
+    /// Opens the journal for appending. A journal created here is made
+    /// durable in its directory before anything is written to it, or a
+    /// line fsynced into it could vanish with its name in a power loss.
+    fn open_journal(&mut self) -> io::Result<()> {
+        let jpath = journal_path(&self.path);
+        let existed = self.fs.exists(&jpath);
+        let journal = self.fs.append(&jpath)?;
+        if !existed {
+            self.fs.sync_dir(&parent_dir(&self.path))?;
+        }
+        self.journal = Some(journal);
         Ok(())
     }
 }

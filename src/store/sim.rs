@@ -330,6 +330,7 @@ impl Storage for SimFs {
             id,
             len: inode.map_or(0, |i| i.data.len() as u64),
             modified_ns: i128::from(inode.map_or(0, |i| i.version)),
+            changed_ns: i128::from(inode.map_or(0, |i| i.version)),
         })
     }
 

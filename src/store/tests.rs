@@ -437,3 +437,62 @@ mod prop {
         }
     }
 }
+
+#[test]
+fn the_cache_is_used_only_for_the_file_it_was_made_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    let project = crate::synth::project(30, 4);
+    write_atomic(&path, &project).unwrap();
+    let cache = cache::cache_path(&path);
+    assert!(cache.exists());
+    let (p, store, _) = Store::open_with(real(), &path).unwrap();
+    assert!(!store.cache_stale(), "read from the cache");
+    assert_eq!(p, project);
+    drop(store);
+
+    // An edit by hand: the RON file wins, whatever the cache says.
+    let text = fs::read_to_string(&path).unwrap();
+    let title = &project.records[0].title;
+    fs::write(&path, text.replacen(title.as_str(), "Edited by hand", 1)).unwrap();
+    let (p, store, _) = Store::open_with(real(), &path).unwrap();
+    assert!(store.cache_stale());
+    assert_eq!(p.records[0].title, "Edited by hand");
+
+    // A damaged cache for the right file is not used either.
+    let mut store = store;
+    store.write_cache(&p).unwrap();
+    let (_, again, _) = Store::open_with(real(), &path).unwrap();
+    assert!(!again.cache_stale());
+    let mut bytes = fs::read(&cache).unwrap();
+    bytes[100] ^= 0xff;
+    fs::write(&cache, &bytes).unwrap();
+    let (q, again, _) = Store::open_with(real(), &path).unwrap();
+    assert!(again.cache_stale());
+    assert_eq!(q, p);
+    // Deleting it is always fine.
+    fs::remove_file(&cache).unwrap();
+    assert_eq!(load(&path).unwrap().0, p);
+}
+
+#[test]
+fn a_cache_that_lost_its_content_to_a_power_cut_is_not_used() {
+    let fs = SimFs::new();
+    let path = Path::new("/p/review.ron");
+    let mut project = crate::synth::project(10, 2);
+    fs.put(path, to_ron_string(&project).as_bytes());
+    let (_, mut store, _) = Store::open_with(Arc::new(fs.clone()), path).unwrap();
+    let c = decision(&project.records[1].key.clone(), Verdict::Include);
+    store.append(&c).unwrap();
+    project.apply(&c);
+    store.checkpoint(&mut project).unwrap();
+    assert!(fs.exists(&cache::cache_path(path)));
+    // The cache was never synced; make its name durable (as a later
+    // directory sync would) so its emptied content is what is found.
+    fs.sync_dir(Path::new("/p")).unwrap();
+    fs.power_cut();
+    assert!(fs.exists(&cache::cache_path(path)));
+    let (p, report) = load_with(&fs, path).unwrap();
+    assert_eq!(report.applied, 0);
+    assert_eq!(p, project);
+}

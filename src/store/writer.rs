@@ -84,8 +84,9 @@ impl Timing {
 pub struct Finished {
     /// Changes that could not be written at all (the disk kept failing).
     pub unsaved: usize,
-    /// The last checkpoint: `None` when there was nothing to fold in.
-    pub checkpoint: Option<Result<(), String>>,
+    /// The last checkpoint and how long it took: `None` when there was
+    /// nothing to fold in.
+    pub checkpoint: Option<Result<Duration, String>>,
 }
 
 enum ToJournal {
@@ -95,10 +96,14 @@ enum ToJournal {
     Finish,
 }
 
+/// The last checkpoint's outcome: `None` if nothing needed folding, else
+/// the sequence number folded and the time it took.
+type Reply = Sender<Option<Result<(u64, Duration), String>>>;
+
 enum ToCheckpoint {
     Applied(u64, Change),
     Now,
-    Finish(Sender<Option<Result<u64, String>>>),
+    Finish(Reply),
 }
 
 pub type Notify = Arc<dyn Fn(Note) + Send + Sync>;
@@ -119,12 +124,14 @@ impl Writer {
             path: store.path().to_path_buf(),
             seq: store.last_seq(),
             dirty: store.pending() > 0,
+            cache_stale: store.cache_stale(),
             mirror,
             journal: tx.clone(),
             notify: Arc::clone(&notify),
             timing,
             last_change: Instant::now(),
             last_checkpoint: None,
+            retry_after: None,
         };
         let checkpoint_thread = std::thread::Builder::new()
             .name("checkpoint".into())
@@ -236,12 +243,12 @@ impl JournalLoop {
         let (reply, result) = mpsc::channel();
         let _ = self.checkpoint.send(ToCheckpoint::Finish(reply));
         let result = result.recv().ok().flatten();
-        if let Some(Ok(seq)) = result {
+        if let Some(Ok((seq, _))) = result {
             let _ = self.store.folded(seq);
         }
         Finished {
             unsaved: self.pending.len(),
-            checkpoint: result.map(|r| r.map(|_| ())),
+            checkpoint: result.map(|r| r.map(|(_, took)| took)),
         }
     }
 
@@ -276,23 +283,35 @@ struct Checkpointer {
     seq: u64,
     /// `mirror` holds changes the project file does not.
     dirty: bool,
+    /// No cache matches the project file yet.
+    cache_stale: bool,
     journal: Sender<ToJournal>,
     notify: Notify,
     timing: Timing,
     last_change: Instant,
     last_checkpoint: Option<Instant>,
+    /// After a failed checkpoint, not again before this.
+    retry_after: Option<Instant>,
 }
 
 impl Checkpointer {
     fn due(&self) -> Instant {
-        let idle = self.last_change + self.timing.idle;
-        match self.last_checkpoint {
-            Some(t) => idle.max(t + self.timing.min_interval),
-            None => idle,
+        let mut due = self.last_change + self.timing.idle;
+        if let Some(t) = self.last_checkpoint {
+            due = due.max(t + self.timing.min_interval);
         }
+        if let Some(t) = self.retry_after {
+            due = due.max(t);
+        }
+        due
     }
 
     fn run(mut self, rx: Receiver<ToCheckpoint>) {
+        if self.cache_stale && !self.dirty {
+            // The copy is the file's content: make the next open fast. (If
+            // it is dirty, the next checkpoint writes the cache.)
+            let _ = super::cache::write(&*self.fs, &self.path, &self.mirror);
+        }
         loop {
             let message = if self.dirty {
                 let wait = self.due().saturating_duration_since(Instant::now());
@@ -331,10 +350,7 @@ impl Checkpointer {
 
     /// Applies what is queued, so a checkpoint holds all it can; returns
     /// the reply channel if a finish request was among it.
-    fn catch_up(
-        &mut self,
-        rx: &Receiver<ToCheckpoint>,
-    ) -> Option<Sender<Option<Result<u64, String>>>> {
+    fn catch_up(&mut self, rx: &Receiver<ToCheckpoint>) -> Option<Reply> {
         for m in rx.try_iter() {
             match m {
                 ToCheckpoint::Applied(seq, change) => self.apply(seq, &change),
@@ -345,28 +361,31 @@ impl Checkpointer {
         None
     }
 
-    fn finish(mut self, reply: Sender<Option<Result<u64, String>>>) {
+    fn finish(mut self, reply: Reply) {
         let result = self.dirty.then(|| self.checkpoint());
         let _ = reply.send(result);
     }
 
-    fn checkpoint(&mut self) -> Result<u64, String> {
+    fn checkpoint(&mut self) -> Result<(u64, Duration), String> {
         let started = Instant::now();
         self.mirror.journal_seq = self.seq;
         match write_atomic_with(&*self.fs, &self.path, &self.mirror) {
             Ok(()) => {
                 self.dirty = false;
                 self.last_checkpoint = Some(Instant::now());
+                self.retry_after = None;
+                let took = started.elapsed();
                 let _ = self.journal.send(ToJournal::Folded(self.seq));
                 (self.notify)(Note::Checkpointed {
                     seq: self.seq,
-                    took: started.elapsed(),
+                    took,
                 });
-                Ok(self.seq)
+                Ok((self.seq, took))
             }
             Err(e) => {
-                // Try again after another idle period.
-                self.last_change = Instant::now();
+                // Try again after another idle period (and not in a tight
+                // loop when that is zero).
+                self.retry_after = Some(Instant::now() + self.timing.idle.max(self.timing.retry));
                 let message = e.to_string();
                 (self.notify)(Note::CheckpointFailed(message.clone()));
                 Err(message)

@@ -305,6 +305,9 @@ impl Session {
     pub fn finish(&mut self, path: &Path) -> Summary {
         let finished = self.writer.take().map(Writer::finish);
         let (unsaved, checkpoint) = finished.map_or((0, None), |f| (f.unsaved, f.checkpoint));
+        if let Some(Ok(took)) = checkpoint {
+            self.checkpoints.push(took);
+        }
         if let Some(trace) = &self.trace {
             if let Err(e) = self.write_trace(trace) {
                 eprintln!("warning: {}: cannot write the trace: {e}", trace.display());

@@ -13,6 +13,8 @@ pub struct Term {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     parser: Arc<Mutex<vt100::Parser>>,
+    /// The screen as of the last complete frame (see `last_frame`).
+    frame: Arc<Mutex<String>>,
     // Keeps the master open while the child runs.
     _master: Box<dyn portable_pty::MasterPty + Send>,
 }
@@ -23,6 +25,16 @@ pub fn binary() -> &'static str {
 
 impl Term {
     pub fn spawn(args: &[&str], cwd: &Path, cols: u16, rows: u16) -> Term {
+        Term::spawn_env(args, cwd, cols, rows, &[])
+    }
+
+    pub fn spawn_env(
+        args: &[&str],
+        cwd: &Path,
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+    ) -> Term {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -37,6 +49,9 @@ impl Term {
         cmd.cwd(cwd);
         cmd.env("TERM", "xterm-256color");
         cmd.env("SCREENER_CONFIG", cwd.join("no-config"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn screener");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
@@ -47,12 +62,32 @@ impl Term {
             0,
         )));
         let sink = Arc::clone(&parser);
+        let frame = Arc::new(Mutex::new(String::new()));
+        let frame_sink = Arc::clone(&frame);
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
-                    Ok(n) => sink.lock().unwrap().process(&buf[..n]),
+                    Ok(n) => {
+                        let mut parser = sink.lock().unwrap();
+                        // ratatui ends every frame by hiding (or placing and
+                        // showing) the cursor: what is on screen there is a
+                        // whole frame.
+                        let end = [b"\x1b[?25l", b"\x1b[?25h"]
+                            .iter()
+                            .filter_map(|m| buf[..n].windows(m.len()).rposition(|w| w == *m))
+                            .max()
+                            .map(|at| at + 6);
+                        match end {
+                            Some(end) => {
+                                parser.process(&buf[..end]);
+                                *frame_sink.lock().unwrap() = parser.screen().contents();
+                                parser.process(&buf[end..n]);
+                            }
+                            None => parser.process(&buf[..n]),
+                        }
+                    }
                 }
             }
         });
@@ -60,12 +95,23 @@ impl Term {
             child,
             writer,
             parser,
+            frame,
             _master: pair.master,
         }
     }
 
     pub fn contents(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// The screen as of the last frame the program finished drawing; a
+    /// frame cut short by a kill is not in it.
+    pub fn last_frame(&self) -> String {
+        self.frame.lock().unwrap().clone()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("child pid")
     }
 
     pub fn alternate_screen(&self) -> bool {

@@ -4,7 +4,10 @@
 //! stays the truth: the cache is used only when it names the RON file as
 //! it is now, and can always be deleted.
 //!
-//! Layout: the MessagePack payload, then a trailer of fixed size:
+//! Layout: the payload, then a trailer of fixed size. The payload is the
+//! project without its records, then the records in chunks of
+//! [`CHUNK`], each MessagePack, then the byte length of each part (u64) and
+//! their number (u32): the parts are read back in parallel. The trailer:
 //! `SCRCACHE`, cache format, schema version, the RON file's [`Stamp`]
 //! (device and inode, length, modification and change times, taken after
 //! the RON file was renamed into place), the payload's length and its xxh3
@@ -17,15 +20,19 @@
 
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use xxhash_rust::xxh3::Xxh3;
 
 use super::{Stamp, Storage, side_path};
 use crate::project::{Project, VERSION};
+use crate::record::Record;
 
 const MAGIC: &[u8; 8] = b"SCRCACHE";
 /// Bump when the layout or the encoding changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+/// Records per chunk.
+const CHUNK: usize = 8192;
 const TRAILER: usize = 8 + 4 + 4 + 8 + 8 + 16 + 16 + 8 + 8;
 
 pub fn cache_path(path: &Path) -> PathBuf {
@@ -54,7 +61,69 @@ pub(super) fn read(fs: &dyn Storage, path: &Path, stamp: &Stamp) -> Option<Proje
     {
         return None;
     }
-    rmp_serde::from_slice(payload).ok()
+    decode(payload)
+}
+
+/// The payload's parts: the project without records, then record chunks.
+fn parts(payload: &[u8]) -> Option<Vec<&[u8]>> {
+    let (rest, count) = payload.split_at_checked(payload.len().checked_sub(4)?)?;
+    let count = usize::try_from(Fields(count).u32()).ok()?;
+    let (mut data, lens) = rest.split_at_checked(rest.len().checked_sub(count.checked_mul(8)?)?)?;
+    let mut lens = Fields(lens);
+    let mut parts = Vec::with_capacity(count);
+    for _ in 0..count {
+        let len = usize::try_from(lens.u64()).ok()?;
+        let (part, after) = data.split_at_checked(len)?;
+        parts.push(part);
+        data = after;
+    }
+    data.is_empty().then_some(parts)
+}
+
+/// Decodes the parts, the record chunks on as many threads as there are
+/// cores.
+fn decode(payload: &[u8]) -> Option<Project> {
+    let parts = parts(payload)?;
+    let (head, chunks) = parts.split_first()?;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, chunks.len().max(1));
+    let next = AtomicUsize::new(0);
+    let work = || -> Option<Vec<(usize, Vec<Record>)>> {
+        let mut mine = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(chunk) = chunks.get(i) else {
+                return Some(mine);
+            };
+            mine.push((i, rmp_serde::from_slice(chunk).ok()?));
+        }
+    };
+    let (project, mut decoded) = std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let project = rmp_serde::from_slice::<Project>(head).ok();
+        let mut decoded = work();
+        for h in helpers {
+            match (h.join().ok().flatten(), &mut decoded) {
+                (Some(more), Some(all)) => all.extend(more),
+                _ => decoded = None,
+            }
+        }
+        (project, decoded)
+    });
+    let mut project = project?;
+    let decoded = decoded.as_mut()?;
+    if decoded.len() != chunks.len() {
+        return None;
+    }
+    decoded.sort_unstable_by_key(|(i, _)| *i);
+    let total = decoded.iter().map(|(_, c)| c.len()).sum();
+    let mut records = Vec::with_capacity(total);
+    for (_, chunk) in decoded.drain(..) {
+        records.extend(chunk);
+    }
+    project.records = records.into();
+    Some(project)
 }
 
 struct Fields<'a>(&'a [u8]);
@@ -115,7 +184,20 @@ pub(super) fn write_payload(
         hasher: Xxh3::new(),
         len: 0,
     };
-    rmp_serde::encode::write_named(&mut w, project).map_err(io::Error::other)?;
+    let mut lens = Vec::new();
+    crate::record_list::without_records(|| rmp_serde::encode::write_named(&mut w, project))
+        .map_err(io::Error::other)?;
+    lens.push(w.len);
+    for chunk in project.records.chunks(CHUNK) {
+        let before = w.len;
+        rmp_serde::encode::write_named(&mut w, chunk).map_err(io::Error::other)?;
+        lens.push(w.len - before);
+    }
+    for len in &lens {
+        w.write_all(&len.to_le_bytes())?;
+    }
+    let count = u32::try_from(lens.len()).map_err(io::Error::other)?;
+    w.write_all(&count.to_le_bytes())?;
     w.flush()?;
     Ok(Payload {
         len: w.len,

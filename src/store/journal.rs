@@ -27,9 +27,12 @@ pub(super) fn encode(seq: u64, change: &Change) -> Result<Vec<u8>, ron::Error> {
     Ok(format!("{:08x} {body}\n", crc32fast::hash(body.as_bytes())).into_bytes())
 }
 
+/// Why a line without its newline was dropped.
+pub(super) const INCOMPLETE: &str = "incomplete line (a write cut short by a crash)";
+
 fn decode(raw: &[u8], version: u32) -> Result<(u64, Change), String> {
     let Some(body) = raw.strip_suffix(b"\n") else {
-        return Err("incomplete line (a write cut short by a crash)".into());
+        return Err(INCOMPLETE.into());
     };
     let text = std::str::from_utf8(body).map_err(|_| "not UTF-8".to_string())?;
     let (crc, ron_text) = text

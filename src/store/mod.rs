@@ -166,7 +166,16 @@ struct Loaded {
 
 /// Reads a project file and folds its journal in, without changing either.
 pub fn load(path: &Path) -> Result<(Project, JournalReport), StoreError> {
-    load_with(&RealFs, path)
+    let (project, mut report) = load_with(&RealFs, path)?;
+    let in_flight = report
+        .dropped
+        .last()
+        .is_some_and(|(_, why)| why == journal::INCOMPLETE);
+    if in_flight && crate::lock::holder(path).is_some() {
+        // A screen is writing that line right now: not saved yet, not lost.
+        report.dropped.pop();
+    }
+    Ok((project, report))
 }
 
 pub fn load_with(fs: &dyn Storage, path: &Path) -> Result<(Project, JournalReport), StoreError> {

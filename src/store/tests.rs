@@ -496,3 +496,17 @@ fn a_cache_that_lost_its_content_to_a_power_cut_is_not_used() {
     assert_eq!(report.applied, 0);
     assert_eq!(p, project);
 }
+
+#[test]
+fn a_line_being_written_by_a_live_screen_is_not_reported_as_torn() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    write_atomic(&path, &Project::new()).unwrap();
+    fs::write(journal_path(&path), b"0badc0de (seq: 1, chan").unwrap();
+    let writer = crate::lock::acquire(&path, "screen").unwrap();
+    let (_, report) = load(&path).unwrap();
+    assert!(report.dropped.is_empty(), "{:?}", report.dropped);
+    drop(writer);
+    let (_, report) = load(&path).unwrap();
+    assert_eq!(report.dropped.len(), 1, "no writer: a crash tore it");
+}

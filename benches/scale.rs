@@ -87,9 +87,11 @@ struct Row {
     n: usize,
     ris_mb: f64,
     import_s: f64,
+    import_cpu_s: f64,
     import_rss_mb: f64,
     file_mb: f64,
     open_s: f64,
+    open_cpu_s: f64,
     frame_p50_ms: f64,
     frame_p99_ms: f64,
     frame_max_ms: f64,
@@ -98,10 +100,13 @@ struct Row {
     screen_rss_mb: f64,
     checkpoint_s: f64,
     status_s: f64,
+    status_cpu_s: f64,
     status_rss_mb: f64,
     counts_ms: f64,
+    load_s: f64,
     read_ron_s: f64,
     write_ron_s: f64,
+    write_fast_only_s: f64,
     write_fast_s: f64,
 }
 
@@ -143,12 +148,13 @@ fn measure(o: &Options, n: usize) -> Row {
         t.elapsed().as_secs_f64()
     );
 
-    let (secs, rss) = run_measured(&[
+    let (secs, cpu, rss) = run_measured(&[
         "import",
         project.to_str().expect("utf-8 path"),
         ris.to_str().expect("utf-8 path"),
     ]);
     row.import_s = secs;
+    row.import_cpu_s = cpu;
     row.import_rss_mb = rss;
     row.file_mb = mb(file_len(&project));
     eprintln!(
@@ -159,7 +165,7 @@ fn measure(o: &Options, n: usize) -> Row {
 
     screen_session(o, &project, &mut row);
 
-    let (secs, rss) = run_measured(&[
+    let (secs, cpu, rss) = run_measured(&[
         "status",
         project.to_str().expect("utf-8 path"),
         "--reviewer",
@@ -167,8 +173,9 @@ fn measure(o: &Options, n: usize) -> Row {
         "--json",
     ]);
     row.status_s = secs;
+    row.status_cpu_s = cpu;
     row.status_rss_mb = rss;
-    eprintln!("  status {secs:.2} s, {rss:.0} MB RSS");
+    eprintln!("  status {secs:.2} s ({cpu:.2} s CPU), {rss:.0} MB RSS");
 
     in_process(&project, &dir, &mut row);
     if !o.keep {
@@ -229,7 +236,7 @@ fn screen_session(o: &Options, project: &Path, row: &mut Row) {
         std::thread::sleep(Duration::from_millis(2));
     }
     row.open_s = started.elapsed().as_secs_f64();
-    eprintln!("  screen open {:.2} s", row.open_s);
+    eprintln!("  screen open {:.2} s (wall)", row.open_s);
     // Decisions, moves and scrolling, as a reviewer mixes them.
     let cycle: [&[u8]; 8] = [
         b"i", b"m", b"\x1b[B", b"i", b"\x1b[D", b"\x1b[C", b"\x1b[A", b"m",
@@ -263,6 +270,7 @@ fn screen_session(o: &Options, project: &Path, row: &mut Row) {
                 }
             }
             ["checkpoint", us] => row.checkpoint_s = us.parse::<f64>().unwrap_or(0.0) / 1e6,
+            ["open_cpu", us] => row.open_cpu_s = us.parse::<f64>().unwrap_or(0.0) / 1e6,
             ["peak_rss_kb", kb] => row.screen_rss_mb = kb.parse::<f64>().unwrap_or(0.0) / 1024.0,
             _ => {}
         }
@@ -290,7 +298,16 @@ fn screen_session(o: &Options, project: &Path, row: &mut Row) {
 fn in_process(project: &Path, dir: &Path, row: &mut Row) {
     let t = Instant::now();
     let (p, _) = store::load(project).expect("load");
+    row.load_s = t.elapsed().as_secs_f64();
+
+    // The RON file alone, as when there is no cache.
+    let t = Instant::now();
+    let text = std::fs::read_to_string(project).expect("read");
+    let from_ron: screener::project::Project = ron::from_str(&text).expect("parse");
     row.read_ron_s = t.elapsed().as_secs_f64();
+    drop(text);
+    assert!(from_ron == p, "the cache and the RON file disagree");
+    drop(from_ron);
 
     let t = Instant::now();
     let s = stats::status(&p, "bench", Stage::TitleAbstract);
@@ -310,6 +327,22 @@ fn in_process(project: &Path, dir: &Path, row: &mut Row) {
     }
     row.write_ron_s = t.elapsed().as_secs_f64();
 
+    let fast_only = dir.join("fast-only.ron");
+    let t = Instant::now();
+    {
+        let f =
+            BufWriter::with_capacity(1 << 20, std::fs::File::create(&fast_only).expect("create"));
+        let mut f = ronfmt::to_writer(f, &p).expect("fast write");
+        f.write_all(b"\n").expect("newline");
+        f.into_inner().expect("flush").sync_all().expect("sync");
+    }
+    row.write_fast_only_s = t.elapsed().as_secs_f64();
+    assert!(
+        same_bytes(&slow, &fast_only),
+        "the fast writer's file differs from the ron crate's"
+    );
+    let _ = std::fs::remove_file(&fast_only);
+
     let fast = dir.join("fast.ron");
     let t = Instant::now();
     store::write_atomic(&fast, &p).expect("fast write");
@@ -320,8 +353,13 @@ fn in_process(project: &Path, dir: &Path, row: &mut Row) {
         "the fast writer's file differs from the ron crate's"
     );
     eprintln!(
-        "  read {:.2} s; write: ron crate {:.2} s, fast {:.2} s (same bytes); counts {:.1} ms",
-        row.read_ron_s, row.write_ron_s, row.write_fast_s, row.counts_ms
+        "  load (cache) {:.2} s, parse RON {:.2} s; write: ron crate {:.2} s, fast {:.2} s (same bytes), fast + cache {:.2} s; counts {:.1} ms",
+        row.load_s,
+        row.read_ron_s,
+        row.write_ron_s,
+        row.write_fast_only_s,
+        row.write_fast_s,
+        row.counts_ms
     );
 }
 
@@ -353,8 +391,9 @@ fn read_full(f: &mut std::fs::File, buf: &mut [u8]) -> usize {
     n
 }
 
-/// Runs the binary; returns its wall time and peak RSS (MB).
-fn run_measured(args: &[&str]) -> (f64, f64) {
+/// Runs the binary; returns its wall time, CPU time (user + system) and
+/// peak RSS (MB).
+fn run_measured(args: &[&str]) -> (f64, f64, f64) {
     let t = Instant::now();
     // Reaped by wait4 below, which also gives its peak memory.
     #[allow(clippy::zombie_processes)]
@@ -375,7 +414,12 @@ fn run_measured(args: &[&str]) -> (f64, f64) {
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
         "screener {args:?} failed"
     );
-    (t.elapsed().as_secs_f64(), usage.ru_maxrss as f64 / 1024.0)
+    let secs = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
+    (
+        t.elapsed().as_secs_f64(),
+        secs(usage.ru_utime) + secs(usage.ru_stime),
+        usage.ru_maxrss as f64 / 1024.0,
+    )
 }
 
 fn percentile(v: &mut [f64], p: f64) -> f64 {
@@ -404,26 +448,31 @@ type Column = (&'static str, Box<dyn Fn(&Row) -> String>);
 fn print_table(rows: &[Row]) {
     let cols: Vec<Column> = vec![
         ("records", Box::new(|r| fmt_n(r.n))),
-        ("RIS MB", Box::new(|r| format!("{:.0}", r.ris_mb))),
-        ("import s", Box::new(|r| format!("{:.2}", r.import_s))),
+        (
+            "import s (CPU s)",
+            Box::new(|r| format!("{:.1} ({:.1})", r.import_s, r.import_cpu_s)),
+        ),
         (
             "import RSS MB",
             Box::new(|r| format!("{:.0}", r.import_rss_mb)),
         ),
         ("file MB", Box::new(|r| format!("{:.0}", r.file_mb))),
-        ("open→frame s", Box::new(|r| format!("{:.2}", r.open_s))),
+        (
+            "open→frame s (CPU s)",
+            Box::new(|r| format!("{:.2} ({:.2})", r.open_s, r.open_cpu_s)),
+        ),
         (
             "key→frame p50/p99/max ms",
             Box::new(|r| {
                 format!(
-                    "{:.2} / {:.2} / {:.1}",
+                    "{:.1} / {:.1} / {:.1}",
                     r.frame_p50_ms, r.frame_p99_ms, r.frame_max_ms
                 )
             }),
         ),
         (
             "key→saved p50/p99 ms",
-            Box::new(|r| format!("{:.2} / {:.2}", r.saved_p50_ms, r.saved_p99_ms)),
+            Box::new(|r| format!("{:.1} / {:.1}", r.saved_p50_ms, r.saved_p99_ms)),
         ),
         (
             "screen RSS MB",
@@ -433,19 +482,27 @@ fn print_table(rows: &[Row]) {
             "quit checkpoint s",
             Box::new(|r| format!("{:.2}", r.checkpoint_s)),
         ),
-        ("status s", Box::new(|r| format!("{:.2}", r.status_s))),
+        (
+            "status s (CPU s)",
+            Box::new(|r| format!("{:.2} ({:.2})", r.status_s, r.status_cpu_s)),
+        ),
         (
             "status RSS MB",
             Box::new(|r| format!("{:.0}", r.status_rss_mb)),
         ),
-        ("counts ms", Box::new(|r| format!("{:.1}", r.counts_ms))),
-        ("read (ron) s", Box::new(|r| format!("{:.2}", r.read_ron_s))),
+        ("counts ms", Box::new(|r| format!("{:.0}", r.counts_ms))),
+        ("load (cache) s", Box::new(|r| format!("{:.2}", r.load_s))),
+        ("parse RON s", Box::new(|r| format!("{:.2}", r.read_ron_s))),
         (
-            "write ron crate s",
+            "write: ron crate s",
             Box::new(|r| format!("{:.2}", r.write_ron_s)),
         ),
         (
-            "write fast s",
+            "write: fast s",
+            Box::new(|r| format!("{:.2}", r.write_fast_only_s)),
+        ),
+        (
+            "checkpoint (fast + cache) s",
             Box::new(|r| format!("{:.2}", r.write_fast_s)),
         ),
     ];

@@ -116,6 +116,9 @@ pub struct Session {
     inflight: VecDeque<usize>,
     keys: Vec<KeyTiming>,
     checkpoints: Vec<Duration>,
+    /// CPU time of this thread when the first frame was drawn: the cost of
+    /// opening, whatever else the machine is doing.
+    open_cpu: Option<Duration>,
     trace: Option<PathBuf>,
 }
 
@@ -140,6 +143,7 @@ impl Session {
             inflight: VecDeque::new(),
             keys: Vec::new(),
             checkpoints: Vec::new(),
+            open_cpu: None,
             trace: None,
         }
     }
@@ -168,6 +172,7 @@ impl Session {
         rx: &Receiver<Input>,
     ) -> anyhow::Result<()> {
         term.draw(|f| view::render(f, &self.app))?;
+        self.open_cpu = thread_cpu();
         let mut deferred: VecDeque<Input> = VecDeque::new();
         loop {
             let first = match deferred.pop_front() {
@@ -347,6 +352,9 @@ impl Session {
         for c in &self.checkpoints {
             writeln!(out, "checkpoint {}", c.as_micros())?;
         }
+        if let Some(cpu) = self.open_cpu {
+            writeln!(out, "open_cpu {}", cpu.as_micros())?;
+        }
         if let Some(kb) = peak_rss_kb() {
             writeln!(out, "peak_rss_kb {kb}")?;
         }
@@ -377,6 +385,13 @@ fn read_terminal(tx: &Sender<Input>, stop: &AtomicBool) {
             }
         }
     }
+}
+
+/// CPU time this thread has used (Linux `schedstat`).
+fn thread_cpu() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns = text.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
 }
 
 /// The process's peak resident memory (Linux `VmHWM`).

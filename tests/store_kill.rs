@@ -69,6 +69,22 @@ fn screen(dir: &Path, idle_ms: &str) -> Term {
     t
 }
 
+/// Waits until a whole frame shows all of `needles`.
+fn wait_for_frame(t: &Term, needles: &[&str]) {
+    let start = Instant::now();
+    loop {
+        let frame = t.last_frame();
+        if needles.iter().all(|n| frame.contains(n)) {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no whole frame showed {needles:?}; the last one:\n{frame}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// Waits (up to `limit`) until the checkpoint's temporary file exists.
 fn wait_for_checkpoint(dir: &Path, limit: Duration) -> bool {
     let tmp = dir.join("p.ron.tmp");
@@ -93,14 +109,21 @@ fn kill_9_mid_checkpoint_and_mid_decision_loses_nothing_marked_saved() {
     for round in 0..3 {
         let mut t = screen(d, "0");
         t.keys("i m i");
-        t.wait_for(&format!("{}/3,000", 3 * (round + 1) + 1));
-        t.wait_for("saved ✓");
+        // A whole frame that shows the third decision saved (the screen
+        // can be ahead of the last whole frame, mid-draw).
+        wait_for_frame(&t, &[&format!("{}/3,000", 3 * (round + 1) + 1), "saved ✓"]);
         let during = wait_for_checkpoint(d, Duration::from_secs(5));
         t.kill9();
         caught += usize::from(during && d.join("p.ron.tmp").exists());
         std::thread::sleep(Duration::from_millis(50));
         let (_, saved) = marked_saved(&t.last_frame()).expect("a screening frame");
-        assert_eq!(saved, 3 * (round + 1), "{}", t.last_frame());
+        assert_eq!(
+            saved,
+            3 * (round + 1),
+            "last frame:\n{}\nscreen:\n{}",
+            t.last_frame(),
+            t.contents()
+        );
         assert!(screened(d) >= saved, "round {round}: lost decisions");
     }
     assert!(caught >= 1, "no kill landed inside a checkpoint");
@@ -176,12 +199,16 @@ fn soak() {
     for k in 0..kills {
         let idle = ["0", "20", "200"][rng.below(3) as usize];
         let mut t = screen(d, idle);
-        for _ in 0..1 + rng.below(5) {
+        let n = 1 + rng.below(5);
+        for i in 0..n {
             t.keys(if rng.below(2) == 0 { "i" } else { "m" });
-            std::thread::sleep(Duration::from_millis(rng.below(40)));
+            if i + 1 < n {
+                std::thread::sleep(Duration::from_millis(rng.below(40)));
+            }
         }
         match rng.below(3) {
-            0 => {}
+            // Right after the last key: its write is likely in flight.
+            0 => std::thread::sleep(Duration::from_micros(rng.below(3000))),
             1 => {
                 wait_for_checkpoint(d, Duration::from_secs(3));
             }
@@ -203,15 +230,15 @@ fn soak() {
         let saved = saved.max(saved_before);
         let found = screened(d);
         let lost = saved.saturating_sub(found);
-        let how = if in_checkpoint {
-            tally.mid_checkpoint += 1;
-            "mid-checkpoint"
-        } else if decided > saved {
-            tally.mid_decision += 1;
-            "mid-decision"
-        } else {
-            tally.idle += 1;
-            "idle"
+        let in_flight = decided > saved;
+        tally.mid_decision += u64::from(in_flight);
+        tally.mid_checkpoint += u64::from(in_checkpoint);
+        tally.idle += u64::from(!in_flight && !in_checkpoint);
+        let how = match (in_flight, in_checkpoint) {
+            (true, true) => "decision+ckpt",
+            (true, false) => "mid-decision",
+            (false, true) => "mid-checkpoint",
+            (false, false) => "idle",
         };
         tally.kills += 1;
         tally.lost += lost;
@@ -220,7 +247,8 @@ fn soak() {
         saved_before = found;
     }
     eprintln!(
-        "\nsoak: {} kills ({} mid-decision, {} mid-checkpoint, {} idle); \
+        "\nsoak: {} kills: {} with a decision in flight (the last frame said saving…), \
+         {} inside a checkpoint (PROJECT.tmp present), {} idle (neither); \
          decisions marked saved and not found: {}; decisions found at the end: {}",
         tally.kills, tally.mid_decision, tally.mid_checkpoint, tally.idle, tally.lost, saved_before
     );

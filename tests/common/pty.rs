@@ -66,27 +66,35 @@ impl Term {
         let frame_sink = Arc::clone(&frame);
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
+            // The end of the previous read, so that an end-of-frame mark cut
+            // in two by a read boundary is still seen.
+            let mut carry: Vec<u8> = Vec::new();
             loop {
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
                         let mut parser = sink.lock().unwrap();
+                        let mut joined = std::mem::take(&mut carry);
+                        let skip = joined.len();
+                        joined.extend_from_slice(&buf[..n]);
                         // ratatui ends every frame by hiding (or placing and
                         // showing) the cursor: what is on screen there is a
                         // whole frame.
                         let end = [b"\x1b[?25l", b"\x1b[?25h"]
                             .iter()
-                            .filter_map(|m| buf[..n].windows(m.len()).rposition(|w| w == *m))
+                            .filter_map(|m| joined.windows(m.len()).rposition(|w| w == *m))
                             .max()
-                            .map(|at| at + 6);
+                            .map(|at| at + 6)
+                            .filter(|&end| end > skip);
                         match end {
                             Some(end) => {
-                                parser.process(&buf[..end]);
+                                parser.process(&joined[skip..end]);
                                 *frame_sink.lock().unwrap() = parser.screen().contents();
-                                parser.process(&buf[end..n]);
+                                parser.process(&joined[end..]);
                             }
-                            None => parser.process(&buf[..n]),
+                            None => parser.process(&joined[skip..]),
                         }
+                        carry = joined[joined.len().saturating_sub(5)..].to_vec();
                     }
                 }
             }

@@ -46,7 +46,7 @@ fn tmp_path(path: &Path) -> PathBuf {
 /// The project from the cache, if the cache is for the RON file with
 /// `stamp` and intact.
 pub(super) fn read(fs: &dyn Storage, path: &Path, stamp: &Stamp) -> Option<Project> {
-    let bytes = fs.read(&cache_path(path)).ok()?;
+    let bytes = fs.map(&cache_path(path)).ok()?;
     let (payload, trailer) = bytes.split_at_checked(bytes.len().checked_sub(TRAILER)?)?;
     let mut t = Fields(trailer);
     if t.take(8) != MAGIC

@@ -7,6 +7,22 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::sync::Arc;
 
+/// A file's bytes: read into memory, or mapped.
+pub enum Bytes {
+    Owned(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(v) => v,
+            Bytes::Mapped(m) => m,
+        }
+    }
+}
+
 /// A file open for writing.
 pub trait WriteFile: Write + Send {
     /// Makes everything written so far durable (`fsync`).
@@ -29,6 +45,12 @@ pub struct Stamp {
 
 pub trait Storage: Send + Sync {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+    /// The bytes of a file that is only ever replaced, never changed in
+    /// place (the cache): mapped where possible, which saves copying
+    /// gigabytes into fresh memory.
+    fn map(&self, path: &Path) -> io::Result<Bytes> {
+        self.read(path).map(Bytes::Owned)
+    }
     /// Creates or empties `path` for writing.
     fn create(&self, path: &Path) -> io::Result<Box<dyn WriteFile>>;
     /// Opens `path` (created if missing) so that writes go to its end.
@@ -72,6 +94,17 @@ impl WriteFile for File {
 impl Storage for RealFs {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
         fs::read(path)
+    }
+
+    fn map(&self, path: &Path) -> io::Result<Bytes> {
+        let file = File::open(path)?;
+        // SAFETY: a mapping is undefined behaviour if the file changes
+        // while mapped. The store writes a file it maps (the cache) under a
+        // temporary name and renames it into place, so the inode mapped here
+        // is never written again; only someone truncating it by hand during
+        // the open could break it.
+        let map = unsafe { memmap2::MmapOptions::new().populate().map(&file)? };
+        Ok(Bytes::Mapped(map))
     }
 
     fn create(&self, path: &Path) -> io::Result<Box<dyn WriteFile>> {

@@ -31,7 +31,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use fs::{RealFs, Stamp, Storage, WriteFile, real};
+pub use fs::{Bytes, RealFs, Stamp, Storage, WriteFile, real};
 
 use crate::lock::{self, LockError, ProjectLock};
 use crate::project::{Change, Project, VERSION};
@@ -352,6 +352,17 @@ pub fn to_ron_string(project: &Project) -> String {
                 + "\n"
         }
     }
+}
+
+/// Frees `project` on a background thread. Freeing a million records
+/// takes seconds; a command that is about to end need not wait for it.
+pub fn release(project: Project) {
+    if project.records.len() < 10_000 {
+        return;
+    }
+    let _ = std::thread::Builder::new()
+        .name("release".into())
+        .spawn(move || drop(project));
 }
 
 /// An open project for writing: appends changes to the journal and folds

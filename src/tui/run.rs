@@ -78,6 +78,7 @@ pub fn run(
         );
     }
     let summary = session.finish(path);
+    crate::store::release(std::mem::take(&mut session.app.project));
     result?;
     Ok(summary)
 }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::record::Record;
+use crate::record_list::Records;
 
 /// The schema version this build writes.
 pub const VERSION: u32 = 1;
@@ -215,8 +215,10 @@ pub struct Project {
     pub reasons: Vec<Reason>,
     #[serde(default)]
     pub sources: Vec<Source>,
+    /// Shared with the background checkpoint's copy (`record_list`); reads
+    /// and writes like a `Vec<Record>`.
     #[serde(default)]
-    pub records: Vec<Record>,
+    pub records: Records,
     /// The full decision history, oldest first.
     #[serde(default)]
     pub decisions: Vec<Decision>,
@@ -279,7 +281,7 @@ impl Project {
             highlight: Highlight::default(),
             reasons: default_reasons(),
             sources: Vec::new(),
-            records: Vec::new(),
+            records: Records::new(),
             decisions: Vec::new(),
             duplicate_reviews: Vec::new(),
             journal_seq: 0,

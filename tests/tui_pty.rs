@@ -56,7 +56,8 @@ fn a_vim_session_with_search_note_undo_resize_wheel_and_open() {
     let screen = t.wait_for("4/10");
     assert!(screen.contains("✓ 0 included"), "{screen}");
     assert!(screen.contains("Note: check the tooth"));
-    assert!(screen.contains("saved ✓"));
+    // Saving is asynchronous: the mark comes when the journal's fsync returns.
+    t.wait_for("saved ✓");
 
     // Resize larger, too small, and back; the record stays.
     t.resize(120, 30);

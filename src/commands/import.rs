@@ -4,7 +4,7 @@ use crate::cli::ImportArgs;
 use crate::import::Format;
 use crate::ingest::{self, ImportReport, Input};
 use crate::project::Project;
-use crate::store::{self, Store};
+use crate::store::Store;
 use crate::tui::view::fmt_n;
 
 pub fn run(args: &ImportArgs) -> Result<()> {
@@ -45,8 +45,9 @@ pub fn run(args: &ImportArgs) -> Result<()> {
         }
         let mut project = Project::new();
         let report = ingest::import_files(&mut project, &inputs)?;
-        store::write_atomic(&args.project, &project)
-            .with_context(|| format!("{}: cannot write the project", args.project.display()))?;
+        // Holds the lock while writing, and refuses if another import
+        // created the file meanwhile.
+        Store::create(&args.project, &project)?;
         report
     };
     if args.json {

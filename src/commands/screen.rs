@@ -49,6 +49,13 @@ pub fn screen(project: &Path, options: &ScreenOptions) -> Result<()> {
         project.display(),
         summary.decisions
     );
+    if summary.unsaved > 0 {
+        eprintln!(
+            "warning: {}: {} decision(s) could not be written and were left out",
+            project.display(),
+            summary.unsaved
+        );
+    }
     if let Some(e) = summary.checkpoint_error {
         eprintln!("warning: {e}");
     }

@@ -17,6 +17,7 @@ pub fn run(args: &StatusArgs) -> Result<()> {
     let s = stats::status(&project, &reviewer, args.stage.into());
     if args.json {
         println!("{}", serde_json::to_string(&s)?);
+        store::release(project);
         return Ok(());
     }
     println!("{} · {} · {}", args.project.display(), s.reviewer, s.stage);
@@ -42,5 +43,6 @@ pub fn run(args: &StatusArgs) -> Result<()> {
     for (id, n) in &s.reasons {
         println!("  {:<28} {}", project.reason_label(id), fmt_n(*n));
     }
+    store::release(project);
     Ok(())
 }

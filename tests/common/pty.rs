@@ -13,6 +13,8 @@ pub struct Term {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     parser: Arc<Mutex<vt100::Parser>>,
+    /// The screen as of the last complete frame (see `last_frame`).
+    frame: Arc<Mutex<String>>,
     // Keeps the master open while the child runs.
     _master: Box<dyn portable_pty::MasterPty + Send>,
 }
@@ -61,12 +63,40 @@ impl Term {
             0,
         )));
         let sink = Arc::clone(&parser);
+        let frame = Arc::new(Mutex::new(String::new()));
+        let frame_sink = Arc::clone(&frame);
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
+            // The end of the previous read, so that an end-of-frame mark cut
+            // in two by a read boundary is still seen.
+            let mut carry: Vec<u8> = Vec::new();
             loop {
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
-                    Ok(n) => sink.lock().unwrap().process(&buf[..n]),
+                    Ok(n) => {
+                        let mut parser = sink.lock().unwrap();
+                        let mut joined = std::mem::take(&mut carry);
+                        let skip = joined.len();
+                        joined.extend_from_slice(&buf[..n]);
+                        // ratatui ends every frame by hiding (or placing and
+                        // showing) the cursor: what is on screen there is a
+                        // whole frame.
+                        let end = [b"\x1b[?25l", b"\x1b[?25h"]
+                            .iter()
+                            .filter_map(|m| joined.windows(m.len()).rposition(|w| w == *m))
+                            .max()
+                            .map(|at| at + 6)
+                            .filter(|&end| end > skip);
+                        match end {
+                            Some(end) => {
+                                parser.process(&joined[skip..end]);
+                                *frame_sink.lock().unwrap() = parser.screen().contents();
+                                parser.process(&joined[end..]);
+                            }
+                            None => parser.process(&joined[skip..]),
+                        }
+                        carry = joined[joined.len().saturating_sub(5)..].to_vec();
+                    }
                 }
             }
         });
@@ -74,12 +104,23 @@ impl Term {
             child,
             writer,
             parser,
+            frame,
             _master: pair.master,
         }
     }
 
     pub fn contents(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// The screen as of the last frame the program finished drawing; a
+    /// frame cut short by a kill is not in it.
+    pub fn last_frame(&self) -> String {
+        self.frame.lock().unwrap().clone()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("child pid")
     }
 
     pub fn alternate_screen(&self) -> bool {

@@ -1,0 +1,257 @@
+//! `PROJECT.cache`: the project file's content in a binary form that loads
+//! several times faster than RON (MessagePack with field names, through
+//! serde, so every schema field is in it without code here). The RON file
+//! stays the truth: the cache is used only when it names the RON file as
+//! it is now, and can always be deleted.
+//!
+//! Layout: the payload, then a trailer of fixed size. The payload is the
+//! project without its records, then the records in chunks of
+//! [`CHUNK`], each MessagePack, then the byte length of each part (u64) and
+//! their number (u32): the parts are read back in parallel. The trailer:
+//! `SCRCACHE`, cache format, schema version, the RON file's [`Stamp`]
+//! (device and inode, length, modification and change times, taken after
+//! the RON file was renamed into place), the payload's length and its xxh3
+//! hash. Anything that does not match (another RON file, an edit, a torn
+//! or foreign cache) means "no cache", and the RON file is read instead.
+//!
+//! It is written beside every checkpoint, in a second thread while the RON
+//! file is written, without fsync: after a power loss it is either whole or
+//! rejected.
+
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use xxhash_rust::xxh3::Xxh3;
+
+use super::{Stamp, Storage, side_path};
+use crate::project::{Project, VERSION};
+use crate::record::Record;
+
+const MAGIC: &[u8; 8] = b"SCRCACHE";
+/// Bump when the layout or the encoding changes.
+const FORMAT: u32 = 2;
+/// Records per chunk.
+const CHUNK: usize = 8192;
+const TRAILER: usize = 8 + 4 + 4 + 8 + 8 + 16 + 16 + 8 + 8;
+
+pub fn cache_path(path: &Path) -> PathBuf {
+    side_path(path, "cache")
+}
+
+fn tmp_path(path: &Path) -> PathBuf {
+    side_path(path, "cache.tmp")
+}
+
+/// The project from the cache, if the cache is for the RON file with
+/// `stamp` and intact.
+pub(super) fn read(fs: &dyn Storage, path: &Path, stamp: &Stamp) -> Option<Project> {
+    let bytes = fs.map(&cache_path(path)).ok()?;
+    let (payload, trailer) = bytes.split_at_checked(bytes.len().checked_sub(TRAILER)?)?;
+    let mut t = Fields(trailer);
+    if t.take(8) != MAGIC
+        || t.u32() != FORMAT
+        || t.u32() != VERSION
+        || t.u64() != stamp.id
+        || t.u64() != stamp.len
+        || t.i128() != stamp.modified_ns
+        || t.i128() != stamp.changed_ns
+        || t.u64() != payload.len() as u64
+        || t.u64() != xxhash_rust::xxh3::xxh3_64(payload)
+    {
+        return None;
+    }
+    decode(payload)
+}
+
+/// The payload's parts: the project without records, then record chunks.
+fn parts(payload: &[u8]) -> Option<Vec<&[u8]>> {
+    let (rest, count) = payload.split_at_checked(payload.len().checked_sub(4)?)?;
+    let count = usize::try_from(Fields(count).u32()).ok()?;
+    let (mut data, lens) = rest.split_at_checked(rest.len().checked_sub(count.checked_mul(8)?)?)?;
+    let mut lens = Fields(lens);
+    let mut parts = Vec::with_capacity(count);
+    for _ in 0..count {
+        let len = usize::try_from(lens.u64()).ok()?;
+        let (part, after) = data.split_at_checked(len)?;
+        parts.push(part);
+        data = after;
+    }
+    data.is_empty().then_some(parts)
+}
+
+/// Decodes the parts, the record chunks on as many threads as there are
+/// cores.
+fn decode(payload: &[u8]) -> Option<Project> {
+    let parts = parts(payload)?;
+    let (head, chunks) = parts.split_first()?;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, chunks.len().max(1));
+    let next = AtomicUsize::new(0);
+    let work = || -> Option<Vec<(usize, Vec<Record>)>> {
+        let mut mine = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(chunk) = chunks.get(i) else {
+                return Some(mine);
+            };
+            mine.push((i, rmp_serde::from_slice(chunk).ok()?));
+        }
+    };
+    let (project, mut decoded) = std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let project = rmp_serde::from_slice::<Project>(head).ok();
+        let mut decoded = work();
+        for h in helpers {
+            match (h.join().ok().flatten(), &mut decoded) {
+                (Some(more), Some(all)) => all.extend(more),
+                _ => decoded = None,
+            }
+        }
+        (project, decoded)
+    });
+    let mut project = project?;
+    let decoded = decoded.as_mut()?;
+    if decoded.len() != chunks.len() {
+        return None;
+    }
+    decoded.sort_unstable_by_key(|(i, _)| *i);
+    let total = decoded.iter().map(|(_, c)| c.len()).sum();
+    let mut records = Vec::with_capacity(total);
+    for (_, chunk) in decoded.drain(..) {
+        records.extend(chunk);
+    }
+    project.records = records.into();
+    Some(project)
+}
+
+struct Fields<'a>(&'a [u8]);
+
+impl Fields<'_> {
+    fn take(&mut self, n: usize) -> &[u8] {
+        let (head, rest) = self.0.split_at(n.min(self.0.len()));
+        self.0 = rest;
+        head
+    }
+    fn u32(&mut self) -> u32 {
+        self.take(4).try_into().map_or(u32::MAX, u32::from_le_bytes)
+    }
+    fn u64(&mut self) -> u64 {
+        self.take(8).try_into().map_or(u64::MAX, u64::from_le_bytes)
+    }
+    fn i128(&mut self) -> i128 {
+        self.take(16)
+            .try_into()
+            .map_or(i128::MIN, i128::from_le_bytes)
+    }
+}
+
+/// The payload written so far: its length and hash.
+pub(super) struct Payload {
+    len: u64,
+    hash: u64,
+}
+
+struct Hashing<W> {
+    inner: W,
+    hasher: Xxh3,
+    len: u64,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Writes `project` as the payload of a new cache for `path` (not yet in
+/// place: see [`finish`]).
+pub(super) fn write_payload(
+    fs: &dyn Storage,
+    path: &Path,
+    project: &Project,
+) -> io::Result<Payload> {
+    let file = fs.create(&tmp_path(path))?;
+    let mut w = Hashing {
+        inner: BufWriter::with_capacity(1 << 20, file),
+        hasher: Xxh3::new(),
+        len: 0,
+    };
+    let mut lens = Vec::new();
+    crate::record_list::without_records(|| rmp_serde::encode::write_named(&mut w, project))
+        .map_err(io::Error::other)?;
+    lens.push(w.len);
+    for chunk in project.records.chunks(CHUNK) {
+        let before = w.len;
+        rmp_serde::encode::write_named(&mut w, chunk).map_err(io::Error::other)?;
+        lens.push(w.len - before);
+    }
+    for len in &lens {
+        w.write_all(&len.to_le_bytes())?;
+    }
+    let count = u32::try_from(lens.len()).map_err(io::Error::other)?;
+    w.write_all(&count.to_le_bytes())?;
+    w.flush()?;
+    Ok(Payload {
+        len: w.len,
+        hash: w.hasher.digest(),
+    })
+}
+
+/// Adds the trailer naming the RON file as it is now (`stamp`) and puts the
+/// cache in place.
+pub(super) fn finish(
+    fs: &dyn Storage,
+    path: &Path,
+    payload: &Payload,
+    stamp: &Stamp,
+) -> io::Result<()> {
+    let mut t = Vec::with_capacity(TRAILER);
+    t.extend_from_slice(MAGIC);
+    t.extend_from_slice(&FORMAT.to_le_bytes());
+    t.extend_from_slice(&VERSION.to_le_bytes());
+    t.extend_from_slice(&stamp.id.to_le_bytes());
+    t.extend_from_slice(&stamp.len.to_le_bytes());
+    t.extend_from_slice(&stamp.modified_ns.to_le_bytes());
+    t.extend_from_slice(&stamp.changed_ns.to_le_bytes());
+    t.extend_from_slice(&payload.len.to_le_bytes());
+    t.extend_from_slice(&payload.hash.to_le_bytes());
+    let tmp = tmp_path(path);
+    let mut f = fs.append(&tmp)?;
+    f.write_all(&t)?;
+    drop(f);
+    fs.rename(&tmp, &cache_path(path))
+}
+
+/// Removes a cache that would not match (after a failed cache write).
+pub(super) fn discard(fs: &dyn Storage, path: &Path) {
+    discard_tmp(fs, path);
+    if fs.exists(&cache_path(path)) {
+        let _ = fs.remove(&cache_path(path));
+    }
+}
+
+/// Removes an unfinished cache.
+pub(super) fn discard_tmp(fs: &dyn Storage, path: &Path) {
+    if fs.exists(&tmp_path(path)) {
+        let _ = fs.remove(&tmp_path(path));
+    }
+}
+
+/// Writes a cache for the RON file at `path` as it is now, whose content is
+/// `project` (no journal folded in).
+pub(super) fn write(fs: &dyn Storage, path: &Path, project: &Project) -> io::Result<()> {
+    let stamp = fs.stamp(path)?;
+    let result = write_payload(fs, path, project).and_then(|p| finish(fs, path, &p, &stamp));
+    if result.is_err() {
+        discard(fs, path);
+    }
+    result
+}

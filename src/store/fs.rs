@@ -1,0 +1,176 @@
+//! The file operations the store uses, behind a trait so tests can put a
+//! storage under it that fails on demand or forgets what was not fsynced
+//! ([`super::sim::SimFs`]). [`RealFs`] is the operating system's.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+/// A file's bytes: read into memory, or mapped.
+pub enum Bytes {
+    Owned(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(v) => v,
+            Bytes::Mapped(m) => m,
+        }
+    }
+}
+
+/// A file open for writing.
+pub trait WriteFile: Write + Send {
+    /// Makes everything written so far durable (`fsync`).
+    fn sync(&mut self) -> io::Result<()>;
+    /// Cuts or extends the file to `len` bytes.
+    fn set_len(&mut self, len: u64) -> io::Result<()>;
+}
+
+/// What identifies one version of a file: if any part differs, the file was
+/// replaced or changed in between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub id: u64,
+    pub len: u64,
+    pub modified_ns: i128,
+    /// The inode change time: updated by any change, and not settable by
+    /// tools that restore modification times.
+    pub changed_ns: i128,
+}
+
+pub trait Storage: Send + Sync {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+    /// The bytes of a file that is only ever replaced, never changed in
+    /// place (the cache): mapped where possible, which saves copying
+    /// gigabytes into fresh memory.
+    fn map(&self, path: &Path) -> io::Result<Bytes> {
+        self.read(path).map(Bytes::Owned)
+    }
+    /// Creates or empties `path` for writing.
+    fn create(&self, path: &Path) -> io::Result<Box<dyn WriteFile>>;
+    /// Opens `path` (created if missing) so that writes go to its end.
+    fn append(&self, path: &Path) -> io::Result<Box<dyn WriteFile>>;
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
+    fn hard_link(&self, from: &Path, to: &Path) -> io::Result<()>;
+    fn remove(&self, path: &Path) -> io::Result<()>;
+    fn exists(&self, path: &Path) -> bool;
+    fn stamp(&self, path: &Path) -> io::Result<Stamp>;
+    /// Makes the directory's entries (renames, new files) durable.
+    fn sync_dir(&self, dir: &Path) -> io::Result<()>;
+
+    /// Copies `from` to `to` (used where a hard link is not possible).
+    fn copy(&self, from: &Path, to: &Path) -> io::Result<()> {
+        let bytes = self.read(from)?;
+        let mut f = self.create(to)?;
+        f.write_all(&bytes)?;
+        f.sync()
+    }
+}
+
+/// The operating system's files.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RealFs;
+
+/// The storage to use outside tests.
+pub fn real() -> Arc<dyn Storage> {
+    Arc::new(RealFs)
+}
+
+impl WriteFile for File {
+    fn sync(&mut self) -> io::Result<()> {
+        self.sync_data()
+    }
+
+    fn set_len(&mut self, len: u64) -> io::Result<()> {
+        File::set_len(self, len)
+    }
+}
+
+impl Storage for RealFs {
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        fs::read(path)
+    }
+
+    fn map(&self, path: &Path) -> io::Result<Bytes> {
+        let file = File::open(path)?;
+        // SAFETY: a mapping is undefined behaviour if the file changes
+        // while mapped. The store writes a file it maps (the cache) under a
+        // temporary name and renames it into place, so the inode mapped here
+        // is never written again; only someone truncating it by hand during
+        // the open could break it.
+        let map = unsafe { memmap2::MmapOptions::new().populate().map(&file)? };
+        Ok(Bytes::Mapped(map))
+    }
+
+    fn create(&self, path: &Path) -> io::Result<Box<dyn WriteFile>> {
+        Ok(Box::new(File::create(path)?))
+    }
+
+    fn append(&self, path: &Path) -> io::Result<Box<dyn WriteFile>> {
+        let f = OpenOptions::new().create(true).append(true).open(path)?;
+        Ok(Box::new(f))
+    }
+
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        fs::rename(from, to)
+    }
+
+    fn hard_link(&self, from: &Path, to: &Path) -> io::Result<()> {
+        fs::hard_link(from, to)
+    }
+
+    fn remove(&self, path: &Path) -> io::Result<()> {
+        fs::remove_file(path)
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        path.exists()
+    }
+
+    fn stamp(&self, path: &Path) -> io::Result<Stamp> {
+        let m = fs::metadata(path)?;
+        #[cfg(unix)]
+        let (id, changed_ns) = {
+            use std::os::unix::fs::MetadataExt;
+            (
+                m.ino() ^ m.dev().rotate_left(32),
+                i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec()),
+            )
+        };
+        #[cfg(not(unix))]
+        let (id, changed_ns) = (0, 0);
+        let modified_ns = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128);
+        Ok(Stamp {
+            id,
+            len: m.len(),
+            modified_ns,
+            changed_ns,
+        })
+    }
+
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        #[cfg(unix)]
+        {
+            File::open(dir)?.sync_all()
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = dir;
+            Ok(())
+        }
+    }
+
+    fn copy(&self, from: &Path, to: &Path) -> io::Result<()> {
+        fs::copy(from, to)?;
+        File::open(to)?.sync_all()
+    }
+}

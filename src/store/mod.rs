@@ -1,0 +1,629 @@
+//! The project store: the RON project file, its append-only journal and the
+//! atomic checkpoint that folds one into the other.
+//!
+//! - `PROJECT` is written only by [`write_atomic`]: temp file, fsync, the old
+//!   file kept as `PROJECT.bak`, rename, fsync of the directory. A crash at
+//!   any point leaves either the old or the new file, never a mix.
+//! - `PROJECT.journal` holds one line per change since the last checkpoint
+//!   (`journal`). A change is saved when its line has been fsynced. A torn
+//!   line from a crash is dropped and reported; a failed write is cut off
+//!   before the next one, so it can never swallow a later line.
+//! - Each journal line carries a sequence number and the project file
+//!   records the last one it folded in (`journal_seq`), so a crash between
+//!   the rename and the journal's emptying does not apply a change twice.
+//! - `PROJECT.lock` ([`crate::lock`]): [`Store::open`] and [`Store::create`]
+//!   hold it; only one process writes a project at a time.
+//! - Every file operation goes through [`Storage`], so tests can run the
+//!   store on a disk that fails on demand or loses power ([`sim`]).
+//! - [`writer`] runs appends (group commit) and checkpoints on background
+//!   threads for the screen.
+
+pub mod cache;
+mod fs;
+mod journal;
+mod migrate;
+pub mod ronfmt;
+pub mod sim;
+pub mod writer;
+
+use std::fmt;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use fs::{Bytes, RealFs, Stamp, Storage, WriteFile, real};
+
+use crate::lock::{self, LockError, ProjectLock};
+use crate::project::{Change, Project, VERSION};
+
+/// A failure to open or read a project, worded for the user.
+#[derive(Debug)]
+pub enum StoreError {
+    NotFound(PathBuf),
+    Io(PathBuf, io::Error),
+    Parse {
+        path: PathBuf,
+        line: usize,
+        col: usize,
+        message: String,
+    },
+    TooNew(PathBuf, u32),
+    Migration {
+        path: PathBuf,
+        from: u32,
+        message: String,
+    },
+    Exists(PathBuf),
+    Locked(LockError),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::NotFound(p) => write!(
+                f,
+                "{}: no such project file; create it with `screener import {} FILE...`",
+                p.display(),
+                p.display()
+            ),
+            StoreError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            StoreError::Parse {
+                path,
+                line,
+                col,
+                message,
+            } => write!(
+                f,
+                "{}:{line}:{col}: not a readable project file: {message}\n\
+                 The file was left as it is. The previous good checkpoint is {}: \
+                 check it with `screener status {}`, and if it is right, copy it over \
+                 the damaged file (keep a copy of both first). Decisions made since that \
+                 checkpoint are in {} and are read with it.",
+                path.display(),
+                bak_path(path).display(),
+                bak_path(path).display(),
+                journal_path(path).display(),
+            ),
+            StoreError::TooNew(p, v) => write!(
+                f,
+                "{}: written by a newer screener (project version {v}, this build reads up to {VERSION}); \
+                 upgrade screener to open it",
+                p.display()
+            ),
+            StoreError::Migration {
+                path,
+                from,
+                message,
+            } => write!(
+                f,
+                "{}: cannot bring this version {from} project up to version {VERSION}: {message}. \
+                 The file was left as it is.",
+                path.display()
+            ),
+            StoreError::Exists(p) => write!(f, "{}: already exists", p.display()),
+            StoreError::Locked(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<LockError> for StoreError {
+    fn from(e: LockError) -> Self {
+        StoreError::Locked(e)
+    }
+}
+
+pub fn journal_path(path: &Path) -> PathBuf {
+    side_path(path, "journal")
+}
+
+pub fn bak_path(path: &Path) -> PathBuf {
+    side_path(path, "bak")
+}
+
+/// Where a checkpoint writes before its rename.
+pub fn tmp_path(path: &Path) -> PathBuf {
+    side_path(path, "tmp")
+}
+
+pub use crate::lock::lock_path;
+
+fn side_path(path: &Path, ext: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".");
+    s.push(ext);
+    PathBuf::from(s)
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// What was found in the journal when a project was opened.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct JournalReport {
+    /// Changes applied from the journal.
+    pub applied: usize,
+    /// Lines that could not be read: `(line number, why)`. The last one is
+    /// usually a write torn by a crash.
+    pub dropped: Vec<(usize, String)>,
+    /// The file was written in this older schema version and was brought
+    /// up to date (by `Store::open` on disk, by `load` in memory only).
+    pub migrated_from: Option<u32>,
+}
+
+struct Loaded {
+    project: Project,
+    report: JournalReport,
+    folded: journal::Folded,
+    journal_len: u64,
+    from_cache: bool,
+}
+
+/// Reads a project file and folds its journal in, without changing either.
+pub fn load(path: &Path) -> Result<(Project, JournalReport), StoreError> {
+    let (project, mut report) = load_with(&RealFs, path)?;
+    let in_flight = report
+        .dropped
+        .last()
+        .is_some_and(|(_, why)| why == journal::INCOMPLETE);
+    if in_flight && crate::lock::holder(path).is_some() {
+        // A screen is writing that line right now: not saved yet, not lost.
+        report.dropped.pop();
+    }
+    Ok((project, report))
+}
+
+pub fn load_with(fs: &dyn Storage, path: &Path) -> Result<(Project, JournalReport), StoreError> {
+    load_full(fs, path).map(|l| (l.project, l.report))
+}
+
+fn load_full(fs: &dyn Storage, path: &Path) -> Result<Loaded, StoreError> {
+    let not_found_or = |e: io::Error| {
+        if e.kind() == io::ErrorKind::NotFound {
+            StoreError::NotFound(path.to_path_buf())
+        } else {
+            StoreError::Io(path.to_path_buf(), e)
+        }
+    };
+    let jpath = journal_path(path);
+    // A checkpoint by another process may replace the file and then empty
+    // the journal between our two reads; the file's stamp tells, and we
+    // read again.
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let before = fs.stamp(path).map_err(not_found_or)?;
+        let cached = cache::read(fs, path, &before);
+        let from_cache = cached.is_some();
+        let (mut project, version) = match cached {
+            Some(p) => (p, VERSION),
+            None => {
+                let bytes = fs.read(path).map_err(not_found_or)?;
+                let text = std::str::from_utf8(&bytes).map_err(|e| {
+                    let (line, col) = line_col(&bytes, e.valid_up_to());
+                    StoreError::Parse {
+                        path: path.to_path_buf(),
+                        line,
+                        col,
+                        message: "invalid UTF-8".into(),
+                    }
+                })?;
+                migrate::parse_project(path, text)?
+            }
+        };
+        let jbytes = match fs.read(&jpath) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(StoreError::Io(jpath, e)),
+        };
+        let folded = journal::fold(&jbytes, version, &mut project);
+        let unchanged = fs.stamp(path).is_ok_and(|after| after == before);
+        if unchanged || tries >= 5 {
+            return Ok(Loaded {
+                report: JournalReport {
+                    applied: folded.applied,
+                    dropped: folded.dropped.clone(),
+                    migrated_from: (version < VERSION).then_some(version),
+                },
+                project,
+                folded,
+                journal_len: jbytes.len() as u64,
+                from_cache,
+            });
+        }
+    }
+}
+
+fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    (line, col)
+}
+
+/// Writes `project` to `path` atomically and keeps the file it replaces as
+/// `PATH.bak`. On error the existing file is untouched.
+pub fn write_atomic(path: &Path, project: &Project) -> io::Result<()> {
+    write_atomic_with(&RealFs, path, project)
+}
+
+///
+/// The cache (`cache`) is written beside it in a second thread and put in
+/// place once the RON file is; a failure there only leaves no cache.
+pub fn write_atomic_with(fs: &dyn Storage, path: &Path, project: &Project) -> io::Result<()> {
+    let tmp = tmp_path(path);
+    std::thread::scope(|s| {
+        let payload = s.spawn(|| cache::write_payload(fs, path, project));
+        let result = replace(fs, path, &tmp, project);
+        let payload = payload
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the cache writer failed")));
+        match (&result, payload) {
+            (Ok(()), Ok(payload)) => {
+                let placed = fs
+                    .stamp(path)
+                    .and_then(|stamp| cache::finish(fs, path, &payload, &stamp));
+                if placed.is_err() {
+                    cache::discard(fs, path);
+                }
+            }
+            // The old cache describes the old file: useless now.
+            (Ok(()), Err(_)) => cache::discard(fs, path),
+            // The old file and its cache stay as they were.
+            (Err(_), _) => cache::discard_tmp(fs, path),
+        }
+        if result.is_err() {
+            // Whatever was written of the new file goes; the old one was
+            // not touched.
+            let _ = fs.remove(&tmp);
+        }
+        result
+    })
+}
+
+fn replace(fs: &dyn Storage, path: &Path, tmp: &Path, project: &Project) -> io::Result<()> {
+    let mut file = match write_file(fs, tmp, project, true) {
+        Err(e) if is_unsupported(&e) => write_file(fs, tmp, project, false)?,
+        other => other?,
+    };
+    file.sync()?;
+    drop(file);
+    if fs.exists(path) {
+        // Hard-link the current file as the backup (no copy of a large
+        // file), via a temporary name so an old backup is replaced
+        // atomically.
+        let bak = bak_path(path);
+        let bak_tmp = side_path(path, "bak.tmp");
+        let _ = fs.remove(&bak_tmp);
+        if fs.hard_link(path, &bak_tmp).is_err() {
+            fs.copy(path, &bak_tmp)?;
+        }
+        fs.rename(&bak_tmp, &bak)?;
+    }
+    fs.rename(tmp, path)?;
+    fs.sync_dir(&parent_dir(path))
+}
+
+const UNSUPPORTED: &str = "fast RON writer: unsupported";
+
+fn is_unsupported(e: &io::Error) -> bool {
+    e.get_ref()
+        .is_some_and(|inner| inner.to_string() == UNSUPPORTED)
+}
+
+/// The project as RON into a new `tmp`, with the fast writer or the ron
+/// crate; returns the file, not yet synced.
+fn write_file(
+    fs: &dyn Storage,
+    tmp: &Path,
+    project: &Project,
+    fast: bool,
+) -> io::Result<Box<dyn WriteFile>> {
+    let file = fs.create(tmp)?;
+    let mut w = BufWriter::with_capacity(1 << 20, file);
+    if fast {
+        ronfmt::to_writer(&mut w, project).map_err(|e| match e {
+            ronfmt::Error::Io(e) => e,
+            ronfmt::Error::Unsupported(_) => io::Error::other(UNSUPPORTED),
+            other => io::Error::other(other),
+        })?;
+    } else {
+        ron::Options::default()
+            .to_io_writer_pretty(&mut w, project, ronfmt::pretty_config())
+            .map_err(io::Error::other)?;
+    }
+    w.write_all(b"\n")?;
+    w.into_inner().map_err(|e| e.into_error())
+}
+
+/// The project file's text for `project`, as [`write_atomic`] writes it.
+pub fn to_ron_string(project: &Project) -> String {
+    match ronfmt::to_string(project) {
+        Ok(s) => s + "\n",
+        Err(_) => {
+            ron::Options::default()
+                .to_string_pretty(project, ronfmt::pretty_config())
+                .unwrap_or_default()
+                + "\n"
+        }
+    }
+}
+
+/// Frees `project` on a background thread. Freeing a million records
+/// takes seconds; a command that is about to end need not wait for it.
+pub fn release(project: Project) {
+    if project.records.len() < 10_000 {
+        return;
+    }
+    let _ = std::thread::Builder::new()
+        .name("release".into())
+        .spawn(move || drop(project));
+}
+
+/// An open project for writing: appends changes to the journal and folds
+/// them into the project file on checkpoint. Holds the project's lock when
+/// opened with [`Store::open`] or [`Store::create`].
+pub struct Store {
+    fs: Arc<dyn Storage>,
+    path: PathBuf,
+    journal: Option<Box<dyn WriteFile>>,
+    /// Bytes of the journal that hold whole lines.
+    journal_len: u64,
+    /// The journal may end in a partial line from a failed write, to be cut
+    /// off before the next write.
+    tail_dirty: bool,
+    last_seq: u64,
+    /// The `journal_seq` of the project file on disk.
+    folded_seq: u64,
+    /// Journal lines newer than the project file, kept so the journal can
+    /// be rewritten without the folded ones.
+    unfolded: Vec<(u64, Vec<u8>)>,
+    /// The project was read from RON: no cache matches the file.
+    cache_stale: bool,
+    lock: Option<ProjectLock>,
+}
+
+impl Store {
+    /// Opens the project at `path` for writing and takes its lock (named
+    /// after the running subcommand). A torn journal tail is cut off here
+    /// (it was reported) so new lines start clean; an older schema version
+    /// is migrated and written back at once.
+    pub fn open(path: &Path) -> Result<(Project, Store, JournalReport), StoreError> {
+        let command = std::env::args().nth(1).unwrap_or_else(|| "screener".into());
+        let lock = lock::acquire(path, &command)?;
+        let (project, mut store, report) = Store::open_with(real(), path)?;
+        store.lock = Some(lock);
+        Ok((project, store, report))
+    }
+
+    /// Opens without taking the lock, on any storage (tests, simulations).
+    pub fn open_with(
+        fs: Arc<dyn Storage>,
+        path: &Path,
+    ) -> Result<(Project, Store, JournalReport), StoreError> {
+        let Loaded {
+            mut project,
+            report,
+            folded,
+            journal_len,
+            from_cache,
+        } = load_full(&*fs, path)?;
+        // Left by a process that died mid-checkpoint; this one is the only
+        // writer now.
+        for leftover in [
+            tmp_path(path),
+            side_path(path, "bak.tmp"),
+            side_path(path, "journal.tmp"),
+            side_path(path, "cache.tmp"),
+        ] {
+            if fs.exists(&leftover) {
+                let _ = fs.remove(&leftover);
+            }
+        }
+        let mut store = Store {
+            fs: Arc::clone(&fs),
+            path: path.to_path_buf(),
+            journal: None,
+            journal_len: folded.valid_len,
+            // Cut whatever follows the last good line before writing.
+            tail_dirty: journal_len != folded.valid_len,
+            last_seq: folded.last_seq,
+            folded_seq: project.journal_seq,
+            unfolded: folded.unfolded,
+            cache_stale: !from_cache,
+            lock: None,
+        };
+        // A journal that cannot be opened now (a full or read-only disk) is
+        // opened again by the first append, which reports the failure.
+        let _ = store.open_journal();
+        if store.tail_dirty {
+            if let Some(j) = &mut store.journal {
+                store.tail_dirty = j
+                    .set_len(store.journal_len)
+                    .and_then(|()| j.sync())
+                    .is_err();
+            }
+        }
+        if report.migrated_from.is_some() {
+            store
+                .checkpoint(&mut project)
+                .map_err(|e| StoreError::Io(path.to_path_buf(), e))?;
+            store.cache_stale = false;
+        }
+        Ok((project, store, report))
+    }
+
+    /// Writes a new project file at `path` and opens it, holding its lock.
+    /// Refuses to replace an existing file.
+    pub fn create(path: &Path, project: &Project) -> Result<Store, StoreError> {
+        let command = std::env::args().nth(1).unwrap_or_else(|| "screener".into());
+        let lock = lock::acquire(path, &command)?;
+        if path.exists() {
+            return Err(StoreError::Exists(path.to_path_buf()));
+        }
+        write_atomic(path, project).map_err(|e| StoreError::Io(path.to_path_buf(), e))?;
+        let (_, mut store, _) = Store::open_with(real(), path)?;
+        store.lock = Some(lock);
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn storage(&self) -> &Arc<dyn Storage> {
+        &self.fs
+    }
+
+    /// No cache matches the project file (it was read from RON).
+    pub fn cache_stale(&self) -> bool {
+        self.cache_stale
+    }
+
+    /// Writes the cache for the project file, whose content is `project`
+    /// (without the journal's changes).
+    pub fn write_cache(&mut self, project: &Project) -> io::Result<()> {
+        cache::write(&*self.fs, &self.path, project)?;
+        self.cache_stale = false;
+        Ok(())
+    }
+
+    /// The lock this store holds, if it was opened with one.
+    pub fn lock(&self) -> Option<&ProjectLock> {
+        self.lock.as_ref()
+    }
+
+    /// Appends one change and returns once it is on disk.
+    pub fn append(&mut self, change: &Change) -> io::Result<()> {
+        self.append_batch(std::slice::from_ref(change)).map(|_| ())
+    }
+
+    /// Appends changes with one write and one fsync (a group commit) and
+    /// returns the sequence number of the last once they are on disk. On
+    /// error none of them counts as written, and whatever part of them
+    /// reached the file is cut off before the next write.
+    pub fn append_batch(&mut self, changes: &[Change]) -> io::Result<u64> {
+        if changes.is_empty() {
+            return Ok(self.last_seq);
+        }
+        let mut buf = Vec::with_capacity(256 * changes.len());
+        let mut lines = Vec::with_capacity(changes.len());
+        for (i, change) in changes.iter().enumerate() {
+            let seq = self.last_seq + 1 + i as u64;
+            let line = journal::encode(seq, change).map_err(io::Error::other)?;
+            buf.extend_from_slice(&line);
+            lines.push((seq, line));
+        }
+        if self.journal.is_none() {
+            self.open_journal()?;
+            // A journal opened anew may end in anything.
+            self.tail_dirty = true;
+        }
+        let journal_len = self.journal_len;
+        let Some(j) = self.journal.as_mut() else {
+            return Err(io::Error::other("journal not open"));
+        };
+        if self.tail_dirty {
+            j.set_len(journal_len)?;
+            self.tail_dirty = false;
+        }
+        if let Err(e) = j.write_all(&buf).and_then(|()| j.sync()) {
+            // Part of the lines may be in the file, and after a failed
+            // fsync nothing written is trustworthy: cut back to the last
+            // good line now, or before the next write.
+            self.tail_dirty = j.set_len(journal_len).is_err();
+            return Err(e);
+        }
+        self.journal_len += buf.len() as u64;
+        self.last_seq += changes.len() as u64;
+        self.unfolded.extend(lines);
+        Ok(self.last_seq)
+    }
+
+    /// Journal lines newer than the project file.
+    pub fn pending(&self) -> usize {
+        self.unfolded.len()
+    }
+
+    /// The sequence number of the last change written.
+    pub fn last_seq(&self) -> u64 {
+        self.last_seq
+    }
+
+    /// Folds the journal into the project file. `project` must hold every
+    /// change appended so far.
+    pub fn checkpoint(&mut self, project: &mut Project) -> io::Result<()> {
+        project.journal_seq = self.last_seq;
+        write_atomic_with(&*self.fs, &self.path, project)?;
+        self.cache_stale = false;
+        self.folded(self.last_seq)
+    }
+
+    /// The project file now holds every change up to `seq`: drop those
+    /// lines from the journal, keeping any newer ones.
+    pub fn folded(&mut self, seq: u64) -> io::Result<()> {
+        if seq > self.folded_seq {
+            self.folded_seq = seq;
+            self.unfolded.retain(|(s, _)| *s > seq);
+        }
+        if self.unfolded.is_empty() {
+            if self.journal_len == 0 && !self.tail_dirty {
+                return Ok(());
+            }
+            if self.journal.is_none() {
+                self.open_journal()?;
+            }
+            let Some(j) = self.journal.as_mut() else {
+                return Ok(());
+            };
+            j.set_len(0)?;
+            self.journal_len = 0;
+            self.tail_dirty = false;
+            return j.sync();
+        }
+        // Changes arrived while the checkpoint was written: a new journal
+        // with only those, swapped in atomically.
+        let jpath = journal_path(&self.path);
+        let tmp = side_path(&self.path, "journal.tmp");
+        let written = (|| {
+            let mut f = self.fs.create(&tmp)?;
+            for (_, line) in &self.unfolded {
+                f.write_all(line)?;
+            }
+            f.sync()?;
+            drop(f);
+            self.fs.rename(&tmp, &jpath)
+        })();
+        if let Err(e) = written {
+            let _ = self.fs.remove(&tmp);
+            return Err(e);
+        }
+        self.journal = None;
+        self.journal_len = self.unfolded.iter().map(|(_, l)| l.len() as u64).sum();
+        self.tail_dirty = false;
+        self.fs.sync_dir(&parent_dir(&self.path))?;
+        self.open_journal()
+    }
+
+    /// Opens the journal for appending. A journal created here is made
+    /// durable in its directory before anything is written to it, or a
+    /// line fsynced into it could vanish with its name in a power loss.
+    fn open_journal(&mut self) -> io::Result<()> {
+        let jpath = journal_path(&self.path);
+        let existed = self.fs.exists(&jpath);
+        let journal = self.fs.append(&jpath)?;
+        if !existed {
+            self.fs.sync_dir(&parent_dir(&self.path))?;
+        }
+        self.journal = Some(journal);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

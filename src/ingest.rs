@@ -157,7 +157,16 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
         });
         added_keys.push(keys);
     }
-    let duplicates = dedup::link_duplicates(&mut project.records);
+    let apart: Vec<(String, String)> = project
+        .split_pairs()
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    let apart: Vec<(&str, &str)> = apart
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let duplicates = dedup::link_duplicates_apart(&mut project.records, &apart);
     count_duplicates(project, first_new_source, &mut reports, &added_keys);
     let mut duplicates_by_rule = BTreeMap::new();
     for m in project

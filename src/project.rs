@@ -326,6 +326,22 @@ impl Project {
         latest
     }
 
+    /// Duplicate links reviewers split and did not confirm since: (record,
+    /// the primary it was split from). Duplicate detection keeps these
+    /// pairs apart at every later import.
+    pub fn split_pairs(&self) -> Vec<(&str, &str)> {
+        let mut latest: HashMap<(&str, &str), bool> = HashMap::new();
+        for r in &self.duplicate_reviews {
+            latest.insert((r.record.as_str(), r.of.as_str()), r.split);
+        }
+        let mut pairs: Vec<(&str, &str)> = latest
+            .into_iter()
+            .filter_map(|(pair, split)| split.then_some(pair))
+            .collect();
+        pairs.sort_unstable();
+        pairs
+    }
+
     /// The primary's key for every record linked as a duplicate.
     pub fn primary_of(&self) -> HashMap<&str, &str> {
         self.records

@@ -301,6 +301,10 @@ fn decisions_follow_the_group_when_a_rerun_brings_a_smaller_key() {
     assert_eq!(app.verdict_of(&new), Some(&Verdict::Include));
     assert_eq!(app.counts().included, 1);
     assert_ne!(app.current().map(|r| r.key.as_str()), Some(new.as_str()));
+    // The screen's "new since batch 2" filter agrees: the new primary's
+    // group first appeared in batch 1.
+    let at = project.records.iter().position(|r| r.key == new).unwrap();
+    assert_eq!(app.batch_of(at), 1);
 
     // "New since batch 2": only the paper never seen before; the re-run
     // copy of a screened paper is not new.
@@ -345,4 +349,67 @@ fn a_rerun_of_the_same_export_adds_nothing() {
     assert_eq!(report.records_added, 0);
     assert_eq!(report.files[0].reported, before);
     assert_eq!(project.records.len(), before);
+}
+
+#[test]
+fn a_split_link_stays_split_at_later_imports_until_confirmed() {
+    let mut project = Project::new();
+    let a = ris(&[(LAKES, "10.1111/fwb.2007", "2007")]);
+    let b = ris(&[(LAKES, "", "2007")]);
+    import(&mut project, &[("scopus.ris", &a), ("wos.ris", &b)]);
+    let dup = project
+        .records
+        .iter()
+        .find(|r| r.duplicate_of.is_some())
+        .expect("the two copies are linked")
+        .clone();
+    let primary = dup.duplicate_of.clone().unwrap();
+    let review = |split: bool| {
+        Change::ReviewDuplicate(screener::project::DuplicateReview {
+            record: dup.key.clone(),
+            of: primary.clone(),
+            split,
+            reviewer: "ana".into(),
+            at: "2026-11-26T10:00:00Z".into(),
+        })
+    };
+    project.apply(&review(true));
+    let linked = |p: &Project| {
+        p.records
+            .iter()
+            .filter(|r| r.duplicate_of.is_some())
+            .count()
+    };
+    assert_eq!(linked(&project), 0);
+
+    // A re-run months later adds a third copy and an unrelated paper: the
+    // reviewer's split holds; the third copy joins one side only.
+    let c = ris(&[(LAKES, "10.1111/fwb.2007", "2007"), (WETLANDS, "", "2012")]);
+    let mut c = c;
+    c.extend_from_slice(b"\n");
+    import(&mut project, &[("rerun.ris", &c)]);
+    let by_key: HashMap<&str, Option<&str>> = project
+        .records
+        .iter()
+        .map(|r| (r.key.as_str(), r.duplicate_of.as_deref()))
+        .collect();
+    let group = |k: &str| by_key[k].unwrap_or(k).to_string();
+    assert_ne!(group(&dup.key), group(&primary), "split pair kept apart");
+
+    // Confirming the link afterwards lets the next import join them again.
+    project.apply(&review(false));
+    import(
+        &mut project,
+        &[(
+            "empty.ris",
+            b"TY  - JOUR\nTI  - Something else entirely\nER  - \n",
+        )],
+    );
+    let by_key: HashMap<&str, Option<&str>> = project
+        .records
+        .iter()
+        .map(|r| (r.key.as_str(), r.duplicate_of.as_deref()))
+        .collect();
+    let group = |k: &str| by_key[k].unwrap_or(k).to_string();
+    assert_eq!(group(&dup.key), group(&primary));
 }

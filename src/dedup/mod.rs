@@ -23,7 +23,7 @@
 mod pair;
 mod sig;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
@@ -243,6 +243,13 @@ fn candidates(sigs: &[Sig]) -> Vec<u64> {
 /// (alone or not), else its link. Depends on the records' content and keys
 /// only, not on their order in the slice.
 pub fn find(records: &[Record]) -> Vec<Option<Link>> {
+    find_apart(records, &[])
+}
+
+/// `find`, keeping apart the pairs of record keys in `apart` (links a
+/// reviewer split): two records of such a pair never end in one group,
+/// however many other records match both.
+pub fn find_apart(records: &[Record], apart: &[(&str, &str)]) -> Vec<Option<Link>> {
     let n = records.len();
     // Key order, sorting the keys' first bytes held inline: comparing the
     // strings themselves would chase a pointer per comparison.
@@ -280,10 +287,32 @@ pub fn find(records: &[Record]) -> Vec<Option<Link>> {
     let mut uf = UnionFind::new(n);
     let mut dois: Vec<IdSet> = sigs.iter().map(|s| IdSet::of(s.doi)).collect();
     let mut pmids: Vec<IdSet> = sigs.iter().map(|s| IdSet::of(s.pmid)).collect();
+    // Each split pair k marks its two records (k, false) and (k, true); two
+    // groups holding both sides of one pair must stay apart.
+    let mut sides: Vec<Vec<(u32, bool)>> = vec![Vec::new(); n];
+    if !apart.is_empty() {
+        let rank: HashMap<&str, usize> = order
+            .iter()
+            .enumerate()
+            .map(|(rank, &i)| (records[i].key.as_str(), rank))
+            .collect();
+        for (k, (a, b)) in apart.iter().enumerate() {
+            if let (Some(&ra), Some(&rb)) = (rank.get(a), rank.get(b)) {
+                sides[ra].push((k as u32, false));
+                sides[rb].push((k as u32, true));
+            }
+        }
+    }
     let mut accepted: Vec<&Edge> = Vec::new();
     for e in &edges {
         let (ra, rb) = (uf.find(e.i as usize), uf.find(e.j as usize));
         if ra == rb || dois[ra].disjoint(&dois[rb]) || pmids[ra].disjoint(&pmids[rb]) {
+            continue;
+        }
+        if sides[ra]
+            .iter()
+            .any(|&(k, side)| sides[rb].contains(&(k, !side)))
+        {
             continue;
         }
         // The smaller rank (= smaller key) becomes the root: the primary.
@@ -293,9 +322,11 @@ pub fn find(records: &[Record]) -> Vec<Option<Link>> {
         dois[root].absorb(moved);
         let moved = std::mem::take(&mut pmids[child]);
         pmids[root].absorb(moved);
+        let moved = std::mem::take(&mut sides[child]);
+        sides[root].extend(moved);
         accepted.push(e);
     }
-    drop((dois, pmids));
+    drop((dois, pmids, sides));
 
     // The accepted edges as adjacency lists in one array (offsets per
     // record), sorted by neighbour so the walk below is deterministic.
@@ -353,7 +384,12 @@ pub fn find(records: &[Record]) -> Vec<Option<Link>> {
 /// Recomputes every record's `duplicate_of` and `duplicate_match` from the
 /// records' content. Returns the number of records linked as duplicates.
 pub fn link_duplicates(records: &mut [Record]) -> usize {
-    let links = find(records);
+    link_duplicates_apart(records, &[])
+}
+
+/// `link_duplicates` honouring the links reviewers split (`find_apart`).
+pub fn link_duplicates_apart(records: &mut [Record], apart: &[(&str, &str)]) -> usize {
+    let links = find_apart(records, apart);
     let resolved: Vec<Option<(String, DuplicateMatch)>> = links
         .iter()
         .map(|l| {

@@ -280,6 +280,8 @@ pub struct App {
     pub(crate) key_index: HashMap<String, usize>,
     /// Whether other records are linked to this one as duplicates.
     pub(crate) has_duplicates: Vec<bool>,
+    /// Per record, `stats::group_batches` of its group.
+    group_batch: Vec<u32>,
     counts: Counts,
     /// The active search (`/`), for `n`/`N` and highlighting.
     pub search: Option<Finder>,
@@ -347,6 +349,17 @@ impl App {
                 has_duplicates[p] = true;
             }
         }
+        let group_batch: Vec<u32> = {
+            let first = crate::stats::group_batches(&project);
+            project
+                .records
+                .iter()
+                .map(|r| {
+                    let group = r.duplicate_of.as_deref().unwrap_or(r.key.as_str());
+                    first.get(group).copied().unwrap_or(0)
+                })
+                .collect()
+        };
         let highlighter = Highlighter::new(&project.highlight);
         let seed = order::seed_for(&reviewer);
         let mut app = App {
@@ -372,6 +385,7 @@ impl App {
             states,
             key_index,
             has_duplicates,
+            group_batch,
             counts: Counts::default(),
             search: None,
             highlighter,
@@ -495,10 +509,10 @@ impl App {
         self.states[i].verdict.as_ref()
     }
 
-    /// The import batch of a record.
+    /// The import batch a record's duplicate group first appeared in (a
+    /// re-run copy of a paper screened months ago is not new).
     pub fn batch_of(&self, index: usize) -> u32 {
-        let source = self.project.records[index].origin.source as usize;
-        self.project.sources.get(source).map_or(0, |s| s.batch)
+        self.group_batch.get(index).copied().unwrap_or(0)
     }
 
     /// Changes sent to be saved and not yet confirmed on disk.

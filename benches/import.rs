@@ -1,262 +1,88 @@
-//! Parsing throughput and peak memory for RIS, MEDLINE and BibTeX at 10k,
-//! 100k and 1M generated records, with `rispy.load` on the same RIS files
-//! as the reference when a virtualenv with rispy exists.
+//! Import speed and memory at 10k, 100k and 1M records of `screener::synth`
+//! (the shared generator: Scopus-like records of ~2.5 KB in RIS), in two
+//! parts:
 //!
-//!     cargo bench --bench import                     # 10k, 100k, 1M
-//!     IMPORT_BENCH_SIZES=10000,100000 cargo bench --bench import
-//!     RISPY_PYTHON=/path/to/venv/bin/python cargo bench --bench import
+//! - **parse**: read, decode and parse a file in memory (RIS, MEDLINE,
+//!   BibTeX), in a child process (this binary with `--child`) that reports
+//!   its wall time, CPU time (all threads) and peak resident memory;
+//!   `rispy.load` on the same RIS file when a Python with rispy is found
+//!   (`RISPY_PYTHON`, default `/work/venv-peers/bin/python`);
+//! - **import**: the real `screener import p.ron FILE` (project written:
+//!   RON file, cache, fsync), wall and CPU time and peak RSS from `wait4`,
+//!   and where its time goes (`SCREENER_PHASES`, `src/phases.rs`).
 //!
-//! Each measurement runs in a child process (this binary with `--child`)
-//! that reads the file, decodes and parses it, and reports its own peak
-//! resident memory (VmHWM), so the numbers are those of one import. The
-//! generator below is deterministic (same files every run) and writes
-//! records shaped like real Scopus / PubMed exports (about 2 KB each in
-//! RIS, like the 204 MB / 100k-record file of issue 4); it stands in until
-//! the shared generator (`src/synth.rs`) is merged.
+//! ```text
+//! cargo bench --bench import                                   # 10k, 100k, 1M
+//! cargo bench --bench import -- --sizes 100000 --runs 5
+//! cargo bench --bench import -- --sizes 100000 --baseline OLD/screener --baseline-child OLD/import-bench
+//! ```
+//!
+//! `--baseline BIN` runs an older `screener` on the same files, alternating
+//! with this one, and `--baseline-child BIN` an older build of this
+//! benchmark's parse child (`BIN --child FORMAT FILE`), so a before/after
+//! comparison is measured in one run on this shared machine. Medians of
+//! `--runs` runs (default 3; 1 at 1M).
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
 use screener::import::{self, Format};
+use screener::record::Record;
+use screener::synth;
 
-/// xorshift64*: small, fast, deterministic.
-struct Rng(u64);
+const SEED: u64 = 42;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + self.below(hi - lo + 1)
-    }
+struct Options {
+    sizes: Vec<usize>,
+    runs: Option<usize>,
+    baseline: Option<PathBuf>,
+    baseline_child: Option<PathBuf>,
+    formats: Vec<Format>,
+    dir: PathBuf,
 }
 
-const SYLLABLES: &[&str] = &[
-    "ther", "apy", "ment", "al", "health", "peer", "sup", "port", "eco", "sys", "tem", "res",
-    "tor", "ation", "cli", "nic", "pa", "tient", "out", "come", "stu", "dy", "tri", "al", "ran",
-    "dom", "ised", "con", "trol", "led", "in", "ter", "ven", "tion", "co", "hort", "meta", "ana",
-    "ly", "sis", "soil", "wa", "ter", "car", "bon", "for", "est", "gra", "zing", "net", "work",
-];
-const SURNAMES: &[&str] = &[
-    "Smith",
-    "Müller",
-    "García",
-    "Wang",
-    "Kim",
-    "Nguyen",
-    "Rossi",
-    "Dubois",
-    "Kowalski",
-    "Silva",
-    "Okafor",
-    "Johansson",
-    "van der Berg",
-    "O'Brien",
-    "Tanaka",
-    "Ivanova",
-    "Hernández",
-    "Chen",
-    "Papadopoulos",
-    "Andersen",
-];
-const LABELS: &[&str] = &["Background", "Methods", "Results", "Conclusions"];
-
-struct Gen {
-    rng: Rng,
-    words: Vec<String>,
-    journals: Vec<String>,
-}
-
-struct Synth {
-    title: String,
-    abstract_parts: Vec<(Option<&'static str>, String)>,
-    authors: Vec<(String, String)>,
-    journal: String,
-    year: usize,
-    volume: usize,
-    issue: usize,
-    first_page: usize,
-    doi: String,
-    pmid: usize,
-    keywords: Vec<String>,
-    affiliations: Vec<String>,
-}
-
-impl Gen {
-    fn new() -> Gen {
-        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-        let words = (0..3000)
-            .map(|_| {
-                let n = rng.range(1, 4);
-                (0..n)
-                    .map(|_| SYLLABLES[rng.below(SYLLABLES.len())])
-                    .collect()
-            })
-            .collect();
-        let mut g = Gen {
-            rng,
-            words,
-            journals: Vec::new(),
-        };
-        g.journals = (0..300)
-            .map(|_| format!("Journal of {}", g.sentence(2, 5, true)))
-            .collect();
-        g
+fn options(args: &[String]) -> Options {
+    let mut o = Options {
+        sizes: vec![10_000, 100_000, 1_000_000],
+        runs: None,
+        baseline: None,
+        baseline_child: None,
+        formats: vec![Format::Ris, Format::Medline, Format::Bibtex],
+        dir: std::env::temp_dir().join("screener-import-bench"),
+    };
+    if let Ok(s) = std::env::var("IMPORT_BENCH_SIZES") {
+        o.sizes = numbers(&s);
     }
-
-    fn word(&mut self) -> String {
-        let i = self.rng.below(self.words.len());
-        self.words[i].clone()
-    }
-
-    fn sentence(&mut self, lo: usize, hi: usize, capitals: bool) -> String {
-        let n = self.rng.range(lo, hi);
-        let mut s = String::new();
-        for i in 0..n {
-            if i > 0 {
-                s.push(' ');
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = || it.next().cloned().unwrap_or_default();
+        match a.as_str() {
+            "--sizes" => o.sizes = numbers(&value()),
+            "--runs" => o.runs = value().parse().ok(),
+            "--baseline" => o.baseline = Some(PathBuf::from(value())),
+            "--baseline-child" => o.baseline_child = Some(PathBuf::from(value())),
+            "--dir" => o.dir = PathBuf::from(value()),
+            "--formats" => {
+                o.formats = value().split(',').filter_map(Format::from_name).collect();
             }
-            let w = self.word();
-            if capitals || i == 0 {
-                let mut c = w.chars();
-                if let Some(f) = c.next() {
-                    s.extend(f.to_uppercase());
-                    s.push_str(c.as_str());
-                }
-            } else {
-                s.push_str(&w);
-            }
-        }
-        s
-    }
-
-    fn record(&mut self, n: usize) -> Synth {
-        let structured = self.rng.below(3) == 0;
-        let parts = if structured {
-            LABELS
-                .iter()
-                .map(|l| {
-                    let k = self.rng.range(2, 4);
-                    let text = (0..k)
-                        .map(|_| self.sentence(10, 22, false) + ".")
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    (Some(*l), text)
-                })
-                .collect()
-        } else {
-            let k = self.rng.range(7, 12);
-            vec![(
-                None,
-                (0..k)
-                    .map(|_| self.sentence(10, 24, false) + ".")
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            )]
-        };
-        let authors = (0..self.rng.range(1, 9))
-            .map(|_| {
-                let s = SURNAMES[self.rng.below(SURNAMES.len())].to_string();
-                let g: String = (0..self.rng.range(1, 2))
-                    .map(|_| (b'A' + self.rng.below(26) as u8) as char)
-                    .collect();
-                (s, g)
-            })
-            .collect();
-        let journal = self.journals[self.rng.below(self.journals.len())].clone();
-        Synth {
-            title: self.sentence(8, 18, false),
-            abstract_parts: parts,
-            authors,
-            journal,
-            year: self.rng.range(1990, 2024),
-            volume: self.rng.range(1, 120),
-            issue: self.rng.range(1, 12),
-            first_page: self.rng.range(1, 2000),
-            doi: format!("10.{}/{}.{n}", self.rng.range(1000, 9999), self.word()),
-            pmid: 20_000_000 + n,
-            keywords: (0..self.rng.range(3, 8))
-                .map(|_| self.sentence(1, 3, false))
-                .collect(),
-            affiliations: (0..self.rng.range(1, 4))
-                .map(|_| {
-                    format!(
-                        "Department of {}, University of {}",
-                        self.sentence(1, 3, true),
-                        self.sentence(1, 2, true)
-                    )
-                })
-                .collect(),
+            _ => {}
         }
     }
+    o
 }
 
-fn abstract_text(s: &Synth) -> String {
-    s.abstract_parts
-        .iter()
-        .map(|(l, t)| match l {
-            Some(l) => format!("{l}: {t}"),
-            None => t.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+fn numbers(s: &str) -> Vec<usize> {
+    s.split(',')
+        .filter_map(|n| n.trim().replace('_', "").parse().ok())
+        .collect()
 }
 
-fn ris(out: &mut String, s: &Synth) {
-    let _ = writeln!(out, "TY  - JOUR");
-    for (sur, g) in &s.authors {
-        let _ = writeln!(
-            out,
-            "AU  - {sur}, {}.",
-            g.chars()
-                .map(|c| c.to_string())
-                .collect::<Vec<_>>()
-                .join(".")
-        );
-    }
-    let _ = writeln!(out, "TI  - {}", s.title);
-    let _ = writeln!(out, "PY  - {}", s.year);
-    let _ = writeln!(out, "T2  - {}", s.journal);
-    let _ = writeln!(out, "VL  - {}", s.volume);
-    let _ = writeln!(out, "IS  - {}", s.issue);
-    let _ = writeln!(out, "SP  - {}", s.first_page);
-    let _ = writeln!(out, "EP  - {}", s.first_page + 12);
-    let _ = writeln!(out, "DO  - {}", s.doi);
-    let _ = writeln!(
-        out,
-        "UR  - https://www.scopus.com/inward/record.uri?eid=2-s2.0-{}&doi={}",
-        s.pmid, s.doi
-    );
-    for a in &s.affiliations {
-        let _ = writeln!(out, "AD  - {a}");
-    }
-    let _ = writeln!(out, "AB  - {}", abstract_text(s));
-    for k in &s.keywords {
-        let _ = writeln!(out, "KW  - {k}");
-    }
-    let _ = writeln!(out, "PB  - Elsevier Ltd");
-    let _ = writeln!(out, "SN  - 0048-9697");
-    let _ = writeln!(out, "LA  - English");
-    let _ = writeln!(out, "J2  - {}", s.journal.replace("Journal of ", "J. "));
-    let _ = writeln!(out, "M3  - Article");
-    let _ = writeln!(out, "DB  - Scopus");
-    let _ = writeln!(
-        out,
-        "N1  - Export Date: 08 July 2023; Cited By: {}",
-        s.volume
-    );
-    let _ = writeln!(out, "ER  - \n");
-}
-
-/// MEDLINE wraps values at 88 columns with six-space continuation lines.
+/// MEDLINE as PubMed writes it: tags padded to four, values wrapped at 88
+/// columns with six-space continuation lines.
 fn medline_field(out: &mut String, tag: &str, value: &str) {
     let mut line = format!("{tag:<4}- ");
     let mut first = true;
@@ -277,106 +103,80 @@ fn medline_field(out: &mut String, tag: &str, value: &str) {
     out.push('\n');
 }
 
-fn medline(out: &mut String, s: &Synth) {
-    let _ = writeln!(out, "PMID- {}", s.pmid);
-    let _ = writeln!(out, "OWN - NLM\nSTAT- MEDLINE\nDCOM- 20190423");
-    let _ = writeln!(out, "IS  - 1932-6203 (Electronic)");
+fn push_medline(out: &mut String, r: &Record, pmid: usize) {
+    let year = r.year.map(|y| y.to_string()).unwrap_or_default();
+    let _ = writeln!(out, "PMID- {pmid}\nOWN - NLM\nSTAT- MEDLINE");
+    let _ = writeln!(out, "IS  - {} (Electronic)", r.issn);
     let _ = writeln!(
         out,
-        "VI  - {}\nIP  - {}\nDP  - {} Jan",
-        s.volume, s.issue, s.year
+        "VI  - {}\nIP  - {}\nDP  - {year} Jan",
+        r.volume, r.issue
     );
-    medline_field(out, "TI", &s.title);
-    let _ = writeln!(out, "PG  - {}-{}", s.first_page, s.first_page + 12);
-    let _ = writeln!(out, "LID - {} [doi]", s.doi);
-    medline_field(out, "AB", &abstract_text(s));
-    for (i, (sur, g)) in s.authors.iter().enumerate() {
-        let _ = writeln!(out, "FAU - {sur}, {g}\nAU  - {sur} {g}");
-        if let Some(a) = s.affiliations.get(i) {
-            medline_field(out, "AD", a);
-        }
+    medline_field(out, "TI", &r.title);
+    let _ = writeln!(out, "PG  - {}\nLID - {} [doi]", r.pages, r.doi);
+    medline_field(out, "AB", &r.abstract_text);
+    for a in &r.authors {
+        let short = a.replace(",", "").replace('.', "");
+        let _ = writeln!(out, "FAU - {a}\nAU  - {short}");
     }
-    let _ = writeln!(out, "LA  - eng\nPT  - Journal Article\nPL  - United States");
-    let _ = writeln!(
-        out,
-        "TA  - {}\nJT  - {}",
-        s.journal.replace("Journal of ", "J "),
-        s.journal
-    );
-    for k in &s.keywords {
-        let _ = writeln!(out, "MH  - {k}");
+    let _ = writeln!(out, "LA  - eng\nPT  - Journal Article");
+    let _ = writeln!(out, "TA  - {}\nJT  - {}", r.journal, r.journal);
+    for k in &r.keywords {
+        let _ = writeln!(out, "OT  - {k}");
     }
     let _ = writeln!(
         out,
-        "SO  - {}. {} Jan;{}({}):{}.\n",
-        s.journal, s.year, s.volume, s.issue, s.first_page
+        "SO  - {}. {year} Jan;{}({}):{}.\n",
+        r.journal, r.volume, r.issue, r.pages
     );
 }
 
-fn bibtex(out: &mut String, s: &Synth, n: usize) {
-    let (sur, _) = &s.authors[0];
-    let _ = writeln!(out, "@ARTICLE{{{}{}{n},", sur.replace(' ', ""), s.year);
-    let authors: Vec<String> = s
-        .authors
-        .iter()
-        .map(|(sur, g)| format!("{sur}, {g}."))
-        .collect();
-    let _ = writeln!(out, "author={{{}}},", authors.join(" and "));
-    let _ = writeln!(out, "title={{{}}},", s.title);
-    let _ = writeln!(out, "journal={{{}}},", s.journal);
-    let _ = writeln!(
-        out,
-        "year={{{}}},\nvolume={{{}}},\nnumber={{{}}},",
-        s.year, s.volume, s.issue
-    );
-    let _ = writeln!(out, "pages={{{}--{}}},", s.first_page, s.first_page + 12);
-    let _ = writeln!(out, "doi={{{}}},", s.doi);
-    let _ = writeln!(
-        out,
-        "url={{https://www.scopus.com/inward/record.uri?eid=2-s2.0-{}}},",
-        s.pmid
-    );
-    let _ = writeln!(out, "affiliations={{{}}},", s.affiliations.join("; "));
-    let _ = writeln!(out, "abstract={{{}}},", abstract_text(s));
-    let _ = writeln!(out, "author_keywords={{{}}},", s.keywords.join("; "));
-    let _ = writeln!(
-        out,
-        "publisher={{Elsevier Ltd}},\nissn={{00489697}},\nlanguage={{English}},"
-    );
-    let _ = writeln!(out, "document_type={{Article}},\nsource={{Scopus}},\n}}\n");
+fn file_name(format: Format, n: usize) -> String {
+    let ext = match format {
+        Format::Medline => "nbib",
+        Format::Bibtex => "bib",
+        _ => "ris",
+    };
+    format!("synth{SEED}_{n}.{ext}")
 }
 
-fn generate(dir: &Path, n: usize) -> [(Format, PathBuf); 3] {
-    let paths = [
-        (Format::Ris, dir.join(format!("synth_{n}.ris"))),
-        (Format::Medline, dir.join(format!("synth_{n}.nbib"))),
-        (Format::Bibtex, dir.join(format!("synth_{n}.bib"))),
-    ];
-    if paths.iter().all(|(_, p)| p.exists()) {
-        return paths;
-    }
-    let mut g = Gen::new();
-    let mut files: Vec<std::io::BufWriter<std::fs::File>> = paths
-        .iter()
-        .map(|(_, p)| std::io::BufWriter::new(std::fs::File::create(p).expect("create")))
-        .collect();
-    let mut buf = String::new();
-    for i in 0..n {
-        let s = g.record(i);
-        for (k, file) in files.iter_mut().enumerate() {
-            buf.clear();
-            match k {
-                0 => ris(&mut buf, &s),
-                1 => medline(&mut buf, &s),
-                _ => bibtex(&mut buf, &s, i),
+/// The files of `n` records (written once, kept for the next run).
+fn generate(dir: &Path, n: usize, formats: &[Format]) -> Vec<(Format, PathBuf)> {
+    let mut out = Vec::new();
+    for &format in formats {
+        let path = dir.join(file_name(format, n));
+        if !path.exists() {
+            let tmp = path.with_extension("tmp");
+            let mut w =
+                BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp).expect("create"));
+            let generator = synth::Generator::new(SEED);
+            let mut buf = String::new();
+            // In batches: a million records at once would be gigabytes.
+            for start in (0..n).step_by(10_000) {
+                let batch: Vec<Record> = (start..n.min(start + 10_000))
+                    .map(|i| generator.record(i))
+                    .collect();
+                buf.clear();
+                match format {
+                    Format::Medline => {
+                        for (k, r) in batch.iter().enumerate() {
+                            push_medline(&mut buf, r, 20_000_000 + start + k);
+                        }
+                    }
+                    Format::Bibtex => {
+                        buf = screener::export::bibtex::write(&batch, |_| Format::Ris);
+                    }
+                    _ => batch.iter().for_each(|r| synth::push_ris(r, &mut buf)),
+                }
+                w.write_all(buf.as_bytes()).expect("write");
             }
-            std::io::Write::write_all(file, buf.as_bytes()).expect("write");
+            w.flush().expect("flush");
+            drop(w);
+            std::fs::rename(&tmp, &path).expect("rename");
         }
+        out.push((format, path));
     }
-    for f in &mut files {
-        std::io::Write::flush(f).expect("flush");
-    }
-    paths
+    out
 }
 
 fn peak_kib() -> u64 {
@@ -390,18 +190,18 @@ fn peak_kib() -> u64 {
         .unwrap_or(0)
 }
 
-/// CPU time this (single-threaded) process has run, from the scheduler's
-/// own count: on a machine shared with other work, wall time says more
-/// about the neighbours than about the parser.
+/// CPU time of this process, all threads, user and system.
 fn cpu_secs() -> f64 {
-    std::fs::read_to_string("/proc/self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(0.0, |ns| ns / 1e9)
+    // SAFETY: an all-zero rusage is a valid value for getrusage to fill.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid pointer to our own rusage.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let t = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
+    t(u.ru_utime) + t(u.ru_stime)
 }
 
 /// In the child: read, decode, parse; print wall seconds, records, peak
-/// KiB, CPU seconds.
+/// KiB, CPU seconds (the order older builds of this child print too).
 fn child(format: &str, path: &str) {
     let format = Format::from_name(format).expect("format");
     let start = Instant::now();
@@ -412,17 +212,33 @@ fn child(format: &str, path: &str) {
     let cpu = cpu_secs() - cpu;
     assert_eq!(parsed.reported, 0);
     println!("{secs} {} {} {cpu}", parsed.records.len(), peak_kib());
+    // The records are not freed: that is not parsing.
+    std::mem::forget(parsed);
 }
 
+#[derive(Clone, Default)]
 struct Run {
     secs: f64,
     records: usize,
     peak_kib: u64,
     cpu: f64,
+    phases: Vec<(String, f64, f64)>,
 }
 
-fn measure(format: Format, path: &Path) -> Run {
-    let out = Command::new(std::env::current_exe().expect("exe"))
+fn parse_run(text: &str) -> Option<Run> {
+    let mut it = text.split_whitespace();
+    Some(Run {
+        secs: it.next()?.parse().ok()?,
+        records: it.next()?.parse().ok()?,
+        peak_kib: it.next()?.parse().ok()?,
+        cpu: it.next()?.parse().ok()?,
+        phases: Vec::new(),
+    })
+}
+
+fn measure_parse(child: Option<&Path>, format: Format, path: &Path) -> Run {
+    let exe = child.map_or_else(|| std::env::current_exe().expect("exe"), Path::to_path_buf);
+    let out = Command::new(exe)
         .args(["--child", format.name(), path.to_str().expect("path")])
         .output()
         .expect("run child");
@@ -431,14 +247,7 @@ fn measure(format: Format, path: &Path) -> Run {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = String::from_utf8_lossy(&out.stdout);
-    let mut it = text.split_whitespace();
-    Run {
-        secs: it.next().and_then(|s| s.parse().ok()).expect("secs"),
-        records: it.next().and_then(|s| s.parse().ok()).expect("records"),
-        peak_kib: it.next().and_then(|s| s.parse().ok()).expect("peak"),
-        cpu: it.next().and_then(|s| s.parse().ok()).expect("cpu"),
-    }
+    parse_run(&String::from_utf8_lossy(&out.stdout)).expect("child output")
 }
 
 fn rispy_python() -> Option<PathBuf> {
@@ -462,20 +271,126 @@ fn measure_rispy(python: &Path, path: &Path) -> Option<Run> {
         eprintln!("rispy failed: {}", String::from_utf8_lossy(&out.stderr));
         return None;
     }
-    let text = String::from_utf8_lossy(&out.stdout);
-    let mut it = text.split_whitespace();
-    Some(Run {
-        secs: it.next()?.parse().ok()?,
-        records: it.next()?.parse().ok()?,
-        peak_kib: it.next()?.parse().ok()?,
-        cpu: it.next()?.parse().ok()?,
-    })
+    parse_run(&String::from_utf8_lossy(&out.stdout))
 }
 
-fn median(mut runs: Vec<Run>) -> Run {
-    runs.sort_by(|a, b| a.cpu.total_cmp(&b.cpu));
-    let mid = runs.len() / 2;
-    runs.swap_remove(mid)
+/// `screener import` of `file` into a new project in `dir`: wall, CPU and
+/// peak RSS from wait4, and the phases it reports.
+fn measure_import(exe: &Path, dir: &Path, file: &Path) -> Run {
+    let project = dir.join("bench.ron");
+    for ext in [
+        "",
+        ".cache",
+        ".journal",
+        ".bak",
+        ".lock",
+        ".tmp",
+        ".cache.tmp",
+    ] {
+        let _ = std::fs::remove_file(format!("{}{ext}", project.display()));
+    }
+    let phases = dir.join("bench.phases");
+    let _ = std::fs::remove_file(&phases);
+    let start = Instant::now();
+    // Reaped by wait4 below, which also gives its peak memory.
+    #[allow(clippy::zombie_processes)]
+    let child = Command::new(exe)
+        .arg("import")
+        .arg(&project)
+        .arg(file)
+        .env("SCREENER_PHASES", &phases)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn screener");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: wait4 on our own child with valid pointers; it is reaped here
+    // instead of by `Child::wait`.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let secs = start.elapsed().as_secs_f64();
+    assert_eq!(r, pid, "wait4");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{} import failed",
+        exe.display()
+    );
+    let t = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
+    let phases = std::fs::read_to_string(&phases)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            Some((
+                f.first()?.to_string(),
+                f.get(2)?.parse().ok()?,
+                f.get(3)?.parse().ok()?,
+            ))
+        })
+        .collect();
+    Run {
+        secs,
+        records: 0,
+        peak_kib: usage.ru_maxrss as u64,
+        cpu: t(usage.ru_utime) + t(usage.ru_stime),
+        phases,
+    }
+}
+
+/// The run with the median CPU time, with the median of each column and
+/// of each phase.
+fn median(runs: &[Run]) -> Run {
+    let mid = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let mut phases: BTreeMap<&str, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
+    let mut order: Vec<&str> = Vec::new();
+    for r in runs {
+        for (name, wall, cpu) in &r.phases {
+            let e = phases.entry(name.as_str()).or_default();
+            e.0.push(*wall);
+            e.1.push(*cpu);
+            if !order.contains(&name.as_str()) {
+                order.push(name.as_str());
+            }
+        }
+    }
+    Run {
+        secs: mid(runs.iter().map(|r| r.secs).collect()),
+        records: runs[0].records,
+        peak_kib: mid(runs.iter().map(|r| r.peak_kib as f64).collect()) as u64,
+        cpu: mid(runs.iter().map(|r| r.cpu).collect()),
+        phases: order
+            .iter()
+            .map(|name| {
+                let (w, c) = &phases[name];
+                (name.to_string(), mid(w.clone()), mid(c.clone()))
+            })
+            .collect(),
+    }
+}
+
+fn header() {
+    println!(
+        "| what | records | MB | wall s | CPU s | MB/s (wall) | MB/s (CPU) | records/s (wall) | µs CPU/record | peak MB | peak/file |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+}
+
+fn row(name: &str, n: usize, mb: f64, r: &Run) {
+    let peak_mb = r.peak_kib as f64 * 1024.0 / 1e6;
+    println!(
+        "| {name} | {n} | {mb:.1} | {:.2} | {:.2} | {:.0} | {:.0} | {:.0} | {:.2} | {peak_mb:.0} | {:.2} |",
+        r.secs,
+        r.cpu,
+        mb / r.secs,
+        mb / r.cpu,
+        n as f64 / r.secs,
+        r.cpu * 1e6 / n as f64,
+        peak_mb / mb
+    );
 }
 
 fn main() {
@@ -490,75 +405,108 @@ fn main() {
         println!("import benchmark: run it with `cargo bench --bench import`");
         return;
     }
-    let sizes: Vec<usize> = std::env::var("IMPORT_BENCH_SIZES")
-        .ok()
-        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![10_000, 100_000, 1_000_000]);
-    let dir = std::env::temp_dir().join("screener-import-bench");
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let o = options(&args[1..]);
+    std::fs::create_dir_all(&o.dir).expect("bench dir");
     let rispy = rispy_python();
     if rispy.is_none() {
         eprintln!("(no rispy: set RISPY_PYTHON to a python with rispy installed to compare)");
     }
-    println!(
-        "{:<8} {:>9} {:>8} {:>7} {:>7} {:>8} {:>10} {:>9} {:>8} {:>9}",
-        "format",
-        "records",
-        "MB",
-        "wall s",
-        "cpu s",
-        "MB/s",
-        "records/s",
-        "µs/record",
-        "peak MB",
-        "peak/file"
-    );
-    println!("(MB/s, records/s and µs/record from CPU time; wall time is shown beside it)");
-    for &n in &sizes {
-        let files = generate(&dir, n);
+    let screener = PathBuf::from(env!("CARGO_BIN_EXE_screener"));
+    println!("Parsing in memory (read, decode, parse), medians:\n");
+    header();
+    let mut imports = Vec::new();
+    for &n in &o.sizes {
+        let runs = o.runs.unwrap_or(if n >= 1_000_000 { 1 } else { 3 });
+        let files = generate(&o.dir, n, &o.formats);
         for (format, path) in &files {
             let mb = std::fs::metadata(path).expect("size").len() as f64 / 1e6;
-            let tries = if n >= 1_000_000 { 1 } else { 3 };
-            let run = median((0..tries).map(|_| measure(*format, path)).collect());
+            let mut now = Vec::new();
+            let mut before = Vec::new();
+            for _ in 0..runs {
+                if let Some(b) = &o.baseline_child {
+                    before.push(measure_parse(Some(b), *format, path));
+                }
+                now.push(measure_parse(None, *format, path));
+            }
+            let run = median(&now);
             assert_eq!(run.records, n, "{}", path.display());
+            if !before.is_empty() {
+                row(
+                    &format!("{} before", format.name()),
+                    n,
+                    mb,
+                    &median(&before),
+                );
+            }
             row(format.name(), n, mb, &run);
             if *format == Format::Ris {
                 if let Some(py) = &rispy {
-                    let tries = if n >= 1_000_000 { 1 } else { 3 };
                     let runs: Vec<Run> =
-                        (0..tries).filter_map(|_| measure_rispy(py, path)).collect();
+                        (0..runs).filter_map(|_| measure_rispy(py, path)).collect();
                     if !runs.is_empty() {
-                        let r = median(runs);
-                        row("rispy", r.records, mb, &r);
+                        let r = median(&runs);
+                        row("rispy.load", r.records, mb, &r);
                         println!(
-                            "{:<8} screener / rispy.load on this file: {:.1}x the speed in CPU \
-                             time, {:.1}x in wall time, {:.2}x the peak memory",
-                            "",
-                            r.cpu / run.cpu,
+                            "| | screener / rispy.load: {:.1}x in wall time, {:.1}x in CPU time, {:.2}x the peak memory | | | | | | | | | |",
                             r.secs / run.secs,
+                            r.cpu / run.cpu,
                             run.peak_kib as f64 / r.peak_kib as f64
                         );
                     }
                 }
             }
+            // The whole import, alternating with the baseline.
+            let mut now = Vec::new();
+            let mut before = Vec::new();
+            for _ in 0..runs {
+                if let Some(b) = &o.baseline {
+                    before.push(measure_import(b, &o.dir, path));
+                }
+                now.push(measure_import(&screener, &o.dir, path));
+            }
+            imports.push((
+                *format,
+                n,
+                mb,
+                median(&before_or_empty(before)),
+                median(&now),
+            ));
         }
     }
-    println!("(files in {}; delete them when done)", dir.display());
+    println!("\nThe whole `screener import p.ron FILE` (project written and fsynced), medians:\n");
+    header();
+    for (format, n, mb, before, now) in &imports {
+        if before.secs > 0.0 {
+            row(&format!("{} before", format.name()), *n, *mb, before);
+        }
+        row(format.name(), *n, *mb, now);
+    }
+    println!("\nWhere the import's time goes (`SCREENER_PHASES`; ms, median; threads overlap):\n");
+    for (format, n, _, before, now) in &imports {
+        println!("{} {n}:\n", format.name());
+        println!("| phase | thread wall ms | thread CPU ms | before: wall ms | before: CPU ms |");
+        println!("|---|---:|---:|---:|---:|");
+        for (name, wall, cpu) in &now.phases {
+            let old = before.phases.iter().find(|(p, _, _)| p == name);
+            let (ow, oc) = old.map_or(("".into(), "".into()), |(_, w, c)| {
+                (format!("{w:.0}"), format!("{c:.0}"))
+            });
+            println!("| {name} | {wall:.0} | {cpu:.0} | {ow} | {oc} |");
+        }
+        for (name, wall, cpu) in &before.phases {
+            if !now.phases.iter().any(|(p, _, _)| p == name) {
+                println!("| {name} | | | {wall:.0} | {cpu:.0} |");
+            }
+        }
+        println!();
+    }
+    println!("(files in {}; delete them when done)", o.dir.display());
 }
 
-fn row(name: &str, n: usize, mb: f64, r: &Run) {
-    let peak_mb = r.peak_kib as f64 * 1024.0 / 1e6;
-    println!(
-        "{:<8} {:>9} {:>8.1} {:>7.2} {:>7.2} {:>8.1} {:>10.0} {:>9.2} {:>8.1} {:>9.2}",
-        name,
-        n,
-        mb,
-        r.secs,
-        r.cpu,
-        mb / r.cpu,
-        n as f64 / r.cpu,
-        r.cpu * 1e6 / n as f64,
-        peak_mb,
-        peak_mb / mb
-    );
+fn before_or_empty(runs: Vec<Run>) -> Vec<Run> {
+    if runs.is_empty() {
+        vec![Run::default()]
+    } else {
+        runs
+    }
 }

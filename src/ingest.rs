@@ -3,13 +3,15 @@
 //! keys of `import`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
 
 use serde::Serialize;
 
 use crate::dedup;
 use crate::import::{self, Format, UnknownFormat, Warning};
+use crate::phases;
 use crate::project::{self, Project, Source};
-use crate::record::Origin;
+use crate::record::{Origin, Record};
 
 /// One file to import.
 pub struct Input<'a> {
@@ -77,55 +79,81 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
     let mut parsed_all = Vec::with_capacity(inputs.len());
     for input in inputs {
         let (format, parsed) =
-            import::parse(input.bytes, input.format).map_err(|error| IngestError {
-                path: input.path.clone(),
-                error,
-            })?;
+            phases::time("decode+parse", || import::parse(input.bytes, input.format)).map_err(
+                |error| IngestError {
+                    path: input.path.clone(),
+                    error,
+                },
+            )?;
         parsed_all.push((format, parsed));
     }
+    let keys_phase = phases::start("keys");
     let batch = project.next_batch();
     let imported_at = project::now();
     let mut existing: HashSet<String> = project.records.iter().map(|r| r.key.clone()).collect();
     let mut reports = Vec::with_capacity(inputs.len());
-    let mut added_keys: Vec<Vec<String>> = Vec::new();
+    // Where each file's records went in `project.records`.
+    let mut added: Vec<Range<usize>> = Vec::with_capacity(inputs.len());
     let before = project.records.len();
     let first_new_source = project.sources.len() as u32;
     for (input, (format, mut parsed)) in inputs.iter().zip(parsed_all) {
         let source_index = project.sources.len() as u32;
         let records_in_file = parsed.total();
-        let mut occurrences: HashMap<String, u32> = HashMap::new();
-        let mut keys = Vec::new();
+        // Each record's key depends on its content only: on all cores.
+        let bases = phases::time("derive keys", || {
+            import::pieces::map(&parsed.records, |(_, r)| r.derive_key())
+        });
+        let _loop = phases::start("key loop");
+        let records = std::mem::take(&mut parsed.records);
+        let mut occurrences: HashMap<&str, u32> = HashMap::with_capacity(bases.len());
+        existing.reserve(bases.len());
         let mut imported = 0usize;
         let (mut with_title, mut with_abstract, mut with_doi) = (0, 0, 0);
-        for (line, mut record) in std::mem::take(&mut parsed.records) {
-            let base = record.derive_key();
-            let n = occurrences.entry(base.clone()).or_insert(0);
-            *n += 1;
-            // Identical records within one file stay (they are entries of
-            // the file); the nth copy gets `~n` and is linked as a duplicate.
-            let key = if *n == 1 { base } else { format!("{base}~{n}") };
-            if existing.contains(&key) {
-                parsed.reported += 1;
-                parsed.warnings.push(Warning::new(
-                    line,
-                    format!("identical to record {key} already in the project"),
-                    "skipped (was this file imported before?)",
-                ));
-                continue;
-            }
-            imported += 1;
-            with_title += usize::from(!record.title.trim().is_empty());
-            with_abstract += usize::from(!record.abstract_text.trim().is_empty());
-            with_doi += usize::from(!record.doi.trim().is_empty());
-            record.key = key.clone();
-            record.origin = Origin {
-                source: source_index,
-                position: imported as u32,
-            };
-            existing.insert(key.clone());
-            keys.push(key);
-            project.records.push(record);
+        // Collected in place: the parsed list's memory becomes the
+        // project's, instead of a second list of the same size.
+        let kept: Vec<Record> = records
+            .into_iter()
+            .zip(&bases)
+            .filter_map(|((line, mut record), base)| {
+                let n = occurrences.entry(base.as_str()).or_insert(0);
+                *n += 1;
+                // Identical records within one file stay (they are entries
+                // of the file); the nth copy gets `~n` and is linked as a
+                // duplicate.
+                let key = if *n == 1 {
+                    base.clone()
+                } else {
+                    format!("{base}~{n}")
+                };
+                if existing.contains(&key) {
+                    parsed.reported += 1;
+                    parsed.warnings.push(Warning::new(
+                        line,
+                        format!("identical to record {key} already in the project"),
+                        "skipped (was this file imported before?)",
+                    ));
+                    return None;
+                }
+                imported += 1;
+                with_title += usize::from(!record.title.trim().is_empty());
+                with_abstract += usize::from(!record.abstract_text.trim().is_empty());
+                with_doi += usize::from(!record.doi.trim().is_empty());
+                existing.insert(key.clone());
+                record.key = key;
+                record.origin = Origin {
+                    source: source_index,
+                    position: imported as u32,
+                };
+                Some(record)
+            })
+            .collect();
+        let start = project.records.len();
+        if start == 0 {
+            *project.records = kept;
+        } else {
+            project.records.extend(kept);
         }
+        added.push(start..project.records.len());
         let database = input.database.clone().unwrap_or_else(|| {
             guess_database(&project.records[project.records.len() - imported..])
         });
@@ -155,8 +183,9 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
             duplicates_of_project: 0,
             warnings: parsed.warnings,
         });
-        added_keys.push(keys);
     }
+    drop(keys_phase);
+    let _dedup = phases::start("dedup");
     let apart: Vec<(String, String)> = project
         .split_pairs()
         .into_iter()
@@ -167,7 +196,7 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
     let duplicates = dedup::link_duplicates_apart(&mut project.records, &apart);
-    count_duplicates(project, first_new_source, &mut reports, &added_keys);
+    count_duplicates(project, first_new_source, &mut reports, &added);
     let mut duplicates_by_rule = BTreeMap::new();
     for m in project
         .records
@@ -195,26 +224,26 @@ fn count_duplicates(
     project: &Project,
     first_new_source: u32,
     reports: &mut [FileReport],
-    added_keys: &[Vec<String>],
+    added: &[Range<usize>],
 ) {
+    // The first origin of each group that has duplicates, by the key of
+    // its primary; a record alone is in no group here.
     let mut first_seen: HashMap<&str, Origin> = HashMap::new();
-    for r in &project.records {
-        let group = r.duplicate_of.as_deref().unwrap_or(r.key.as_str());
-        first_seen
-            .entry(group)
-            .and_modify(|o| *o = (*o).min(r.origin))
-            .or_insert(r.origin);
+    for r in project.records.iter() {
+        if let Some(group) = r.duplicate_of.as_deref() {
+            first_seen
+                .entry(group)
+                .and_modify(|o| *o = (*o).min(r.origin))
+                .or_insert(r.origin);
+        }
     }
-    let by_key: HashMap<&str, &crate::record::Record> = project
-        .records
-        .iter()
-        .map(|r| (r.key.as_str(), r))
-        .collect();
-    for (report, keys) in reports.iter_mut().zip(added_keys) {
-        for key in keys {
-            let Some(r) = by_key.get(key.as_str()) else {
-                continue;
-            };
+    for r in project.records.iter().filter(|r| r.duplicate_of.is_none()) {
+        if let Some(o) = first_seen.get_mut(r.key.as_str()) {
+            *o = (*o).min(r.origin);
+        }
+    }
+    for (report, range) in reports.iter_mut().zip(added) {
+        for r in &project.records[range.clone()] {
             let group = r.duplicate_of.as_deref().unwrap_or(r.key.as_str());
             let Some(&first) = first_seen.get(group) else {
                 continue;

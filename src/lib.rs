@@ -9,6 +9,7 @@ pub mod import;
 pub mod ingest;
 pub mod keys;
 pub mod lock;
+pub mod phases;
 pub mod project;
 pub mod record;
 pub mod record_list;

@@ -231,3 +231,86 @@ fn a_file_cut_short_reports_the_cut_record() {
         }
     }
 }
+
+/// What a parse gave, comparable: records with their lines, warnings, the
+/// count reported.
+fn outcome(p: &import::Parsed) -> (String, Vec<import::Warning>, usize) {
+    (format!("{:?}", p.records), p.warnings.clone(), p.reported)
+}
+
+/// Lines of RIS records, with the quirks the parser handles (tabs, spilled
+/// tags, Ovid numbers, continuation lines, stray ends), but no Cochrane
+/// `Record #` header, which turns cutting off.
+fn ris_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[A-Z][A-Z0-9]  - [a-zA-Z ,.]{0,20}",
+        "[A-Z][A-Z0-9]\t- [a-z]{0,10}",
+        "[a-z]{1,8}   [A-Z][A-Z0-9]  - [a-z]{0,8}",
+        "[a-z ]{0,20}",
+        Just("ER  - ".to_string()),
+        Just("TY  - BOOK".to_string()),
+        Just("1.".to_string()),
+        Just(String::new()),
+    ]
+}
+
+/// A large RIS file is parsed in pieces on several threads
+/// (`import::pieces`); the result must be the one-piece result, whatever
+/// the number of pieces.
+fn check_pieces(text: &str) {
+    let whole = outcome(&import::parse_text_in(text, Format::Ris, 1, 1));
+    for pieces in [2, 3, 7, 64] {
+        let cut = outcome(&import::parse_text_in(text, Format::Ris, pieces, 2));
+        assert_eq!(cut, whole, "{pieces} pieces");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn ris_in_pieces_parses_as_whole(doc in document()) {
+        check_pieces(&doc);
+    }
+
+    #[test]
+    fn ris_records_in_pieces_parse_as_whole(
+        records in prop::collection::vec(
+            (prop::collection::vec(ris_line(), 0..6), 0..3usize), 1..30),
+        eol in prop_oneof![Just("\n"), Just("\r\n"), Just("\r")],
+    ) {
+        // Real-looking records (TY ... ER) with noise inside and blank
+        // lines between, so that there are places to cut.
+        let mut lines = Vec::new();
+        for (inner, blanks) in records {
+            lines.push("TY  - JOUR".to_string());
+            lines.extend(inner);
+            lines.push("ER  - ".to_string());
+            lines.extend(std::iter::repeat_n(String::new(), blanks));
+        }
+        check_pieces(&lines.join(eol));
+    }
+}
+
+#[test]
+fn every_corpus_ris_file_parses_in_pieces_as_whole() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let mut checked = 0;
+    for entry in std::fs::read_dir(corpus.join("ris")).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let text = import::decode::decode(&bytes).text;
+        if import::detect(&text) != Some(Format::Ris) {
+            continue;
+        }
+        let whole = outcome(&import::parse_text_in(&text, Format::Ris, 1, 1));
+        for pieces in [2, 5, 16] {
+            let cut = outcome(&import::parse_text_in(&text, Format::Ris, pieces, 2));
+            assert_eq!(cut, whole, "{} in {pieces} pieces", path.display());
+        }
+        checked += 1;
+    }
+    assert!(checked > 20, "only {checked} RIS files");
+}

@@ -3,11 +3,13 @@ use anyhow::{Context, Result, bail};
 use crate::cli::ImportArgs;
 use crate::import::Format;
 use crate::ingest::{self, ImportReport, Input};
+use crate::phases;
 use crate::project::Project;
 use crate::store::Store;
 use crate::tui::view::fmt_n;
 
 pub fn run(args: &ImportArgs) -> Result<()> {
+    let _total = phases::start("import command");
     let format = match args.format.as_deref() {
         Some(name) => {
             Some(Format::from_name(name).with_context(|| format!("unknown format `{name}`"))?)
@@ -16,7 +18,8 @@ pub fn run(args: &ImportArgs) -> Result<()> {
     };
     let mut contents = Vec::with_capacity(args.files.len());
     for f in &args.files {
-        let bytes = std::fs::read(f).with_context(|| format!("{}: cannot read", f.display()))?;
+        let bytes = phases::time("read file", || crate::import::read_file(f))
+            .with_context(|| format!("{}: cannot read", f.display()))?;
         contents.push((f.display().to_string(), bytes));
     }
     let inputs: Vec<Input> = contents
@@ -34,6 +37,8 @@ pub fn run(args: &ImportArgs) -> Result<()> {
         store
             .checkpoint(&mut project)
             .with_context(|| format!("{}: cannot write the project", args.project.display()))?;
+        drop(store);
+        crate::store::release(project);
         report
     } else {
         if args.project.extension().is_none_or(|e| e != "ron") {
@@ -47,7 +52,9 @@ pub fn run(args: &ImportArgs) -> Result<()> {
         let report = ingest::import_files(&mut project, &inputs)?;
         // Holds the lock while writing, and refuses if another import
         // created the file meanwhile.
-        Store::create(&args.project, &project)?;
+        phases::time("write project", || Store::create(&args.project, &project))?;
+        // Freeing a million records takes seconds; the process ends soon.
+        crate::store::release(project);
         report
     };
     if args.json {

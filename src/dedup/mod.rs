@@ -267,11 +267,11 @@ pub fn find_apart(records: &[Record], apart: &[(&str, &str)]) -> Vec<Option<Link
     let order: Vec<usize> = by_key.into_iter().map(|(_, _, i)| i as usize).collect();
     // Folded in storage order (each record's fields are read once, in the
     // order they sit in memory), then arranged in key order.
-    let mut scratch = sig::Scratch::default();
-    let mut slots: Vec<Option<Sig>> = records
-        .iter()
-        .map(|r| Some(Sig::of(r, &mut scratch)))
-        .collect();
+    // On all cores: folding is most of the work here.
+    let mut slots: Vec<Option<Sig>> =
+        crate::import::pieces::map_with(records, sig::Scratch::default, |scratch, r| {
+            Some(Sig::of(r, scratch))
+        });
     let sigs: Vec<Sig> = order.iter().filter_map(|&i| slots[i].take()).collect();
     drop(slots);
     let mut edges: Vec<Edge> = candidates(&sigs)

@@ -82,6 +82,64 @@ pub fn is_record_start(line: &str) -> bool {
     matches!(tag_line(line), Some(("TY", _)))
 }
 
+/// Up to `pieces - 1` places to cut `text` so that the pieces parse, one
+/// by one, to what the whole text parses to: each is the start of a
+/// `TY  - ` line whose previous non-blank line is an `ER` line. Nothing of
+/// the parser's state crosses such a place: the record before it has
+/// ended, and blank lines and a `TY` line do the same whatever came
+/// before. None in files with Cochrane `Record #` headers, which count
+/// records across the whole file.
+pub(crate) fn cuts(text: &str, pieces: usize) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    if pieces < 2 || memchr::memmem::find(bytes, b"Record #").is_some() {
+        return Vec::new();
+    }
+    let finder = memchr::memmem::Finder::new(b"\nTY  - ");
+    let mut cuts = Vec::with_capacity(pieces - 1);
+    let mut from = 0;
+    for k in 1..pieces {
+        let mut at = (bytes.len() / pieces * k).max(from);
+        while let Some(i) = finder.find(&bytes[at..]) {
+            let start = at + i + 1;
+            if follows_er(text, start) {
+                cuts.push(start);
+                from = start + 1;
+                break;
+            }
+            at = start;
+        }
+        if cuts.len() < k {
+            break;
+        }
+    }
+    cuts
+}
+
+/// Whether the last non-blank line before the line starting at `start`
+/// is an `ER` line (lines as `decode::line_iter` splits them).
+fn follows_er(text: &str, start: usize) -> bool {
+    let mut end = start;
+    loop {
+        let head = &text[..end];
+        let Some(head) = head
+            .strip_suffix("\r\n")
+            .or_else(|| head.strip_suffix('\n'))
+            .or_else(|| head.strip_suffix('\r'))
+        else {
+            return false;
+        };
+        let from = memchr::memrchr2(b'\n', b'\r', head.as_bytes()).map_or(0, |i| i + 1);
+        let line = &head[from..];
+        if !line.trim().is_empty() {
+            return matches!(tag_line(line), Some(("ER", _)));
+        }
+        if from == 0 {
+            return false;
+        }
+        end = from;
+    }
+}
+
 /// Ovid numbers records with a line like `1.` before `TY`.
 fn is_ovid_number(line: &str) -> bool {
     let t = line.trim();
@@ -98,8 +156,14 @@ struct Field<'a> {
 /// and the tag and value that follow. Only after a run of at least three
 /// spaces and in the canonical `XX  - ` form, so prose keeps its dashes.
 fn spilled_tag(value: &str) -> Option<(usize, &str, &str)> {
+    // A spilled tag is written `XX  -`: without that, no search for runs
+    // of spaces (which ran on every line of every abstract).
+    let b = value.as_bytes();
+    if !memchr::memchr_iter(b'-', b).any(|i| i >= 2 && &b[i - 2..i] == b"  ") {
+        return None;
+    }
     let mut from = 0;
-    while let Some(i) = value[from..].find("   ").map(|i| from + i) {
+    while let Some(i) = memchr::memmem::find(&value.as_bytes()[from..], b"   ").map(|i| from + i) {
         let rest = value[i..].trim_start_matches(' ');
         let start = value.len() - rest.len();
         if let Some((tag, next)) = tag_line(rest) {

@@ -29,7 +29,19 @@ pub trait WriteFile: Write + Send {
     fn sync(&mut self) -> io::Result<()>;
     /// Cuts or extends the file to `len` bytes.
     fn set_len(&mut self, len: u64) -> io::Result<()>;
+    /// Something another thread can call, while writing goes on, to start
+    /// making what was written so far durable, so that the [`sync`] at the
+    /// end waits for the last part only. `None` where there is no such
+    /// thing; [`sync`] alone is what makes a file durable either way.
+    ///
+    /// [`sync`]: WriteFile::sync
+    fn early_sync(&self) -> Option<EarlySync> {
+        None
+    }
 }
+
+/// See [`WriteFile::early_sync`].
+pub type EarlySync = Box<dyn Fn() -> io::Result<()> + Send + Sync>;
 
 /// What identifies one version of a file: if any part differs, the file was
 /// replaced or changed in between.
@@ -88,6 +100,11 @@ impl WriteFile for File {
 
     fn set_len(&mut self, len: u64) -> io::Result<()> {
         File::set_len(self, len)
+    }
+
+    fn early_sync(&self) -> Option<EarlySync> {
+        let file = self.try_clone().ok()?;
+        Some(Box::new(move || file.sync_data()))
     }
 }
 

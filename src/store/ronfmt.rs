@@ -102,6 +102,35 @@ const PLAIN: [bool; 256] = {
     t
 };
 
+/// The length of the run of [`PLAIN`] bytes `bytes` starts with, eight
+/// bytes at a time where none of them needs a look (titles and abstracts
+/// are mostly such runs).
+fn plain_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut at = 0;
+    for word in bytes.chunks_exact(8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        let x = u64::from_le_bytes(w);
+        // A byte below 0x20, at or above 0x7f, or a backslash or quote.
+        let control = x.wrapping_sub(0x20 * ONES) & !x & HIGH;
+        let high = (x | x.wrapping_add(ONES)) & HIGH;
+        let special = has_zero(x ^ (b'\\' as u64 * ONES))
+            | has_zero(x ^ (b'\'' as u64 * ONES))
+            | has_zero(x ^ (b'"' as u64 * ONES));
+        if control | high | special != 0 {
+            break;
+        }
+        at += 8;
+    }
+    at + bytes[at..]
+        .iter()
+        .position(|&b| !PLAIN[usize::from(b)])
+        .unwrap_or(bytes.len() - at)
+}
+
 impl<W: Write> Serializer<W> {
     fn start_indent(&mut self) -> Result<()> {
         self.indent += 1;
@@ -153,10 +182,7 @@ impl<W: Write> Serializer<W> {
         let bytes = value.as_bytes();
         let mut start = 0;
         while start < bytes.len() {
-            let run = bytes[start..]
-                .iter()
-                .position(|&b| !PLAIN[usize::from(b)])
-                .unwrap_or(bytes.len() - start);
+            let run = plain_run(&bytes[start..]);
             self.out.write_all(&bytes[start..start + run])?;
             start += run;
             if start >= bytes.len() {
@@ -640,5 +666,22 @@ mod tests {
         let s = "plain 'quoted' \"double\" back\\slash tab\t nl\n cr\r nul\0 esc\u{1b} \
                  é ü 日本 e\u{301} zwsp\u{200b} bidi\u{202e} emoji 😀 del\u{7f}";
         assert_eq!(to_string(s).unwrap(), ron_pretty(&s));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_runs_are_found_eight_bytes_at_a_time_as_one_by_one(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
+            plain in proptest::collection::vec(0x20u8..0x7f, 0..40),
+        ) {
+            // A plain prefix of any length, then anything.
+            let mut all = plain;
+            all.extend(bytes);
+            let one_by_one = all
+                .iter()
+                .position(|&b| !PLAIN[usize::from(b)])
+                .unwrap_or(all.len());
+            proptest::prop_assert_eq!(plain_run(&all), one_by_one);
+        }
     }
 }

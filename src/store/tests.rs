@@ -513,3 +513,34 @@ fn a_line_being_written_by_a_live_screen_is_not_reported_as_torn() {
     let (_, report) = load(&path).unwrap();
     assert_eq!(report.dropped.len(), 1, "no writer: a crash tore it");
 }
+
+#[test]
+fn create_beside_an_orphan_journal_refuses_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    let journal = journal_path(&path);
+    fs::write(&journal, b"left by a deleted project\n").unwrap();
+    let err = match Store::create(&path, &Project::new()) {
+        Err(e) => e,
+        Ok(_) => panic!("created a project beside an orphan journal"),
+    };
+    assert!(matches!(err, StoreError::OrphanJournal(_)), "{err}");
+    assert!(err.to_string().contains("p.ron.journal"), "{err}");
+    assert!(!path.exists());
+    assert_eq!(fs::read(&journal).unwrap(), b"left by a deleted project\n");
+}
+
+#[test]
+fn a_created_store_appends_and_reopens_like_an_opened_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    let mut project = Project::new();
+    let mut store = Store::create(&path, &project).unwrap();
+    let c = decision("k0", Verdict::Include);
+    store.append(&c).unwrap();
+    project.apply(&c);
+    drop(store);
+    let (reloaded, report) = load(&path).unwrap();
+    assert_eq!(report.applied, 1);
+    assert_eq!(reloaded, project);
+}

@@ -1,0 +1,159 @@
+//! Parsing a large file in pieces on all cores. A format that can say
+//! where its text may be cut without changing what it parses to (RIS:
+//! before a `TY` line that follows an `ER`, `ris::cuts`) has its pieces
+//! parsed on several threads and the results joined in file order, with
+//! line numbers shifted by the lines of the pieces before. Anything that
+//! depends on more than one piece (lines outside records past the first
+//! piece, whose warnings are counted across the file) makes the join give
+//! up, and the caller parses the whole text in one go: the result is
+//! always the one-piece result.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::Parsed;
+
+/// Below this a file parses in one piece: threads cost more than they save.
+pub const MIN_PARALLEL: usize = 4 << 20;
+
+/// The cores to use.
+pub fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Parses the pieces of `text` between `cuts` (increasing offsets of line
+/// starts) with `parse` on up to `threads` threads and joins them; `None`
+/// when the pieces cannot be joined exactly.
+pub fn parse(
+    text: &str,
+    cuts: &[usize],
+    threads: usize,
+    parse: fn(&str) -> Parsed,
+) -> Option<Parsed> {
+    let mut bounds = Vec::with_capacity(cuts.len() + 2);
+    bounds.push(0);
+    bounds.extend_from_slice(cuts);
+    bounds.push(text.len());
+    let pieces: Vec<&str> = bounds.windows(2).map(|w| &text[w[0]..w[1]]).collect();
+    // Each worker takes the next piece: on a shared machine a busy core
+    // takes fewer.
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<Option<(Parsed, usize)>> = Vec::new();
+    results.resize_with(pieces.len(), || None);
+    std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads.clamp(1, pieces.len()))
+            .map(|_| s.spawn(|| take(&pieces, &next, parse)))
+            .collect();
+        let mut all = take(&pieces, &next, parse);
+        for h in helpers {
+            // A parser does not panic; if one did, its pieces stay `None`
+            // and the caller parses the whole text in one piece.
+            all.extend(h.join().unwrap_or_default());
+        }
+        for (i, parsed, lines) in all {
+            results[i] = Some((parsed, lines));
+        }
+    });
+    join(results)
+}
+
+/// Takes pieces until none is left: (index, parsed, lines in the piece).
+fn take(
+    pieces: &[&str],
+    next: &AtomicUsize,
+    parse: fn(&str) -> Parsed,
+) -> Vec<(usize, Parsed, usize)> {
+    let mut done = Vec::new();
+    loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(&piece) = pieces.get(i) else {
+            return done;
+        };
+        done.push((i, parse(piece), count_lines(piece)));
+    }
+}
+
+/// Lines as `decode::line_iter` counts them.
+fn count_lines(text: &str) -> usize {
+    let b = text.as_bytes();
+    if memchr::memchr(b'\r', b).is_some() {
+        return super::decode::line_iter(text).count();
+    }
+    memchr::memchr_iter(b'\n', b).count() + usize::from(!b.is_empty() && !b.ends_with(b"\n"))
+}
+
+fn join(results: Vec<Option<(Parsed, usize)>>) -> Option<Parsed> {
+    let mut results = results.into_iter();
+    let (mut all, mut offset) = results.next()??;
+    let rest: Vec<(Parsed, usize)> = results.collect::<Option<_>>()?;
+    if rest.iter().any(|(p, _)| p.stray > 0) {
+        return None;
+    }
+    all.records
+        .reserve_exact(rest.iter().map(|(p, _)| p.records.len()).sum());
+    for (mut p, lines) in rest {
+        all.records
+            .extend(p.records.drain(..).map(|(line, r)| (line + offset, r)));
+        all.warnings.extend(p.warnings.into_iter().map(|mut w| {
+            if w.line > 0 {
+                w.line += offset;
+            }
+            w
+        }));
+        all.reported += p.reported;
+        offset += lines;
+    }
+    Some(all)
+}
+
+/// `f` of every item, in order, computed on all cores (in runs of items
+/// that workers take one after another, so a busy core does fewer).
+pub fn map<'a, T: Sync, R: Send>(items: &'a [T], f: impl Fn(&'a T) -> R + Sync) -> Vec<R> {
+    map_with(items, || (), |(), item| f(item))
+}
+
+/// [`map`] where each worker has its own `state` (buffers to reuse).
+pub fn map_with<'a, T: Sync, R: Send, S>(
+    items: &'a [T],
+    state: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, &'a T) -> R + Sync,
+) -> Vec<R> {
+    let threads = threads();
+    if threads < 2 || items.len() < 2048 {
+        let mut s = state();
+        return items.iter().map(|item| f(&mut s, item)).collect();
+    }
+    let run = (items.len() / (threads * 8)).max(512);
+    let runs: Vec<&'a [T]> = items.chunks(run).collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut s = state();
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(run) = runs.get(i) else {
+                return done;
+            };
+            done.push((
+                i,
+                run.iter().map(|item| f(&mut s, item)).collect::<Vec<R>>(),
+            ));
+        }
+    };
+    let mut done = std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut done = work();
+        for h in helpers {
+            match h.join() {
+                Ok(more) => done.extend(more),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        done
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    let mut all = Vec::with_capacity(items.len());
+    for (_, results) in done {
+        all.extend(results);
+    }
+    all
+}

@@ -183,6 +183,7 @@ fn generate(n: usize) -> Project {
             imported: (n / 4) as u32,
             reported: 0,
             batch: i as u32 / 2 + 1,
+            content_hash: String::new(),
         });
     }
     for i in 0..n {

@@ -96,9 +96,40 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
     let mut added: Vec<Range<usize>> = Vec::with_capacity(inputs.len());
     let before = project.records.len();
     let first_new_source = project.sources.len() as u32;
+    // Files imported before, by the hash of their bytes, and what became
+    // of them (for the warning).
+    let mut seen_files: HashMap<String, String> = project
+        .sources
+        .iter()
+        .filter(|s| !s.content_hash.is_empty())
+        .map(|s| {
+            (
+                s.content_hash.clone(),
+                format!("{} on {}", s.path, s.imported_at),
+            )
+        })
+        .collect();
     for (input, (format, mut parsed)) in inputs.iter().zip(parsed_all) {
         let source_index = project.sources.len() as u32;
         let records_in_file = parsed.total();
+        let content_hash = file_hash(input.bytes);
+        if let Some(before) = seen_files.get(&content_hash) {
+            // Imported again by mistake (or named twice): its records are
+            // in the project already, and adding them again would only make
+            // a copy of each to link as a duplicate.
+            parsed.warnings.push(Warning::new(
+                0,
+                format!("the same file (byte for byte) was imported before: {before}"),
+                "skipped: no record of it added",
+            ));
+            parsed.reported += parsed.records.len();
+            parsed.records.clear();
+        } else {
+            seen_files.insert(
+                content_hash.clone(),
+                format!("{} in this import", input.path),
+            );
+        }
         // Each record's key depends on its content only: on all cores.
         let bases = phases::time("derive keys", || {
             import::pieces::map(&parsed.records, |(_, r)| r.derive_key())
@@ -114,25 +145,24 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
         let kept: Vec<Record> = records
             .into_iter()
             .zip(&bases)
-            .filter_map(|((line, mut record), base)| {
+            .map(|((_line, mut record), base)| {
                 let n = occurrences.entry(base.as_str()).or_insert(0);
                 *n += 1;
                 // Identical records within one file stay (they are entries
                 // of the file); the nth copy gets `~n` and is linked as a
                 // duplicate.
-                let key = if *n == 1 {
+                let mut key = if *n == 1 {
                     base.clone()
                 } else {
                     format!("{base}~{n}")
                 };
-                if existing.contains(&key) {
-                    parsed.reported += 1;
-                    parsed.warnings.push(Warning::new(
-                        line,
-                        format!("identical to record {key} already in the project"),
-                        "skipped (was this file imported before?)",
-                    ));
-                    return None;
+                // A record identical to one of another file (the same
+                // reference exported by two tools, or a copy of it) is
+                // kept under the next free `~n`, and linked as a duplicate.
+                let mut copy = (*n).max(1);
+                while existing.contains(&key) {
+                    copy += 1;
+                    key = format!("{base}~{copy}");
                 }
                 imported += 1;
                 with_title += usize::from(!record.title.trim().is_empty());
@@ -144,7 +174,7 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
                     source: source_index,
                     position: imported as u32,
                 };
-                Some(record)
+                record
             })
             .collect();
         let start = project.records.len();
@@ -166,6 +196,7 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
             imported: imported as u32,
             reported: parsed.reported as u32,
             batch,
+            content_hash,
         });
         reports.push(FileReport {
             path: input.path.clone(),
@@ -265,6 +296,11 @@ fn count_duplicates(
 
 /// The database named by the records themselves (`DB`/`DP` fields, the
 /// host of their URLs), or empty.
+/// What names a file's content in [`Source::content_hash`].
+fn file_hash(bytes: &[u8]) -> String {
+    format!("xxh3-128:{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
+}
+
 fn guess_database(records: &[crate::record::Record]) -> String {
     let mut votes: HashMap<&str, usize> = HashMap::new();
     for r in records.iter().take(50) {

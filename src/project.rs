@@ -179,6 +179,11 @@ pub struct Source {
     pub reported: u32,
     /// Which run of `import` added it (1, 2, …): "new since" filters on it.
     pub batch: u32,
+    /// `xxh3-128:` and the hash of the file's bytes: the same file given
+    /// again is recognised and skipped whole. Empty for sources imported
+    /// before this field existed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub content_hash: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

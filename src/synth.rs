@@ -56,6 +56,7 @@ pub fn project(n: usize, seed: u64) -> Project {
         imported: n as u32,
         reported: 0,
         batch: 1,
+        content_hash: String::new(),
     });
     project.records = records(n, seed)
         .enumerate()

@@ -115,9 +115,62 @@ fn importing_a_file_twice_adds_nothing_and_says_so() {
     assert_eq!(f.imported, 0);
     assert_eq!(f.reported, n);
     assert_eq!(f.records, f.imported + f.reported);
+    assert_eq!(f.warnings.len(), 1, "{:?}", f.warnings);
     assert!(
+        f.warnings[0]
+            .message
+            .contains("the same file (byte for byte) was imported before"),
+        "{:?}",
         f.warnings
-            .iter()
-            .all(|w| w.message.contains("already in the project"))
+    );
+    assert_eq!(project.sources[1].reported as usize, n);
+}
+
+#[test]
+fn a_file_named_twice_in_one_import_is_read_once() {
+    let files = files();
+    let mut project = Project::new();
+    let same = [files[0].clone(), files[0].clone()];
+    let twice = inputs(&same);
+    let report = import_files(&mut project, &twice).unwrap();
+    assert_eq!(report.files[0].imported, project.records.len());
+    assert_eq!(report.files[1].imported, 0);
+    assert_eq!(report.files[1].reported, report.files[1].records);
+    assert!(
+        report.files[1].warnings[0]
+            .message
+            .contains("in this import")
+    );
+}
+
+#[test]
+fn a_record_identical_to_one_of_another_file_is_kept_and_linked() {
+    // The same reference in two different files (two tools' exports of one
+    // library overlap): both kept, under two keys, one a duplicate.
+    let one = "TY  - JOUR\nTI  - Shared paper\nPY  - 2020\nDO  - 10.1000/same\nER  - \n";
+    let other = format!("{one}\nTY  - JOUR\nTI  - Only here\nPY  - 2021\nER  - \n");
+    let files = [
+        ("a.ris".to_string(), one.as_bytes().to_vec()),
+        ("b.ris".to_string(), other.into_bytes()),
+    ];
+    let mut project = Project::new();
+    import_files(&mut project, &inputs(&files[..1])).unwrap();
+    let report = import_files(&mut project, &inputs(&files[1..])).unwrap();
+    let f = &report.files[0];
+    assert_eq!((f.records, f.imported, f.reported), (2, 2, 0));
+    assert!(f.warnings.is_empty(), "{:?}", f.warnings);
+    assert_eq!(f.duplicates_of_project, 1);
+    assert_eq!(project.records.len(), 3);
+    let shared: Vec<_> = project
+        .records
+        .iter()
+        .filter(|r| r.title == "Shared paper")
+        .collect();
+    assert_eq!(shared.len(), 2);
+    assert_ne!(shared[0].key, shared[1].key);
+    assert_eq!(shared[1].key, format!("{}~2", shared[0].key));
+    assert_eq!(
+        shared[1].duplicate_of.as_deref(),
+        Some(shared[0].key.as_str())
     );
 }

@@ -65,6 +65,55 @@ pub fn run(args: &ImportArgs) -> Result<()> {
     Ok(())
 }
 
+/// Warnings shown one per line, except that a warning repeated word for
+/// word (one per row of a file without titles, say) is shown
+/// [`SHOWN_ALIKE`] times and then counted with its other lines, so that a
+/// reviewer sees every kind of warning without scrolling past a thousand of
+/// one. `--json` lists every one.
+fn warning_lines(path: &str, warnings: &[crate::import::Warning]) -> String {
+    const SHOWN_ALIKE: usize = 3;
+    const LINES_LISTED: usize = 8;
+    let mut alike: std::collections::HashMap<(&str, &str), Vec<usize>> =
+        std::collections::HashMap::new();
+    for w in warnings {
+        alike
+            .entry((w.message.as_str(), w.action.as_str()))
+            .or_default()
+            .push(w.line);
+    }
+    let mut out = String::new();
+    let mut seen: std::collections::HashMap<(&str, &str), usize> = std::collections::HashMap::new();
+    for w in warnings {
+        let key = (w.message.as_str(), w.action.as_str());
+        let lines = &alike[&key];
+        let at = seen.entry(key).or_insert(0);
+        *at += 1;
+        if *at <= SHOWN_ALIKE || lines.len() == SHOWN_ALIKE + 1 {
+            out.push_str(&format!(
+                "  {path}:{}: {} → {}\n",
+                w.line, w.message, w.action
+            ));
+        }
+        if *at == SHOWN_ALIKE && lines.len() > SHOWN_ALIKE + 1 {
+            let rest = &lines[SHOWN_ALIKE..];
+            let mut listed: Vec<String> = rest
+                .iter()
+                .take(LINES_LISTED)
+                .map(|l| l.to_string())
+                .collect();
+            if rest.len() > LINES_LISTED {
+                listed.push("…".into());
+            }
+            out.push_str(&format!(
+                "  {path}: the same on {} more lines ({}) → the same\n",
+                fmt_n(rest.len()),
+                listed.join(", ")
+            ));
+        }
+    }
+    out
+}
+
 fn print_human(project: &str, report: &ImportReport) {
     for f in &report.files {
         let source = if f.database.is_empty() {
@@ -88,20 +137,18 @@ fn print_human(project: &str, report: &ImportReport) {
             format!(" ({})", whence.join(", "))
         };
         println!(
-            "{}: {}{source} · {} records: {} imported, {} reported · with title {}, abstract {}, DOI {} · {} duplicates{whence}",
+            "{}: {}{source} · {}: {} imported, {} reported · with title {}, abstract {}, DOI {} · {}{whence}",
             f.path,
             f.format,
-            fmt_n(f.records),
+            count(f.records, "record", "records"),
             fmt_n(f.imported),
             fmt_n(f.reported),
             fmt_n(f.with_title),
             fmt_n(f.with_abstract),
             fmt_n(f.with_doi),
-            fmt_n(f.duplicates),
+            count(f.duplicates, "duplicate", "duplicates"),
         );
-        for w in &f.warnings {
-            println!("  {}:{}: {} → {}", f.path, w.line, w.message, w.action);
-        }
+        print!("{}", warning_lines(&f.path, &f.warnings));
     }
     let by_rule: Vec<String> = report
         .duplicates_by_rule
@@ -114,9 +161,51 @@ fn print_human(project: &str, report: &ImportReport) {
         format!(" ({})", by_rule.join(", "))
     };
     println!(
-        "{project}: {} records added, {} duplicates in the project{by_rule}, {} records in all",
-        fmt_n(report.records_added),
-        fmt_n(report.duplicates),
-        fmt_n(report.total_records)
+        "{project}: {} added, {} in the project{by_rule}, {} in all",
+        count(report.records_added, "record", "records"),
+        count(report.duplicates, "duplicate", "duplicates"),
+        count(report.total_records, "record", "records")
     );
+}
+
+/// `1 record`, `2 records`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", fmt_n(n), if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::Warning;
+
+    #[test]
+    fn a_warning_repeated_on_many_lines_is_shown_three_times_then_counted() {
+        let mut warnings: Vec<Warning> = (10..30)
+            .map(|l| Warning::new(l, "row has no title", "skipped"))
+            .collect();
+        warnings.insert(1, Warning::new(11, "odd line", "ignored"));
+        let text = warning_lines("f.csv", &warnings);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "  f.csv:10: row has no title → skipped",
+                "  f.csv:11: odd line → ignored",
+                "  f.csv:11: row has no title → skipped",
+                "  f.csv:12: row has no title → skipped",
+                "  f.csv: the same on 17 more lines (13, 14, 15, 16, 17, 18, 19, 20, …) → the same",
+            ]
+        );
+    }
+
+    #[test]
+    fn four_alike_are_all_shown_and_different_ones_always() {
+        let warnings: Vec<Warning> = (1..=4)
+            .map(|l| Warning::new(l, "same", "done"))
+            .chain([Warning::new(9, "other", "done")])
+            .collect();
+        let text = warning_lines("f", &warnings);
+        assert_eq!(text.lines().count(), 5, "{text}");
+        assert!(text.contains("f:4: same") && text.contains("f:9: other"));
+    }
 }

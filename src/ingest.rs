@@ -185,7 +185,7 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
         }
         added.push(start..project.records.len());
         let database = input.database.clone().unwrap_or_else(|| {
-            guess_database(&project.records[project.records.len() - imported..])
+            crate::database::guess(&project.records[project.records.len() - imported..], format)
         });
         project.sources.push(Source {
             path: input.path.clone(),
@@ -299,30 +299,4 @@ fn count_duplicates(
 /// What names a file's content in [`Source::content_hash`].
 fn file_hash(bytes: &[u8]) -> String {
     format!("xxh3-128:{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
-}
-
-fn guess_database(records: &[crate::record::Record]) -> String {
-    let mut votes: HashMap<&str, usize> = HashMap::new();
-    for r in records.iter().take(50) {
-        let name = if r.url.contains("scopus.com") {
-            Some("Scopus")
-        } else if r.url.contains("webofscience") || r.url.contains("isiknowledge") {
-            Some("Web of Science")
-        } else if !r.pmid.is_empty() && r.extra.iter().any(|f| f.tag == "OWN") {
-            Some("PubMed")
-        } else {
-            r.extra
-                .iter()
-                .find(|f| matches!(f.tag.as_str(), "DB" | "DP"))
-                .map(|f| f.value.as_str())
-        };
-        if let Some(name) = name {
-            *votes.entry(name).or_insert(0) += 1;
-        }
-    }
-    votes
-        .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
-        .map(|(name, _)| name.trim().to_string())
-        .unwrap_or_default()
 }

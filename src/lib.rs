@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod database;
 pub mod dedup;
 pub mod export;
 pub mod import;

@@ -297,3 +297,41 @@ fn format_flag_and_format_names_agree() {
         assert!(accepted.iter().any(|a| a == alias), "{alias}");
     }
 }
+
+/// The database a file came from, guessed from its records (PRISMA counts
+/// per database). Expected from the files' own lines: every record of
+/// cff_webofscience.ris has `AN  - WOS:`; the Dimensions file's 246 records
+/// link to app.dimensions.ai, the Lens file's 49 to lens.org (17 of them
+/// also to PubMed); the GreenFILE file's links say `db=8gh`; the
+/// restoration files are one search in Scopus (`DB  - Scopus`), PubMed
+/// (`OWN - NLM`) and WoS (a `.ciw`); issue 1099's seven records link three
+/// to Scopus, three to Lens and one nowhere, so no database is named.
+#[test]
+fn the_database_is_guessed_from_the_records() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let cases = [
+        ("ris/cff_webofscience.ris", "Web of Science"),
+        ("ris/citesource_dimensions_246.ris", "Dimensions"),
+        ("ris/citesource_gambling_lens_49.ris", "Lens"),
+        ("ris/citesource_greenfile_processed.ris", "GreenFILE"),
+        ("ris/revtools_restoration_scopus.ris", "Scopus"),
+        ("nbib/revtools_restoration_pubmed.nbib", "PubMed"),
+        ("wos_txt/revtools_restoration_wos.ciw", "Web of Science"),
+        ("ris/asreview_scopus_issue1099.ris", ""),
+    ];
+    for (path, want) in cases {
+        let bytes = std::fs::read(corpus.join(path)).unwrap();
+        let mut project = Project::new();
+        let input = Input {
+            path: path.into(),
+            bytes: &bytes,
+            format: None,
+            database: None,
+        };
+        let report = import_files(&mut project, &[input]).unwrap();
+        assert_eq!(report.files[0].database, want, "{path}");
+        assert_eq!(project.sources[0].database, want, "{path}");
+    }
+}

@@ -34,7 +34,7 @@ pub fn prefs(options: &ScreenOptions) -> Prefs {
 pub fn screen(project: &Path, options: &ScreenOptions) -> Result<()> {
     // Refuse a bad keymap or a missing project before the terminal changes.
     let keymap = Keymap::load(&options.keymap, user_layer_path().as_deref())?;
-    let opened = crate::store::Store::open(project)?;
+    let opened = crate::phases::time("open project", || crate::store::Store::open(project))?;
     let reviewer = reviewer_or_login(options.reviewer.as_deref());
     let summary = run::run_with(
         project,

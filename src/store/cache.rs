@@ -46,7 +46,8 @@ fn tmp_path(path: &Path) -> PathBuf {
 /// The project from the cache, if the cache is for the RON file with
 /// `stamp` and intact.
 pub(super) fn read(fs: &dyn Storage, path: &Path, stamp: &Stamp) -> Option<Project> {
-    let bytes = fs.map(&cache_path(path)).ok()?;
+    let bytes = crate::phases::time("cache map", || fs.map(&cache_path(path))).ok()?;
+    let check = crate::phases::start("cache check");
     let (payload, trailer) = bytes.split_at_checked(bytes.len().checked_sub(TRAILER)?)?;
     let mut t = Fields(trailer);
     if t.take(8) != MAGIC
@@ -61,7 +62,8 @@ pub(super) fn read(fs: &dyn Storage, path: &Path, stamp: &Stamp) -> Option<Proje
     {
         return None;
     }
-    decode(payload)
+    drop(check);
+    crate::phases::time("cache decode", || decode(payload))
 }
 
 /// The payload's parts: the project without records, then record chunks.

@@ -71,10 +71,13 @@ pub fn run_with(
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
         .to_path_buf();
-    let mut app = App::new(project, name, reviewer.to_string(), stage, keymap).with_prefs(prefs);
+    let mut app = crate::phases::time("App::new", || {
+        App::new(project, name, reviewer.to_string(), stage, keymap).with_prefs(prefs)
+    });
     app.flash = opening_message(path, &report, &store).or(app.flash.take());
     let (tx, rx) = mpsc::channel();
     let notes = tx.clone();
+    let writer_phase = crate::phases::start("writer start");
     let writer = Writer::start(
         store,
         app.project.clone(),
@@ -83,6 +86,7 @@ pub fn run_with(
             let _ = notes.send(Input::Note(n));
         }),
     );
+    drop(writer_phase);
     let mut session = Session::new(app, writer);
     session.project_dir = project_dir;
     session.trace = std::env::var_os("SCREENER_TRACE").map(PathBuf::from);

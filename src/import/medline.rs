@@ -45,6 +45,8 @@ struct Field<'a> {
 pub fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut current: Option<(usize, Vec<Field>)> = None;
+    // One field list, reused record after record.
+    let mut spare: Vec<Field> = Vec::with_capacity(64);
     parsed
         .records
         .reserve(memchr::memmem::find_iter(text.as_bytes(), b"PMID-").count());
@@ -52,7 +54,7 @@ pub fn parse(text: &str) -> Parsed {
         let line_no = i + 1;
         if line.trim().is_empty() {
             if let Some((start, fields)) = current.take() {
-                finish(&mut parsed, start, fields);
+                spare = finish(&mut parsed, start, fields);
             }
             continue;
         }
@@ -61,10 +63,12 @@ pub fn parse(text: &str) -> Parsed {
             (false, Some((tag, value))) => {
                 if tag == "PMID" {
                     if let Some((start, fields)) = current.take() {
-                        finish(&mut parsed, start, fields);
+                        spare = finish(&mut parsed, start, fields);
                     }
                 }
-                let fields = &mut current.get_or_insert_with(|| (line_no, Vec::new())).1;
+                let fields = &mut current
+                    .get_or_insert_with(|| (line_no, std::mem::take(&mut spare)))
+                    .1;
                 fields.push(Field {
                     tag,
                     value: Cow::Borrowed(value),
@@ -94,8 +98,9 @@ pub fn parse(text: &str) -> Parsed {
     parsed
 }
 
-fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field<'_>>) {
-    let record = build(fields);
+/// Adds the record of `fields`; returns the emptied list for reuse.
+fn finish<'a>(parsed: &mut Parsed, start: usize, mut fields: Vec<Field<'a>>) -> Vec<Field<'a>> {
+    let record = build(&mut fields);
     if record.is_empty() {
         parsed.reported += 1;
         parsed.report(
@@ -106,9 +111,11 @@ fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field<'_>>) {
     } else {
         parsed.push(start, record);
     }
+    fields
 }
 
-fn build(fields: Vec<Field<'_>>) -> Record {
+/// The record of `fields`, which it empties (their values move into it).
+fn build(fields: &mut Vec<Field<'_>>) -> Record {
     let mut r = Record::default();
     let has_fau = fields.iter().any(|f| f.tag == "FAU");
     let first = |tag: &str| fields.iter().position(|f| f.tag == tag);
@@ -118,7 +125,7 @@ fn build(fields: Vec<Field<'_>>) -> Record {
             && f.value.ends_with("[doi]")
             && text::normalize_doi(&f.value).is_some()
     });
-    for (i, f) in fields.into_iter().enumerate() {
+    for (i, f) in fields.drain(..).enumerate() {
         let v = f.value.trim();
         let used = match f.tag {
             _ if v.is_empty() => false,

@@ -68,7 +68,9 @@ fn take(
         let Some(&piece) = pieces.get(i) else {
             return done;
         };
-        done.push((i, parse(piece), count_lines(piece)));
+        let parsed = parse(piece);
+        let lines = parsed.lines.unwrap_or_else(|| count_lines(piece));
+        done.push((i, parsed, lines));
     }
 }
 

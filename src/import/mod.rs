@@ -131,6 +131,10 @@ pub struct Parsed {
     /// Lines of the text (as `decode::line_iter` splits them), when the
     /// parser counted them anyway: joining pieces needs it.
     lines: Option<usize>,
+    /// A line that belongs with the record before it found none in this
+    /// text (RIS: Ovid's lines after `ER` when the records before were
+    /// skipped): parsed as a piece, the text depends on the one before.
+    detached: bool,
 }
 
 /// Ignored lines listed one by one; a file read in the wrong format would
@@ -414,6 +418,20 @@ mod tests {
         assert_eq!(p.warnings.len(), MAX_STRAY + 1);
         assert_eq!(p.warnings[MAX_STRAY].line, 0);
         assert!(p.warnings[MAX_STRAY].message.starts_with("10 more lines"));
+    }
+
+    #[test]
+    fn a_line_after_a_skipped_record_joins_the_record_before_in_pieces_too() {
+        // Found by `ris_records_in_pieces_parse_as_whole`: the `A0` line
+        // follows the empty second record, and goes with the first.
+        let text = "TY  - JOUR\nN2  - A\nER  - \nTY  - JOUR\nER  - \nA0  - \nTY  - BOOK\nER  - ";
+        let whole = parse_text_in(text, Format::Ris, 1, 1);
+        assert_eq!(whole.records[0].1.extra.len(), 1);
+        for pieces in [2, 3, 7] {
+            let cut = parse_text_in(text, Format::Ris, pieces, 2);
+            assert_eq!(format!("{:?}", cut.records), format!("{:?}", whole.records));
+            assert_eq!(cut.warnings, whole.warnings);
+        }
     }
 
     #[test]

@@ -87,7 +87,7 @@ fn join(results: Vec<Option<(Parsed, usize)>>) -> Option<Parsed> {
     let mut results = results.into_iter();
     let (mut all, mut offset) = results.next()??;
     let rest: Vec<(Parsed, usize)> = results.collect::<Option<_>>()?;
-    if rest.iter().any(|(p, _)| p.stray > 0) {
+    if rest.iter().any(|(p, _)| p.stray > 0 || p.detached) {
         return None;
     }
     all.records

@@ -343,8 +343,11 @@ fn expected_records(text: &str) -> usize {
 /// A line after a record's `ER` (Ovid writes `NL` and its link there):
 /// kept with that record.
 fn keep_after_er(parsed: &mut Parsed, tag: &str, value: &str) {
-    if let Some((_, r)) = parsed.records.last_mut() {
-        r.push_extra(tag, value);
+    match parsed.records.last_mut() {
+        Some((_, r)) => r.push_extra(tag, value),
+        // The record it follows was skipped, and there is none before it
+        // here: in a piece of a file, the piece before may have one.
+        None => parsed.detached = true,
     }
 }
 

@@ -200,13 +200,14 @@ fn cpu_secs() -> f64 {
     t(u.ru_utime) + t(u.ru_stime)
 }
 
-/// In the child: read, decode, parse; print wall seconds, records, peak
-/// KiB, CPU seconds (the order older builds of this child print too).
+/// In the child: read (as `screener import` reads: `import::read_file`),
+/// decode, parse; print wall seconds, records, peak KiB, CPU seconds (the
+/// order older builds of this child print too).
 fn child(format: &str, path: &str) {
     let format = Format::from_name(format).expect("format");
     let start = Instant::now();
     let cpu = cpu_secs();
-    let bytes = std::fs::read(path).expect("read");
+    let bytes = import::read_file(Path::new(path)).expect("read");
     let (_, parsed) = import::parse(&bytes, Some(format)).expect("parse");
     let secs = start.elapsed().as_secs_f64();
     let cpu = cpu_secs() - cpu;

@@ -23,13 +23,7 @@ pub fn fold(s: &str) -> String {
 pub fn collapse_ws(s: &str) -> String {
     let t = s.trim();
     // Most titles need nothing: one copy, no splitting.
-    let b = t.as_bytes();
-    let plain = !b.iter().enumerate().any(|(i, &c)| {
-        // `char::is_whitespace` also counts vertical tab and form feed.
-        (c < 0x80 && c != b' ' && (c as char).is_whitespace())
-            || (c == b' ' && b.get(i + 1) == Some(&b' '))
-    });
-    if plain && (t.is_ascii() || !t.contains(|c: char| !c.is_ascii() && c.is_whitespace())) {
+    if !needs_collapse(t.as_bytes()) {
         return t.to_string();
     }
     let mut out = String::with_capacity(t.len());
@@ -40,6 +34,45 @@ pub fn collapse_ws(s: &str) -> String {
         out.push_str(w);
     }
     out
+}
+
+/// Whether `b` (UTF-8) holds whitespace other than single spaces, in one
+/// pass over its bytes.
+fn needs_collapse(b: &[u8]) -> bool {
+    let mut space = false;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b' ' if space => return true,
+            b' ' => {
+                space = true;
+                continue;
+            }
+            // What `char::is_whitespace` counts below 0x80 besides the space.
+            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => return true,
+            // Lead bytes of the other whitespace characters: U+0085,
+            // U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F,
+            // U+205F, U+3000. Only those decide.
+            0xc2 | 0xe1 | 0xe2 | 0xe3 => {
+                let next = |k: usize| b.get(i + k).copied().unwrap_or(0);
+                let white = match c {
+                    0xc2 => matches!(next(1), 0x85 | 0xa0),
+                    0xe1 => next(1) == 0x9a && next(2) == 0x80,
+                    0xe2 => match next(1) {
+                        0x80 => matches!(next(2), 0x80..=0x8a | 0xa8 | 0xa9 | 0xaf),
+                        0x81 => next(2) == 0x9f,
+                        _ => false,
+                    },
+                    _ => next(1) == 0x80 && next(2) == 0x80,
+                };
+                if white {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        space = false;
+    }
+    false
 }
 
 /// The surname of a name written `Surname, Given`, `Surname G` (MEDLINE
@@ -461,6 +494,18 @@ pub fn is_missing(v: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The one-pass test for "nothing to collapse" agrees with
+        /// splitting on every whitespace character.
+        #[test]
+        fn collapse_ws_is_split_and_join(
+            s in "[a ,\t\n\r\u{0b}\u{0c}\u{85}\u{a0}\u{b0}\u{1680}\u{2000}-\u{200b}\u{2013}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{3001}é]{0,12}"
+        ) {
+            let reference = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(collapse_ws(&s), reference);
+        }
+    }
 
     #[test]
     fn folds_titles() {

@@ -40,8 +40,46 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     utf8_or_1252(bytes, "UTF-8")
 }
 
+/// `std::str::from_utf8`, on all cores for a large input: validating
+/// 250 MB took 30 ms on one core while the other waited.
+fn from_utf8(bytes: &[u8]) -> Result<&str, std::str::Utf8Error> {
+    let threads = super::pieces::threads();
+    if bytes.len() < super::pieces::MIN_PARALLEL || threads < 2 {
+        return std::str::from_utf8(bytes);
+    }
+    // Cuts before a byte that does not continue a character, so that no
+    // valid character is split between two parts.
+    let mut bounds = vec![0];
+    for k in 1..threads {
+        let mut at = (bytes.len() / threads * k).max(bounds[k - 1]);
+        while bytes.get(at).is_some_and(|&b| b & 0xc0 == 0x80) && at - bytes.len() / threads * k < 4
+        {
+            at += 1;
+        }
+        bounds.push(at);
+    }
+    bounds.push(bytes.len());
+    let valid = std::thread::scope(|s| {
+        let parts: Vec<_> = bounds
+            .windows(2)
+            .map(|w| {
+                let part = &bytes[w[0]..w[1]];
+                s.spawn(move || std::str::from_utf8(part).is_ok())
+            })
+            .collect();
+        parts.into_iter().all(|p| p.join().unwrap_or(false))
+    });
+    if !valid {
+        // Again in one piece, for the error's position.
+        return std::str::from_utf8(bytes);
+    }
+    // SAFETY: every part is valid UTF-8 and the parts make up `bytes` in
+    // order; a concatenation of valid UTF-8 is valid UTF-8.
+    Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
+}
+
 fn utf8_or_1252<'a>(bytes: &'a [u8], name: &'static str) -> Decoded<'a> {
-    match std::str::from_utf8(bytes) {
+    match from_utf8(bytes) {
         Ok(s) => Decoded {
             text: Cow::Borrowed(s),
             encoding: name,
@@ -232,6 +270,22 @@ mod tests {
         );
         assert_eq!(d.encoding, "GBK");
         assert!(d.text.contains("测试期刊"), "{}", d.text);
+    }
+
+    #[test]
+    fn large_text_is_validated_in_parts() {
+        let size = super::super::pieces::MIN_PARALLEL + 7;
+        // Two-byte letters throughout: the parts' cuts fall inside one.
+        let text = "é".repeat(size / 2);
+        assert_eq!(from_utf8(text.as_bytes()), Ok(text.as_str()));
+        let mut bad = text.clone().into_bytes();
+        let at = bad.len() - 6;
+        bad[at] = 0xff;
+        assert_eq!(from_utf8(&bad), std::str::from_utf8(&bad));
+        assert_eq!(from_utf8(&bad).unwrap_err().valid_up_to(), at);
+        // A character cut short at the end.
+        let short = &text.as_bytes()[..text.len() - 1];
+        assert_eq!(from_utf8(short), std::str::from_utf8(short));
     }
 
     #[test]

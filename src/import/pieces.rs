@@ -68,7 +68,9 @@ fn take(
         let Some(&piece) = pieces.get(i) else {
             return done;
         };
-        done.push((i, parse(piece), count_lines(piece)));
+        let parsed = parse(piece);
+        let lines = parsed.lines.unwrap_or_else(|| count_lines(piece));
+        done.push((i, parsed, lines));
     }
 }
 
@@ -85,7 +87,7 @@ fn join(results: Vec<Option<(Parsed, usize)>>) -> Option<Parsed> {
     let mut results = results.into_iter();
     let (mut all, mut offset) = results.next()??;
     let rest: Vec<(Parsed, usize)> = results.collect::<Option<_>>()?;
-    if rest.iter().any(|(p, _)| p.stray > 0) {
+    if rest.iter().any(|(p, _)| p.stray > 0 || p.detached) {
         return None;
     }
     all.records

@@ -180,8 +180,12 @@ pub struct DupReview {
 /// 10 MB of text, a few milliseconds, so a search that finds nothing for
 /// long still draws a frame (with its progress) between slices.
 const SCAN_CHUNK: usize = 6_000;
-/// Records added to the search index per idle tick.
+/// Records added to the search index per idle tick, at most…
 const INDEX_CHUNK: usize = 1_000;
+/// … in steps of this many…
+const INDEX_STEP: usize = 100;
+/// … while the tick has taken less than this.
+const INDEX_SLICE: std::time::Duration = std::time::Duration::from_millis(3);
 
 /// A search under way over the rows.
 #[derive(Debug, Clone)]
@@ -1513,7 +1517,15 @@ impl App {
         if self.scan.is_some() {
             self.run_scan(SCAN_CHUNK);
         } else {
-            self.search_index.extend(&self.project.records, INDEX_CHUNK);
+            // At most INDEX_CHUNK records, and fewer when they are long:
+            // a key that arrives meanwhile waits for the slice to end.
+            let until = std::time::Instant::now() + INDEX_SLICE;
+            for _ in 0..INDEX_CHUNK / INDEX_STEP {
+                let done = self.search_index.extend(&self.project.records, INDEX_STEP);
+                if done || std::time::Instant::now() >= until {
+                    break;
+                }
+            }
         }
     }
 

@@ -98,14 +98,17 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
     let first_new_source = project.sources.len() as u32;
     // Files imported before, by the hash of their bytes, and what became
     // of them (for the warning).
-    let mut seen_files: HashMap<String, String> = project
+    let mut seen_files: HashMap<String, (String, String)> = project
         .sources
         .iter()
         .filter(|s| !s.content_hash.is_empty())
         .map(|s| {
             (
                 s.content_hash.clone(),
-                format!("{} on {}", s.path, s.imported_at),
+                (
+                    format!("{} on {}", s.path, s.imported_at),
+                    s.database.clone(),
+                ),
             )
         })
         .collect();
@@ -113,23 +116,42 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
         let source_index = project.sources.len() as u32;
         let records_in_file = parsed.total();
         let content_hash = file_hash(input.bytes);
-        if let Some(before) = seen_files.get(&content_hash) {
+        if let Some((before, database)) = seen_files.get(&content_hash) {
             // Imported again by mistake (or named twice): its records are
             // in the project already, and adding them again would only make
-            // a copy of each to link as a duplicate.
+            // a copy of each to link as a duplicate. No `Source` either:
+            // PRISMA would count its records as identified twice.
             parsed.warnings.push(Warning::new(
                 0,
                 format!("the same file (byte for byte) was imported before: {before}"),
                 "skipped: no record of it added",
             ));
-            parsed.reported += parsed.records.len();
-            parsed.records.clear();
-        } else {
-            seen_files.insert(
-                content_hash.clone(),
-                format!("{} in this import", input.path),
-            );
+            reports.push(FileReport {
+                path: input.path.clone(),
+                format: format.name().to_string(),
+                database: input.database.clone().unwrap_or_else(|| database.clone()),
+                records: records_in_file,
+                imported: 0,
+                reported: records_in_file,
+                with_title: 0,
+                with_abstract: 0,
+                with_doi: 0,
+                duplicates: 0,
+                duplicates_within_file: 0,
+                duplicates_of_other_files: 0,
+                duplicates_of_project: 0,
+                warnings: parsed.warnings,
+            });
+            added.push(0..0);
+            continue;
         }
+        seen_files.insert(
+            content_hash.clone(),
+            (
+                format!("{} in this import", input.path),
+                input.database.clone().unwrap_or_default(),
+            ),
+        );
         // Each record's key depends on its content only: on all cores.
         let bases = phases::time("derive keys", || {
             import::pieces::map(&parsed.records, |(_, r)| r.derive_key())
@@ -187,6 +209,9 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
         let database = input.database.clone().unwrap_or_else(|| {
             crate::database::guess(&project.records[project.records.len() - imported..], format)
         });
+        if let Some(seen) = seen_files.get_mut(&content_hash) {
+            seen.1.clone_from(&database);
+        }
         project.sources.push(Source {
             path: input.path.clone(),
             format: format.name().to_string(),

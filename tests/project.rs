@@ -123,7 +123,9 @@ fn importing_a_file_twice_adds_nothing_and_says_so() {
         "{:?}",
         f.warnings
     );
-    assert_eq!(project.sources[1].reported as usize, n);
+    // No second source: PRISMA must not count its records twice.
+    assert_eq!(project.sources.len(), 1);
+    assert_eq!(f.database, project.sources[0].database);
 }
 
 #[test]
@@ -141,6 +143,8 @@ fn a_file_named_twice_in_one_import_is_read_once() {
             .message
             .contains("in this import")
     );
+    assert_eq!(report.files[1].database, report.files[0].database);
+    assert_eq!(project.sources.len(), 1);
 }
 
 #[test]

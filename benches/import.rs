@@ -135,6 +135,7 @@ fn file_name(format: Format, n: usize) -> String {
     let ext = match format {
         Format::Medline => "nbib",
         Format::Bibtex => "bib",
+        Format::Csv => "csv",
         _ => "ris",
     };
     format!("synth{SEED}_{n}.{ext}")
@@ -165,6 +166,19 @@ fn generate(dir: &Path, n: usize, formats: &[Format]) -> Vec<(Format, PathBuf)> 
                     }
                     Format::Bibtex => {
                         buf = screener::export::bibtex::write(&batch, |_| Format::Ris);
+                    }
+                    Format::Csv => {
+                        // screener's own CSV export; one header for the
+                        // whole file, so later batches drop theirs.
+                        let mut bytes = Vec::new();
+                        screener::export::csv::write(&mut bytes, &batch).expect("csv");
+                        let text = String::from_utf8(bytes).expect("utf-8");
+                        buf = if start == 0 {
+                            text
+                        } else {
+                            text.split_once("\r\n")
+                                .map_or(text.clone(), |(_, rows)| rows.to_string())
+                        };
                     }
                     _ => batch.iter().for_each(|r| synth::push_ris(r, &mut buf)),
                 }

@@ -14,6 +14,7 @@ pub mod phases;
 pub mod project;
 pub mod record;
 pub mod record_list;
+pub mod splitmix;
 pub mod stats;
 pub mod store;
 pub mod synth;

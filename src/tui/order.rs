@@ -30,16 +30,6 @@ impl QueueOrder {
     }
 }
 
-/// splitmix64: a tiny, well-known generator; good enough to shuffle and
-/// fixed forever, so an order never changes between versions.
-fn splitmix64(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 /// Puts `indices` (records in import order) in `order`.
 pub fn arrange(project: &Project, indices: &mut [usize], order: QueueOrder, seed: u64) {
     match order {
@@ -49,7 +39,7 @@ pub fn arrange(project: &Project, indices: &mut [usize], order: QueueOrder, seed
             let mut state = seed;
             // Fisher-Yates.
             for i in (1..indices.len()).rev() {
-                let j = (splitmix64(&mut state) % (i as u64 + 1)) as usize;
+                let j = (crate::splitmix::next(&mut state) % (i as u64 + 1)) as usize;
                 indices.swap(i, j);
             }
         }

@@ -284,75 +284,54 @@ impl Action {
             self,
             A::ScrollDown | A::ScrollUp | A::PageDown | A::PageUp | A::Top | A::Bottom
         );
+        // What the record view and the list both do: decide, annotate,
+        // find, filter, and open the project's editors.
+        let screening_or_list = matches!(
+            self,
+            A::Include
+                | A::Exclude
+                | A::ExcludeWith(1..=9)
+                | A::Maybe
+                | A::NotRetrieved
+                | A::Undo
+                | A::Redo
+                | A::Note
+                | A::Tags
+                | A::FirstUndecided
+                | A::Jump
+                | A::Search
+                | A::NextMatch
+                | A::PreviousMatch
+                | A::List
+                | A::Duplicates
+                | A::Open
+                | A::CycleOrder
+                | A::Filter
+                | A::ClearFilters
+                | A::EditTerms
+                | A::EditReasons
+                | A::EditCriteria
+                | A::Help
+                | A::Quit
+        );
         match mode {
-            Mode::Screening => matches!(
-                self,
-                A::Include
-                    | A::Exclude
-                    | A::ExcludeWith(1..=9)
-                    | A::Maybe
-                    | A::NotRetrieved
-                    | A::Undo
-                    | A::Redo
-                    | A::Note
-                    | A::Tags
-                    | A::Next
-                    | A::Previous
-                    | A::FirstUndecided
-                    | A::ScrollDown
-                    | A::ScrollUp
-                    | A::PageDown
-                    | A::PageUp
-                    | A::Jump
-                    | A::Search
-                    | A::NextMatch
-                    | A::PreviousMatch
-                    | A::List
-                    | A::Criteria
-                    | A::Duplicates
-                    | A::Open
-                    | A::CycleOrder
-                    | A::Filter
-                    | A::ClearFilters
-                    | A::EditTerms
-                    | A::EditReasons
-                    | A::EditCriteria
-                    | A::Help
-                    | A::Quit
-            ),
-            Mode::List => {
-                moving
+            Mode::Screening => {
+                screening_or_list
                     || matches!(
                         self,
-                        A::Include
-                            | A::Exclude
-                            | A::ExcludeWith(1..=9)
-                            | A::Maybe
-                            | A::NotRetrieved
-                            | A::Undo
-                            | A::Redo
-                            | A::Note
-                            | A::Tags
-                            | A::FirstUndecided
-                            | A::Jump
-                            | A::Search
-                            | A::NextMatch
-                            | A::PreviousMatch
-                            | A::List
-                            | A::OpenRecord
-                            | A::Duplicates
-                            | A::Open
-                            | A::CycleOrder
-                            | A::Filter
-                            | A::ClearFilters
-                            | A::BulkExclude
-                            | A::EditTerms
-                            | A::EditReasons
-                            | A::EditCriteria
-                            | A::Help
-                            | A::Close
-                            | A::Quit
+                        A::Next
+                            | A::Previous
+                            | A::ScrollDown
+                            | A::ScrollUp
+                            | A::PageDown
+                            | A::PageUp
+                            | A::Criteria
                     )
+            }
+            Mode::List => {
+                screening_or_list
+                    || moving
+                    || matches!(self, A::OpenRecord | A::BulkExclude | A::Close)
             }
             Mode::ReasonPicker => matches!(
                 self,

@@ -32,22 +32,35 @@ pub fn eligible(project: &Project, reviewer: &str, stage: Stage) -> Vec<usize> {
     }
 }
 
-/// The batch (`Source.batch`, one per run of `import`) each duplicate
-/// group first appeared in: the earliest batch of any of its members, keyed
-/// by the group's primary. A search re-run that brings another copy of a
-/// paper screened months ago does not make the paper new.
-pub fn group_batches(project: &Project) -> HashMap<&str, u32> {
-    let mut first: HashMap<&str, u32> = HashMap::new();
-    for r in &project.records {
-        let batch = project
-            .sources
-            .get(r.origin.source as usize)
-            .map_or(0, |s| s.batch);
-        let group = r.duplicate_of.as_deref().unwrap_or(r.key.as_str());
-        first
-            .entry(group)
-            .and_modify(|b| *b = (*b).min(batch))
-            .or_insert(batch);
+/// Per record (by index), the batch (`Source.batch`, one per run of
+/// `import`) its duplicate group first appeared in: the earliest batch of
+/// any of its members. A search re-run that brings another copy of a paper
+/// screened months ago does not make the paper new. `index_of` finds a
+/// record by key (the screen passes the index it keeps anyway).
+pub fn group_batches(project: &Project, index_of: impl Fn(&str) -> Option<usize>) -> Vec<u32> {
+    let records = &project.records;
+    let mut first: Vec<u32> = records
+        .iter()
+        .map(|r| {
+            project
+                .sources
+                .get(r.origin.source as usize)
+                .map_or(0, |s| s.batch)
+        })
+        .collect();
+    let primary: Vec<Option<usize>> = records
+        .iter()
+        .map(|r| r.duplicate_of.as_deref().and_then(&index_of))
+        .collect();
+    for (i, p) in primary.iter().enumerate() {
+        if let Some(p) = *p {
+            first[p] = first[p].min(first[i]);
+        }
+    }
+    for (i, p) in primary.iter().enumerate() {
+        if let Some(p) = *p {
+            first[i] = first[p];
+        }
     }
     first
 }
@@ -56,15 +69,17 @@ pub fn group_batches(project: &Project) -> HashMap<&str, u32> {
 /// groups that first appeared in batch `batch` or later, for the screen's
 /// filter after a search is re-run.
 pub fn new_since(project: &Project, batch: u32) -> Vec<usize> {
-    let first = group_batches(project);
+    let index: HashMap<&str, usize> = project
+        .records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.key.as_str(), i))
+        .collect();
+    let first = group_batches(project, |k| index.get(k).copied());
     project
         .primaries_in_import_order()
         .into_iter()
-        .filter(|&i| {
-            first
-                .get(project.records[i].key.as_str())
-                .is_some_and(|&b| b >= batch)
-        })
+        .filter(|&i| first[i] >= batch)
         .collect()
 }
 

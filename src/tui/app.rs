@@ -354,39 +354,13 @@ impl App {
                 };
             }
         }
-        // `stats::group_batches`, by index: the earliest batch of any
-        // member, found through the primaries (at 100k records a map keyed
-        // by the primaries' keys took 117 ms of the opening).
-        let batch_of = |r: &crate::record::Record| {
-            project
-                .sources
-                .get(r.origin.source as usize)
-                .map_or(0, |s| s.batch)
-        };
-        let mut group_batch: Vec<u32> = project.records.iter().map(batch_of).collect();
-        let primary_index: Vec<Option<usize>> = project
-            .records
-            .iter()
-            .map(|r| {
-                r.duplicate_of
-                    .as_ref()
-                    .and_then(|k| key_index.get(k).copied())
-            })
-            .collect();
         let mut has_duplicates = vec![false; n];
-        for p in primary_index.iter().flatten() {
-            has_duplicates[*p] = true;
-        }
-        for (i, p) in primary_index.iter().enumerate() {
-            if let Some(p) = *p {
-                group_batch[p] = group_batch[p].min(group_batch[i]);
+        for r in project.records.iter() {
+            if let Some(&p) = r.duplicate_of.as_ref().and_then(|k| key_index.get(k)) {
+                has_duplicates[p] = true;
             }
         }
-        for (i, p) in primary_index.iter().enumerate() {
-            if let Some(p) = *p {
-                group_batch[i] = group_batch[p];
-            }
-        }
+        let group_batch = crate::stats::group_batches(&project, |k| key_index.get(k).copied());
         let highlighter = Highlighter::new(&project.highlight);
         let seed = order::seed_for(&reviewer);
         let mut app = App {

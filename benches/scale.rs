@@ -440,7 +440,7 @@ fn mb(bytes: u64) -> f64 {
 }
 
 fn fmt_n(n: usize) -> String {
-    screener::tui::view::fmt_n(n)
+    screener::human::fmt_n(n)
 }
 
 type Column = (&'static str, Box<dyn Fn(&Row) -> String>);

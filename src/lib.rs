@@ -6,6 +6,7 @@ pub mod commands;
 pub mod database;
 pub mod dedup;
 pub mod export;
+pub mod human;
 pub mod import;
 pub mod ingest;
 pub mod keys;

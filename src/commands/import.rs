@@ -1,12 +1,12 @@
 use anyhow::{Context, Result, bail};
 
 use crate::cli::ImportArgs;
+use crate::human::{count, fmt_n};
 use crate::import::Format;
 use crate::ingest::{self, ImportReport, Input};
 use crate::phases;
 use crate::project::Project;
 use crate::store::Store;
-use crate::tui::view::fmt_n;
 
 pub fn run(args: &ImportArgs) -> Result<()> {
     let _total = phases::start("import command");
@@ -169,10 +169,6 @@ fn print_human(project: &str, report: &ImportReport) {
 }
 
 /// `1 record`, `2 records`.
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", fmt_n(n), if n == 1 { one } else { many })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,9 @@
 use anyhow::Result;
 
 use crate::cli::{StatusArgs, reviewer_or_login};
+use crate::human::fmt_n;
 use crate::stats;
 use crate::store;
-use crate::tui::view::fmt_n;
 
 pub fn run(args: &StatusArgs) -> Result<()> {
     let (project, report) = store::load(&args.project)?;

@@ -680,8 +680,8 @@ impl App {
         self.refilter(None);
         self.flash = Some(format!(
             "Filter: {label} · {} of {} records shown",
-            view::fmt_n(self.rows.len()),
-            view::fmt_n(self.queue.len())
+            crate::human::fmt_n(self.rows.len()),
+            crate::human::fmt_n(self.queue.len())
         ));
         if self.view == View::List {
             self.cursor = 0;
@@ -1095,7 +1095,7 @@ impl App {
                     self.refilter(None);
                     self.flash = Some(format!(
                         "Filters cleared: all {} records",
-                        view::fmt_n(self.rows.len())
+                        crate::human::fmt_n(self.rows.len())
                     ));
                 }
                 Vec::new()
@@ -1147,7 +1147,7 @@ impl App {
         if left == 0 {
             format!(
                 "End of the list: all {} records shown are decided",
-                view::fmt_n(self.rows.len())
+                crate::human::fmt_n(self.rows.len())
             )
         } else {
             let key = self
@@ -1157,7 +1157,7 @@ impl App {
                 .unwrap_or_default();
             format!(
                 "End of the list: {} still undecided{key}",
-                view::fmt_n(left)
+                crate::human::fmt_n(left)
             )
         }
     }

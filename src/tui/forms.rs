@@ -12,7 +12,7 @@ use super::filter::{self, Filter};
 use super::highlight::Highlighter;
 use super::history::{RecordState, Step};
 use super::keymap::Mode;
-use super::view::fmt_n;
+use crate::human::fmt_n;
 use crate::project::{Change, DuplicateReview, Reason, Stage, Verdict};
 
 impl App {

@@ -96,7 +96,7 @@ pub fn run_with(
         eprintln!(
             "{}: writing the project file ({} records)…",
             path.display(),
-            view::fmt_n(records)
+            crate::human::fmt_n(records)
         );
     }
     let summary = session.finish(path);

@@ -9,7 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::{fmt_n, marked_runs, marks_in, truncate};
+use super::{marked_runs, marks_in, truncate};
+use crate::human::fmt_n;
 use crate::project::Verdict;
 use crate::tui::app::App;
 use crate::tui::forms::file_name;

@@ -21,6 +21,7 @@ use super::app::{App, Overlay, View};
 use super::keymap::Mode;
 use super::theme::Theme;
 use super::wrap::wrap;
+use crate::human::fmt_n;
 
 pub use overlays::{help_area_height, help_line_count};
 pub use record::{record_area, record_line_count};
@@ -40,19 +41,6 @@ pub fn body_area_height(height: u16) -> u16 {
 /// Rows of records the list shows (the body less its column header).
 pub fn list_rows_visible(height: u16) -> u16 {
     body_area_height(height).saturating_sub(1)
-}
-
-/// Thousands separated by commas: 2,310.
-pub fn fmt_n(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// `s` cut to `width` columns, with `…` when cut.

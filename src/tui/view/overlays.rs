@@ -9,7 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::{fmt_n, truncate};
+use super::truncate;
+use crate::human::fmt_n;
 use crate::project::Stage;
 use crate::tui::action::Action;
 use crate::tui::app::{App, ConfirmBox, InputBox, ListEdit, Menu, Overlay, Picker, SearchBox};

@@ -5,11 +5,15 @@
 //! be expressed that way bumps [`VERSION`] and adds a migration in `store`.
 //! `docs/ARCHITECTURE.md` ("Project file") describes the layout.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
 use crate::record_list::Records;
+
+/// The reviewer whose decisions are the team's consensus: `resolve` writes
+/// them, and reports count them when no reviewer is named.
+pub const CONSENSUS: &str = "consensus";
 
 /// The schema version this build writes.
 pub const VERSION: u32 = 1;
@@ -439,10 +443,106 @@ impl Project {
     pub fn next_batch(&self) -> u32 {
         self.sources.iter().map(|s| s.batch).max().unwrap_or(0) + 1
     }
+
+    /// Every reviewer with decisions in the project and how many record
+    /// groups each has decided (current decisions, both stages added), by
+    /// name. A reviewer whose every decision was taken back is listed with 0.
+    pub fn reviewers(&self) -> BTreeMap<&str, usize> {
+        let mut out: BTreeMap<&str, usize> = BTreeMap::new();
+        for d in &self.decisions {
+            out.entry(d.reviewer.as_str()).or_default();
+        }
+        let names: Vec<&str> = out.keys().copied().collect();
+        for name in names {
+            let n = self.current_decisions(name, Stage::TitleAbstract).len()
+                + self.current_decisions(name, Stage::FullText).len();
+            out.insert(name, n);
+        }
+        out
+    }
+
+    /// Whose decisions a report counts (DESIGN.md, issue 13): the reviewer
+    /// named, else [`CONSENSUS`] where the project has its decisions, else
+    /// the only reviewer. With several reviewers and none named, the error
+    /// lists them and what each decided, so the user can pick one.
+    pub fn report_reviewer(&self, given: Option<&str>) -> Result<String, String> {
+        if let Some(r) = given.map(str::trim).filter(|r| !r.is_empty()) {
+            return Ok(r.to_string());
+        }
+        let reviewers = self.reviewers();
+        if reviewers.contains_key(CONSENSUS) {
+            return Ok(CONSENSUS.to_string());
+        }
+        match reviewers.len() {
+            0 => Err("the project has no decisions yet; name a reviewer with --reviewer".into()),
+            1 => Ok(reviewers
+                .keys()
+                .next()
+                .map_or_else(String::new, |r| r.to_string())),
+            _ => {
+                let list: Vec<String> = reviewers
+                    .iter()
+                    .map(|(r, n)| format!("{r} ({})", crate::human::count(*n, "record", "records")))
+                    .collect();
+                Err(format!(
+                    "the project holds decisions by {} reviewers: {}; choose one with --reviewer NAME",
+                    reviewers.len(),
+                    list.join(", ")
+                ))
+            }
+        }
+    }
 }
 
 impl Default for Project {
     fn default() -> Self {
         Project::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decide(p: &mut Project, record: &str, reviewer: &str, verdict: Verdict) {
+        p.apply(&Change::Decide(Decision {
+            record: record.into(),
+            reviewer: reviewer.into(),
+            stage: Stage::TitleAbstract,
+            verdict,
+            note: String::new(),
+            tags: Vec::new(),
+            at: now(),
+            rule: None,
+        }));
+    }
+
+    #[test]
+    fn reviewers_count_current_decisions_and_keep_those_who_took_all_back() {
+        let mut p = Project::new();
+        decide(&mut p, "a", "alice", Verdict::Include);
+        decide(&mut p, "b", "alice", Verdict::Maybe);
+        decide(&mut p, "a", "bob", Verdict::Include);
+        decide(&mut p, "a", "bob", Verdict::Cleared);
+        let r = p.reviewers();
+        assert_eq!(r.get("alice"), Some(&2));
+        assert_eq!(r.get("bob"), Some(&0));
+        assert_eq!(r.len(), 2);
+    }
+
+    #[test]
+    fn report_reviewer_is_named_else_consensus_else_the_only_one() {
+        let mut p = Project::new();
+        assert!(p.report_reviewer(None).is_err());
+        assert_eq!(p.report_reviewer(Some(" carol ")).as_deref(), Ok("carol"));
+        decide(&mut p, "a", "alice", Verdict::Include);
+        assert_eq!(p.report_reviewer(None).as_deref(), Ok("alice"));
+        decide(&mut p, "a", "bob", Verdict::Maybe);
+        let err = p.report_reviewer(None).unwrap_err();
+        assert!(err.contains("alice (1 record)"), "{err}");
+        assert!(err.contains("bob (1 record)"), "{err}");
+        assert!(err.contains("--reviewer"), "{err}");
+        decide(&mut p, "a", CONSENSUS, Verdict::Include);
+        assert_eq!(p.report_reviewer(None).as_deref(), Ok(CONSENSUS));
     }
 }

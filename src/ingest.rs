@@ -67,11 +67,16 @@ pub struct IngestError {
 
 impl std::fmt::Display for IngestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path, self.error)
+        // The reason is the source (shown after a colon by `{:#}`).
+        write!(f, "{}", self.path)
     }
 }
 
-impl std::error::Error for IngestError {}
+impl std::error::Error for IngestError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
 
 /// Parses every input first, so that a file in an unknown format leaves the
 /// project unchanged, then adds all of them as one batch.

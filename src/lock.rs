@@ -11,11 +11,13 @@
 //! not need it, since the project file is only ever replaced atomically.
 
 use std::fmt;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+use crate::store::side::{self, How, Side};
 
 /// Who holds (or held) a lock, as written in the lock file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,17 +65,22 @@ impl fmt::Display for LockError {
                     project.display()
                 )
             }
-            LockError::Io(p, e) => write!(f, "{}: cannot lock the project: {e}", p.display()),
+            LockError::Io(p, _) => write!(f, "{}: cannot lock the project", p.display()),
         }
     }
 }
 
-impl std::error::Error for LockError {}
+impl std::error::Error for LockError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            LockError::Io(_, e) => Some(e),
+            LockError::Held { .. } => None,
+        }
+    }
+}
 
 pub fn lock_path(project: &Path) -> PathBuf {
-    let mut s = project.as_os_str().to_owned();
-    s.push(".lock");
-    PathBuf::from(s)
+    Side::Lock.of(project)
 }
 
 /// A held lock; released (and its file removed) on drop.
@@ -106,13 +113,7 @@ pub fn acquire(project: &Path, command: &str) -> Result<ProjectLock, LockError> 
     let path = lock_path(project);
     let io_err = |e| LockError::Io(path.clone(), e);
     for _ in 0..20 {
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io_err)?;
+        let mut file = side::open(&path, How::ReadWrite).map_err(io_err)?;
         if !try_lock(&file).map_err(io_err)? {
             return Err(LockError::Held {
                 project: project.to_path_buf(),
@@ -150,7 +151,7 @@ pub fn acquire(project: &Path, command: &str) -> Result<ProjectLock, LockError> 
 /// Who holds the lock of `project` now, if anyone.
 pub fn holder(project: &Path) -> Option<Holder> {
     let path = lock_path(project);
-    let mut file = File::open(&path).ok()?;
+    let mut file = side::open(&path, How::Read).ok()?;
     if try_lock(&file).ok()? {
         // Nobody holds it; the text (if any) is left from a crash.
         let _ = unlock(&file);
@@ -185,7 +186,7 @@ fn unlock(file: &File) -> io::Result<()> {
 #[cfg(unix)]
 fn same_file(file: &File, path: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
-    match (file.metadata(), fs::metadata(path)) {
+    match (file.metadata(), fs::symlink_metadata(path)) {
         (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
         _ => false,
     }

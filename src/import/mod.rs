@@ -187,6 +187,8 @@ impl fmt::Display for UnknownFormat {
     }
 }
 
+impl std::error::Error for UnknownFormat {}
+
 /// Guesses the format from the content: the first lines that say
 /// something, in an order that keeps formats apart (a BibTeX abstract may
 /// quote `TY  - `; an Ovid record has no tag lines at all).

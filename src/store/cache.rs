@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use xxhash_rust::xxh3::Xxh3;
 
-use super::{Stamp, Storage, side_path};
+use super::{Side, Stamp, Storage};
 use crate::project::{Project, VERSION};
 use crate::record::Record;
 
@@ -36,11 +36,11 @@ const CHUNK: usize = 8192;
 const TRAILER: usize = 8 + 4 + 4 + 8 + 8 + 16 + 16 + 8 + 8;
 
 pub fn cache_path(path: &Path) -> PathBuf {
-    side_path(path, "cache")
+    Side::Cache.of(path)
 }
 
 fn tmp_path(path: &Path) -> PathBuf {
-    side_path(path, "cache.tmp")
+    Side::CacheTmp.of(path)
 }
 
 /// The project from the cache, if the cache is for the RON file with

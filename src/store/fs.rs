@@ -1,11 +1,14 @@
 //! The file operations the store uses, behind a trait so tests can put a
 //! storage under it that fails on demand or forgets what was not fsynced
-//! ([`super::sim::SimFs`]). [`RealFs`] is the operating system's.
+//! ([`super::sim::SimFs`]). [`RealFs`] is the operating system's, and opens
+//! every file through [`super::side::open`]: never through a link.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::Path;
 use std::sync::Arc;
+
+use super::side::{self, How};
 
 /// A file's bytes: read into memory, or mapped.
 pub enum Bytes {
@@ -63,9 +66,11 @@ pub trait Storage: Send + Sync {
     fn map(&self, path: &Path) -> io::Result<Bytes> {
         self.read(path).map(Bytes::Owned)
     }
-    /// Creates or empties `path` for writing.
+    /// Creates `path` anew for writing (a file left under that name is
+    /// replaced; a link there is refused, never written through).
     fn create(&self, path: &Path) -> io::Result<Box<dyn WriteFile>>;
-    /// Opens `path` (created if missing) so that writes go to its end.
+    /// Opens `path` (created if missing) so that writes go to its end; a
+    /// link there is refused.
     fn append(&self, path: &Path) -> io::Result<Box<dyn WriteFile>>;
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
     fn hard_link(&self, from: &Path, to: &Path) -> io::Result<()>;
@@ -74,6 +79,12 @@ pub trait Storage: Send + Sync {
     fn stamp(&self, path: &Path) -> io::Result<Stamp>;
     /// Makes the directory's entries (renames, new files) durable.
     fn sync_dir(&self, dir: &Path) -> io::Result<()>;
+    /// Refuses the project when a side file's name holds a link or
+    /// something other than a regular file ([`side::check`]).
+    fn check_sides(&self, project: &Path) -> Result<(), side::Refused> {
+        let _ = project;
+        Ok(())
+    }
 
     /// Copies `from` to `to` (used where a hard link is not possible).
     fn copy(&self, from: &Path, to: &Path) -> io::Result<()> {
@@ -110,11 +121,13 @@ impl WriteFile for File {
 
 impl Storage for RealFs {
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        fs::read(path)
+        let mut bytes = Vec::new();
+        io::Read::read_to_end(&mut side::open(path, How::Read)?, &mut bytes)?;
+        Ok(bytes)
     }
 
     fn map(&self, path: &Path) -> io::Result<Bytes> {
-        let file = File::open(path)?;
+        let file = side::open(path, How::Read)?;
         // SAFETY: a mapping is undefined behaviour if the file changes
         // while mapped. The store writes a file it maps (the cache) under a
         // temporary name and renames it into place, so the inode mapped here
@@ -125,12 +138,11 @@ impl Storage for RealFs {
     }
 
     fn create(&self, path: &Path) -> io::Result<Box<dyn WriteFile>> {
-        Ok(Box::new(File::create(path)?))
+        Ok(Box::new(side::open(path, How::New)?))
     }
 
     fn append(&self, path: &Path) -> io::Result<Box<dyn WriteFile>> {
-        let f = OpenOptions::new().create(true).append(true).open(path)?;
-        Ok(Box::new(f))
+        Ok(Box::new(side::open(path, How::Append)?))
     }
 
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
@@ -146,7 +158,8 @@ impl Storage for RealFs {
     }
 
     fn exists(&self, path: &Path) -> bool {
-        path.exists()
+        // A link counts, even one that names nothing: its name is taken.
+        fs::symlink_metadata(path).is_ok()
     }
 
     fn stamp(&self, path: &Path) -> io::Result<Stamp> {
@@ -186,8 +199,14 @@ impl Storage for RealFs {
         }
     }
 
+    fn check_sides(&self, project: &Path) -> Result<(), side::Refused> {
+        side::check(project)
+    }
+
     fn copy(&self, from: &Path, to: &Path) -> io::Result<()> {
-        fs::copy(from, to)?;
-        File::open(to)?.sync_all()
+        let mut source = side::open(from, How::Read)?;
+        let mut copy = side::open(to, How::New)?;
+        io::copy(&mut source, &mut copy)?;
+        copy.sync_all()
     }
 }

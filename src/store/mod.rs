@@ -19,10 +19,13 @@
 //!   threads for the screen.
 
 pub mod cache;
+pub mod checksum;
 mod fs;
 mod journal;
+mod layout;
 mod migrate;
 pub mod ronfmt;
+pub mod side;
 pub mod sim;
 pub mod writer;
 
@@ -58,6 +61,21 @@ pub enum StoreError {
     /// moved or deleted, which a new project must not pick up.
     OrphanJournal(PathBuf),
     Locked(LockError),
+    /// A side file's name holds a link or something not a regular file.
+    Side(side::Refused),
+    /// The project file is a link that names nothing.
+    Dangling(side::Dangling),
+}
+
+impl StoreError {
+    /// `e` from an operation on `path`, as the refusal it is when a link
+    /// where a side file should be made it fail.
+    pub fn io(path: &Path, e: io::Error) -> StoreError {
+        match side::refused(&e) {
+            Some(r) => StoreError::Side(r.clone()),
+            None => StoreError::Io(path.to_path_buf(), e),
+        }
+    }
 }
 
 impl fmt::Display for StoreError {
@@ -69,24 +87,41 @@ impl fmt::Display for StoreError {
                 p.display(),
                 p.display()
             ),
-            StoreError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            StoreError::Io(p, _) => write!(f, "{}", p.display()),
             StoreError::Parse {
                 path,
                 line,
                 col,
                 message,
-            } => write!(
-                f,
-                "{}:{line}:{col}: not a readable project file: {message}\n\
-                 The file was left as it is. The previous good checkpoint is {}: \
-                 check it with `screener status {}`, and if it is right, copy it over \
-                 the damaged file (keep a copy of both first). Decisions made since that \
-                 checkpoint are in {} and are read with it.",
-                path.display(),
-                bak_path(path).display(),
-                bak_path(path).display(),
-                journal_path(path).display(),
-            ),
+            } => {
+                write!(
+                    f,
+                    "{}:{line}:{col}: not a readable project file: {message}\n\
+                     The file was left as it is.",
+                    path.display(),
+                )?;
+                // Only files that are there now are named (this is shown
+                // when the damage is found, and the advice must be true).
+                let others: Vec<String> = [Side::Bak, Side::Journal, Side::Rejected]
+                    .iter()
+                    .map(|s| s.of(path))
+                    .filter(|p| p.is_file())
+                    .map(|p| p.display().to_string())
+                    .collect();
+                let also = if others.is_empty() {
+                    String::new()
+                } else {
+                    format!(" and {}", others.join(", "))
+                };
+                write!(
+                    f,
+                    " `screener recover {p}` reads what is left of it{also}, and says which \
+                     decisions each holds and which each way of repairing would lose; \
+                     `screener recover {p} --write` then repairs it, keeping a copy of every \
+                     file it read.",
+                    p = path.display(),
+                )
+            }
             StoreError::TooNew(p, v) => write!(
                 f,
                 "{}: written by a newer screener (project version {v}, this build reads up to {VERSION}); \
@@ -112,39 +147,54 @@ impl fmt::Display for StoreError {
                 journal_path(p).display()
             ),
             StoreError::Locked(e) => write!(f, "{e}"),
+            StoreError::Side(e) => write!(f, "{e}"),
+            StoreError::Dangling(e) => write!(f, "{e}"),
         }
     }
 }
 
-impl std::error::Error for StoreError {}
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StoreError::Io(_, e) => Some(e),
+            // Shown as themselves: their own causes are the chain.
+            StoreError::Locked(e) => e.source(),
+            _ => None,
+        }
+    }
+}
 
 impl From<LockError> for StoreError {
     fn from(e: LockError) -> Self {
+        if let LockError::Io(_, io) = &e {
+            if let Some(r) = side::refused(io) {
+                return StoreError::Side(r.clone());
+            }
+        }
         StoreError::Locked(e)
     }
 }
 
 pub fn journal_path(path: &Path) -> PathBuf {
-    side_path(path, "journal")
+    Side::Journal.of(path)
 }
 
 pub fn bak_path(path: &Path) -> PathBuf {
-    side_path(path, "bak")
+    Side::Bak.of(path)
 }
 
 /// Where a checkpoint writes before its rename.
 pub fn tmp_path(path: &Path) -> PathBuf {
-    side_path(path, "tmp")
+    Side::Tmp.of(path)
+}
+
+/// Where unreadable journal lines are kept (`store::quarantine`).
+pub fn rejected_path(path: &Path) -> PathBuf {
+    Side::Rejected.of(path)
 }
 
 pub use crate::lock::lock_path;
-
-fn side_path(path: &Path, ext: &str) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(".");
-    s.push(ext);
-    PathBuf::from(s)
-}
+pub use side::Side;
 
 fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
@@ -164,6 +214,13 @@ pub struct JournalReport {
     /// The file was written in this older schema version and was brought
     /// up to date (by `Store::open` on disk, by `load` in memory only).
     pub migrated_from: Option<u32>,
+    /// The project file is not what its checksum lines say (an edit by
+    /// hand, or a changed byte): the first changed part. A warning only.
+    pub checksum: Option<checksum::Mismatch>,
+    /// Where the unreadable journal lines (`dropped`) were kept before
+    /// they were cut from the journal (`Store::open`; `load` changes no
+    /// file and leaves them in the journal).
+    pub rejected_to: Option<PathBuf>,
 }
 
 struct Loaded {
@@ -175,7 +232,10 @@ struct Loaded {
 }
 
 /// Reads a project file and folds its journal in, without changing either.
+/// A project file that is a symbolic link is read where the link points
+/// ([`side::resolve`]).
 pub fn load(path: &Path) -> Result<(Project, JournalReport), StoreError> {
+    let path = &side::resolve(path).map_err(StoreError::Dangling)?;
     let (project, mut report) = load_with(&RealFs, path)?;
     let in_flight = report
         .dropped
@@ -197,9 +257,10 @@ fn load_full(fs: &dyn Storage, path: &Path) -> Result<Loaded, StoreError> {
         if e.kind() == io::ErrorKind::NotFound {
             StoreError::NotFound(path.to_path_buf())
         } else {
-            StoreError::Io(path.to_path_buf(), e)
+            StoreError::io(path, e)
         }
     };
+    fs.check_sides(path).map_err(StoreError::Side)?;
     let jpath = journal_path(path);
     // A checkpoint by another process may replace the file and then empty
     // the journal between our two reads; the file's stamp tells, and we
@@ -210,6 +271,7 @@ fn load_full(fs: &dyn Storage, path: &Path) -> Result<Loaded, StoreError> {
         let before = fs.stamp(path).map_err(not_found_or)?;
         let cached = cache::read(fs, path, &before);
         let from_cache = cached.is_some();
+        let mut mismatch = None;
         let (mut project, version) = match cached {
             Some(p) => (p, VERSION),
             None => {
@@ -223,13 +285,15 @@ fn load_full(fs: &dyn Storage, path: &Path) -> Result<Loaded, StoreError> {
                         message: "invalid UTF-8".into(),
                     }
                 })?;
-                migrate::parse_project(path, text)?
+                let (project, version) = migrate::parse_project(path, text)?;
+                mismatch = checksum::verify(path, &bytes, &project);
+                (project, version)
             }
         };
         let jbytes = match fs.read(&jpath) {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => return Err(StoreError::Io(jpath, e)),
+            Err(e) => return Err(StoreError::io(&jpath, e)),
         };
         let folded = journal::fold(&jbytes, version, &mut project);
         let unchanged = fs.stamp(path).is_ok_and(|after| after == before);
@@ -239,6 +303,8 @@ fn load_full(fs: &dyn Storage, path: &Path) -> Result<Loaded, StoreError> {
                     applied: folded.applied,
                     dropped: folded.dropped.clone(),
                     migrated_from: (version < VERSION).then_some(version),
+                    checksum: mismatch,
+                    rejected_to: None,
                 },
                 project,
                 folded,
@@ -311,7 +377,7 @@ fn replace(fs: &dyn Storage, path: &Path, tmp: &Path, project: &Project) -> io::
         // file), via a temporary name so an old backup is replaced
         // atomically.
         let bak = bak_path(path);
-        let bak_tmp = side_path(path, "bak.tmp");
+        let bak_tmp = Side::BakTmp.of(path);
         let _ = fs.remove(&bak_tmp);
         if fs.hard_link(path, &bak_tmp).is_err() {
             fs.copy(path, &bak_tmp)?;
@@ -322,11 +388,22 @@ fn replace(fs: &dyn Storage, path: &Path, tmp: &Path, project: &Project) -> io::
     fs.sync_dir(&parent_dir(path))
 }
 
-const UNSUPPORTED: &str = "fast RON writer: unsupported";
+/// The fast writer met something it does not write (carried inside an
+/// `io::Error`, as the writers' errors are); the ron crate writes it.
+#[derive(Debug)]
+struct FastUnsupported(String);
+
+impl fmt::Display for FastUnsupported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not supported by the fast RON writer: {}", self.0)
+    }
+}
+
+impl std::error::Error for FastUnsupported {}
 
 fn is_unsupported(e: &io::Error) -> bool {
     e.get_ref()
-        .is_some_and(|inner| inner.to_string() == UNSUPPORTED)
+        .is_some_and(|inner| inner.is::<FastUnsupported>())
 }
 
 /// Bytes written between two early syncs ([`WriteFile::early_sync`]).
@@ -370,7 +447,7 @@ fn write_file(
 ) -> io::Result<Box<dyn WriteFile>> {
     let file = fs.create(tmp)?;
     let Some(early) = file.early_sync() else {
-        return write_ron(BufWriter::with_capacity(1 << 20, file), project, fast);
+        return write_ron(file, project, fast);
     };
     let (tick, ticks) = std::sync::mpsc::channel::<()>();
     std::thread::scope(|s| {
@@ -382,25 +459,24 @@ fn write_file(
                 let _ = early();
             }
         });
-        let w = BufWriter::with_capacity(
-            1 << 20,
-            Syncing {
-                file,
-                written: 0,
-                next: EARLY_SYNC_EVERY,
-                tick: Some(tick),
-            },
-        );
+        let w = Syncing {
+            file,
+            written: 0,
+            next: EARLY_SYNC_EVERY,
+            tick: Some(tick),
+        };
         // Ends the syncing thread (its channel closes) before returning.
         write_ron(w, project, fast).map(|syncing| syncing.file)
     })
 }
 
-fn write_ron<W: Write>(mut w: BufWriter<W>, project: &Project, fast: bool) -> io::Result<W> {
+/// The project's RON and its checksum lines (`checksum`) into `out`.
+fn write_ron<W: Write>(out: W, project: &Project, fast: bool) -> io::Result<W> {
+    let mut w = BufWriter::with_capacity(1 << 20, checksum::Summing::new(out));
     if fast {
         ronfmt::to_writer(&mut w, project).map_err(|e| match e {
             ronfmt::Error::Io(e) => e,
-            ronfmt::Error::Unsupported(_) => io::Error::other(UNSUPPORTED),
+            ronfmt::Error::Unsupported(what) => io::Error::other(FastUnsupported(what)),
             other => io::Error::other(other),
         })?;
     } else {
@@ -409,12 +485,12 @@ fn write_ron<W: Write>(mut w: BufWriter<W>, project: &Project, fast: bool) -> io
             .map_err(io::Error::other)?;
     }
     w.write_all(b"\n")?;
-    w.into_inner().map_err(|e| e.into_error())
+    w.into_inner().map_err(|e| e.into_error())?.finish()
 }
 
 /// The project file's text for `project`, as [`write_atomic`] writes it.
 pub fn to_ron_string(project: &Project) -> String {
-    match ronfmt::to_string(project) {
+    let value = match ronfmt::to_string(project) {
         Ok(s) => s + "\n",
         Err(_) => {
             ron::Options::default()
@@ -422,7 +498,8 @@ pub fn to_ron_string(project: &Project) -> String {
                 .unwrap_or_default()
                 + "\n"
         }
-    }
+    };
+    checksum::append_to(value)
 }
 
 /// Frees `project` on a background thread. Freeing a million records
@@ -465,6 +542,8 @@ impl Store {
     /// (it was reported) so new lines start clean; an older schema version
     /// is migrated and written back at once.
     pub fn open(path: &Path) -> Result<(Project, Store, JournalReport), StoreError> {
+        let path = &side::resolve(path).map_err(StoreError::Dangling)?;
+        side::check(path).map_err(StoreError::Side)?;
         let command = std::env::args().nth(1).unwrap_or_else(|| "screener".into());
         let lock = lock::acquire(path, &command)?;
         let (project, mut store, report) = Store::open_with(real(), path)?;
@@ -488,9 +567,9 @@ impl Store {
         // writer now.
         for leftover in [
             tmp_path(path),
-            side_path(path, "bak.tmp"),
-            side_path(path, "journal.tmp"),
-            side_path(path, "cache.tmp"),
+            Side::BakTmp.of(path),
+            Side::JournalTmp.of(path),
+            Side::CacheTmp.of(path),
         ] {
             if fs.exists(&leftover) {
                 let _ = fs.remove(&leftover);
@@ -523,7 +602,7 @@ impl Store {
         if report.migrated_from.is_some() {
             store
                 .checkpoint(&mut project)
-                .map_err(|e| StoreError::Io(path.to_path_buf(), e))?;
+                .map_err(|e| StoreError::io(path, e))?;
             store.cache_stale = false;
         }
         Ok((project, store, report))
@@ -532,15 +611,17 @@ impl Store {
     /// Writes a new project file at `path` and opens it, holding its lock.
     /// Refuses to replace an existing file.
     pub fn create(path: &Path, project: &Project) -> Result<Store, StoreError> {
+        let path = &side::resolve(path).map_err(StoreError::Dangling)?;
+        side::check(path).map_err(StoreError::Side)?;
         let command = std::env::args().nth(1).unwrap_or_else(|| "screener".into());
         let lock = lock::acquire(path, &command)?;
-        if path.exists() {
+        if RealFs.exists(path) {
             return Err(StoreError::Exists(path.to_path_buf()));
         }
-        if journal_path(path).exists() {
+        if RealFs.exists(&journal_path(path)) {
             return Err(StoreError::OrphanJournal(path.to_path_buf()));
         }
-        write_atomic(path, project).map_err(|e| StoreError::Io(path.to_path_buf(), e))?;
+        write_atomic(path, project).map_err(|e| StoreError::io(path, e))?;
         // What opening the file just written would find, without reading
         // it back (at 100k records that read was a sixth of an import).
         let mut store = Store {
@@ -678,7 +759,7 @@ impl Store {
         // Changes arrived while the checkpoint was written: a new journal
         // with only those, swapped in atomically.
         let jpath = journal_path(&self.path);
-        let tmp = side_path(&self.path, "journal.tmp");
+        let tmp = Side::JournalTmp.of(&self.path);
         let written = (|| {
             let mut f = self.fs.create(&tmp)?;
             for (_, line) in &self.unfolded {

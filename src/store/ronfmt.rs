@@ -44,14 +44,21 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Io(e) => write!(f, "{e}"),
+            Error::Io(_) => f.write_str("cannot write the RON"),
             Error::Unsupported(what) => write!(f, "not supported by the fast RON writer: {what}"),
             Error::Custom(m) => f.write_str(m),
         }
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io(e) => Some(e),
+            Error::Unsupported(_) | Error::Custom(_) => None,
+        }
+    }
+}
 
 impl ser::Error for Error {
     fn custom<T: fmt::Display>(msg: T) -> Self {

@@ -104,8 +104,15 @@ fn corrupt_and_newer_files_are_refused_untouched() {
     let msg = err.to_string();
     // `  records: [` is 12 characters, so `oops` starts in column 13.
     assert!(msg.contains("p.ron:4:13:"), "{msg}");
+    // Before any checkpoint there is no .bak: the advice names only what
+    // is there, and the command that reads it.
+    assert!(!msg.contains(".bak"), "{msg}");
+    assert!(!msg.contains(".journal"), "{msg}");
+    assert!(msg.contains("`screener recover "), "{msg}");
+    fs::write(bak_path(&path), "(version: 1, created: \"x\")").unwrap();
+    let msg = load(&path).unwrap_err().to_string();
     assert!(msg.contains("p.ron.bak"), "{msg}");
-    assert!(msg.contains("copy it over"), "{msg}");
+    fs::remove_file(bak_path(&path)).unwrap();
     assert_eq!(fs::read(&path).unwrap(), before);
     // Opening for writing refuses the same way and changes nothing.
     assert!(matches!(

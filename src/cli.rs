@@ -30,6 +30,8 @@ pub enum Command {
     Screen(ScreenArgs),
     /// Counts of decisions in PROJECT
     Status(StatusArgs),
+    /// What PROJECT, its .bak, journal and quarantine hold; repair on request
+    Recover(RecoverArgs),
     /// Show the active key bindings
     Keys(KeysArgs),
     /// Print a shell completion script (e.g. `screener completions bash > ~/.local/share/bash-completion/completions/screener`)
@@ -127,6 +129,38 @@ pub struct StatusArgs {
     /// Print one JSON object (docs/json.md)
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RecoverArgs {
+    /// The project file (damaged or not)
+    pub project: PathBuf,
+    /// Replace PROJECT with the repaired project, after copying every file
+    /// read into a new folder PROJECT.recovered-TIME (nothing is deleted)
+    #[arg(long, conflicts_with = "output")]
+    pub write: bool,
+    /// Write the repaired project to this new file instead, changing
+    /// nothing else
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The way of repairing: everything readable (merged), the file as
+    /// read and the journal (file), or .bak and the journal (bak)
+    #[arg(long, value_enum, default_value_t = RecoverFrom::Merged)]
+    pub from: RecoverFrom,
+    /// Also apply quarantined journal lines that still read (their
+    /// checksum failed, so they may have been altered)
+    #[arg(long)]
+    pub include_rejected: bool,
+    /// Print the report as one JSON object (docs/json.md)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecoverFrom {
+    Merged,
+    File,
+    Bak,
 }
 
 #[derive(clap::Args, Debug)]

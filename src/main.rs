@@ -11,6 +11,7 @@ fn main() -> ExitCode {
         Command::Import(a) => commands::import::run(a),
         Command::Screen(a) => commands::screen::run(a),
         Command::Status(a) => commands::status::run(a),
+        Command::Recover(a) => commands::recover::run(a),
         Command::Keys(a) => commands::keys::run(a),
         Command::Completions(a) => commands::completions::completions(a),
         Command::Man => commands::completions::man(),

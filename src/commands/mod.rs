@@ -5,5 +5,6 @@ pub mod completions;
 pub mod demo;
 pub mod import;
 pub mod keys;
+pub mod recover;
 pub mod screen;
 pub mod status;

@@ -7,11 +7,8 @@ use crate::store;
 
 pub fn run(args: &StatusArgs) -> Result<()> {
     let (project, report) = store::load(&args.project)?;
-    for (line, why) in &report.dropped {
-        eprintln!(
-            "warning: {}:{line}: journal line dropped: {why}",
-            store::journal_path(&args.project).display()
-        );
+    for warning in report.warnings(&args.project) {
+        eprintln!("warning: {warning}");
     }
     let reviewer = reviewer_or_login(args.reviewer.as_deref());
     let s = stats::status(&project, &reviewer, args.stage.into());

@@ -216,59 +216,131 @@ impl fmt::Display for Mismatch {
     }
 }
 
-/// Checks `text`, the project file at `path` read as `project`, against its
-/// checksum lines: `None` when it matches or has none.
-pub fn verify(path: &Path, text: &[u8], project: &Project) -> Option<Mismatch> {
+impl Mismatch {
+    /// One line for the screen's footer.
+    pub fn short(&self) -> String {
+        format!(
+            "{}:{}: {} differs from its checksum (edited by hand?); `screener recover {}` compares",
+            self.path.display(),
+            self.line,
+            self.what,
+            self.path.display()
+        )
+    }
+}
+
+/// One part of a file that is not what its checksum line says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diff {
+    /// Where the part starts in the file.
+    pub line: usize,
+    /// The top-level field (`records`); empty for the file's first line,
+    /// `)` for its last.
+    pub field: String,
+    /// The element of a list, if the part is one.
+    pub index: Option<usize>,
+    pub kind: DiffKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiffKind {
+    Changed,
+    /// In the file, not in the checksum lines.
+    Added,
+    /// In the checksum lines, not in the file (for a list: `index` is the
+    /// first missing element).
+    Removed,
+    /// The checksum lines cannot be read.
+    Trailer,
+}
+
+/// Every part of `text` that differs from its checksum lines, in file
+/// order; `None` when the file has none.
+pub fn differences(text: &[u8]) -> Option<Vec<Diff>> {
     let at = find_header(text)?;
     let (value, trailer) = text.split_at(at);
     let Some(written) = parse_trailer(trailer) else {
-        return Some(Mismatch {
-            path: path.to_path_buf(),
+        return Some(vec![Diff {
             line: line_of(text, at),
-            what: "the checksum lines themselves".into(),
-            parts: 1,
-        });
+            field: String::new(),
+            index: None,
+            kind: DiffKind::Trailer,
+        }]);
     };
     let found = sums_of(value);
-    let mut differ: Vec<(usize, String)> = Vec::new();
+    let mut out = Vec::new();
     for f in &found {
+        let diff = |line, index, kind| Diff {
+            line,
+            field: f.name.clone(),
+            index,
+            kind,
+        };
         let Some(w) = written.iter().find(|w| w.name == f.name) else {
-            differ.push((f.line, format!("the field `{}` (added)", f.name)));
+            out.push(diff(f.line, None, DiffKind::Added));
             continue;
         };
         if w.own != f.own {
-            differ.push((f.line, field_label(&f.name)));
+            out.push(diff(f.line, None, DiffKind::Changed));
         }
-        let longest = f.elements.len().max(w.elements.len());
-        for i in 0..longest {
-            if f.elements.get(i) != w.elements.get(i) {
-                let line = f.lines.get(i).copied().unwrap_or(f.line);
-                let mut what = element_label(project, &f.name, i);
-                if i >= w.elements.len() {
-                    what.push_str(" (added)");
-                } else if i >= f.elements.len() {
-                    what = format!(
-                        "the list `{}` ({} element(s) fewer than written)",
-                        f.name,
-                        w.elements.len() - f.elements.len()
-                    );
+        for i in 0..f.elements.len().max(w.elements.len()) {
+            match (f.elements.get(i), w.elements.get(i)) {
+                (Some(a), Some(b)) if a == b => {}
+                (Some(_), Some(_)) => out.push(diff(f.lines[i], Some(i), DiffKind::Changed)),
+                (Some(_), None) => out.push(diff(f.lines[i], Some(i), DiffKind::Added)),
+                (None, _) => {
+                    let line = f.lines.last().copied().unwrap_or(f.line);
+                    out.push(diff(line, Some(i), DiffKind::Removed));
+                    break;
                 }
-                differ.push((line, what));
             }
         }
     }
     for w in &written {
         if !found.iter().any(|f| f.name == w.name) {
-            differ.push((w.line, format!("the field `{}` (removed)", w.name)));
+            let line = line_of(text, at);
+            out.push(Diff {
+                line,
+                field: w.name.clone(),
+                index: None,
+                kind: DiffKind::Removed,
+            });
         }
     }
-    let (line, what) = differ.iter().min_by_key(|(line, _)| *line)?.clone();
+    out.sort_by_key(|d| d.line);
+    Some(out)
+}
+
+/// Checks `text`, the project file at `path` read as `project`, against its
+/// checksum lines: `None` when it matches or has none.
+pub fn verify(path: &Path, text: &[u8], project: &Project) -> Option<Mismatch> {
+    let diffs = differences(text)?;
+    let first = diffs.first()?;
     Some(Mismatch {
         path: path.to_path_buf(),
-        line,
-        what,
-        parts: differ.len(),
+        line: first.line,
+        what: describe(first, |field, i| element_label(project, field, i)),
+        parts: diffs.len(),
     })
+}
+
+/// A difference in words; `element` names element `i` of a list.
+pub fn describe(d: &Diff, element: impl Fn(&str, usize) -> String) -> String {
+    match (d.kind, d.index) {
+        (DiffKind::Trailer, _) => "the checksum lines themselves".into(),
+        (DiffKind::Changed, None) => field_label(&d.field),
+        (DiffKind::Added, None) => format!("the field `{}` (added)", d.field),
+        (DiffKind::Removed, None) => format!("the field `{}` (removed)", d.field),
+        (DiffKind::Changed, Some(i)) => element(&d.field, i),
+        (DiffKind::Added, Some(i)) => format!("{} (added)", element(&d.field, i)),
+        (DiffKind::Removed, Some(i)) => {
+            format!(
+                "the list `{}` (elements from the {}. on removed)",
+                d.field,
+                i + 1
+            )
+        }
+    }
 }
 
 fn find_header(text: &[u8]) -> Option<usize> {
@@ -321,7 +393,7 @@ fn field_label(name: &str) -> String {
 }
 
 /// The element as a person would name it.
-fn element_label(project: &Project, field: &str, i: usize) -> String {
+pub fn element_label(project: &Project, field: &str, i: usize) -> String {
     let n = i + 1;
     match field {
         "records" => project.records.get(i).map_or_else(
@@ -395,7 +467,19 @@ mod tests {
 
     #[test]
     fn removed_added_and_unsummed_files() {
-        let project = crate::synth::project(5, 1);
+        let mut project = crate::synth::project(5, 1);
+        for r in 0..2 {
+            project.decisions.push(crate::project::Decision {
+                record: project.records[r].key.clone(),
+                reviewer: "alice".into(),
+                stage: crate::project::Stage::TitleAbstract,
+                verdict: crate::project::Verdict::Maybe,
+                note: String::new(),
+                tags: vec![],
+                at: "2026-11-26T10:00:00Z".into(),
+                rule: None,
+            });
+        }
         let text = written(&project);
         let body = &text[..find_header(text.as_bytes()).unwrap()];
         assert_eq!(verify(Path::new("p.ron"), body.as_bytes(), &project), None);
@@ -408,5 +492,13 @@ mod tests {
         );
         let m = verify(Path::new("p.ron"), edited.as_bytes(), &project).unwrap();
         assert!(m.what.contains("`extra_field` (added)"), "{m}");
+        assert_eq!(m.parts, 1, "{m}");
+        let fewer = text.replacen(
+            &format!("    (\n      record: \"{}\"", project.decisions[0].record),
+            "    (\n      record: \"gone\"",
+            1,
+        );
+        let m = verify(Path::new("p.ron"), fewer.as_bytes(), &project).unwrap();
+        assert!(m.what.starts_with("decision 1 "), "{m}");
     }
 }

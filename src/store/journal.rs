@@ -30,7 +30,7 @@ pub(super) fn encode(seq: u64, change: &Change) -> Result<Vec<u8>, ron::Error> {
 /// Why a line without its newline was dropped.
 pub(super) const INCOMPLETE: &str = "incomplete line (a write cut short by a crash)";
 
-fn decode(raw: &[u8], version: u32) -> Result<(u64, Change), String> {
+pub(super) fn decode(raw: &[u8], version: u32) -> Result<(u64, Change), String> {
     let Some(body) = raw.strip_suffix(b"\n") else {
         return Err(INCOMPLETE.into());
     };
@@ -50,6 +50,8 @@ fn decode(raw: &[u8], version: u32) -> Result<(u64, Change), String> {
 pub(super) struct Folded {
     pub applied: usize,
     pub dropped: Vec<(usize, String)>,
+    /// The bytes of each dropped line, in the same order.
+    pub dropped_raw: Vec<Vec<u8>>,
     /// Bytes up to the end of the last good line.
     pub valid_len: u64,
     /// The highest sequence number seen (the project's `journal_seq` if
@@ -82,7 +84,10 @@ pub(super) fn fold(bytes: &[u8], version: u32, project: &mut Project) -> Folded 
                 out.applied += 1;
                 out.unfolded.push((seq, raw.to_vec()));
             }
-            Err(why) => out.dropped.push((n + 1, why)),
+            Err(why) => {
+                out.dropped.push((n + 1, why));
+                out.dropped_raw.push(raw.to_vec());
+            }
         }
     }
     out

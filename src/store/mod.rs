@@ -24,6 +24,8 @@ mod fs;
 mod journal;
 mod layout;
 mod migrate;
+pub mod quarantine;
+pub mod recover;
 pub mod ronfmt;
 pub mod side;
 pub mod sim;
@@ -221,6 +223,36 @@ pub struct JournalReport {
     /// they were cut from the journal (`Store::open`; `load` changes no
     /// file and leaves them in the journal).
     pub rejected_to: Option<PathBuf>,
+}
+
+impl JournalReport {
+    /// What a read-only command should tell the user about the project at
+    /// `path` (one warning per line, without the `warning: ` prefix).
+    pub fn warnings(&self, path: &Path) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(m) = &self.checksum {
+            out.push(m.to_string());
+        }
+        let journal = journal_path(path);
+        let kept = rejected_path(path);
+        for (line, why) in &self.dropped {
+            let whereto = match &self.rejected_to {
+                Some(k) => format!("kept in {}", k.display()),
+                None => format!(
+                    "left in the journal until the project is next opened for writing, which \
+                     keeps it in {}",
+                    kept.display()
+                ),
+            };
+            out.push(format!(
+                "{}:{line}: unreadable journal line ({why}), not counted; {whereto}. \
+                 `screener recover {}` shows what it held",
+                journal.display(),
+                path.display()
+            ));
+        }
+        out
+    }
 }
 
 struct Loaded {
@@ -558,11 +590,25 @@ impl Store {
     ) -> Result<(Project, Store, JournalReport), StoreError> {
         let Loaded {
             mut project,
-            report,
+            mut report,
             folded,
             journal_len,
             from_cache,
         } = load_full(&*fs, path)?;
+        // The lines this writer is about to drop (the torn tail now, the
+        // rest at the next checkpoint) are kept first; if they cannot be,
+        // nothing is dropped and nothing opened.
+        if !folded.dropped.is_empty() {
+            let lines: Vec<(usize, String, Vec<u8>)> = folded
+                .dropped
+                .iter()
+                .zip(&folded.dropped_raw)
+                .map(|((n, why), raw)| (*n, why.clone(), raw.clone()))
+                .collect();
+            let kept = rejected_path(path);
+            quarantine::keep(&*fs, path, &lines).map_err(|e| StoreError::io(&kept, e))?;
+            report.rejected_to = Some(kept);
+        }
         // Left by a process that died mid-checkpoint; this one is the only
         // writer now.
         for leftover in [

@@ -65,8 +65,15 @@ fn torn_tail_is_dropped_reported_and_cut() {
     assert_eq!(p.decisions.len(), 1);
     assert_eq!(report.dropped.len(), 1);
     assert_eq!(report.dropped[0].0, 2);
-    // Reopening for writing cuts the tail, and the next line is intact.
-    let (_, mut store, _) = Store::open(&path).unwrap();
+    assert!(!rejected_path(&path).exists(), "reading changes nothing");
+    // Reopening for writing keeps the tail in the quarantine, then cuts it,
+    // and the next line is intact.
+    let (_, mut store, report) = Store::open(&path).unwrap();
+    assert_eq!(report.rejected_to, Some(rejected_path(&path)));
+    let kept = quarantine::read(&RealFs, &path).unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].raw, b"0badc0de (seq: 2, chan");
+    assert_eq!(kept[0].line, Some(2));
     store.append(&decision("b", Verdict::Maybe)).unwrap();
     let (p, report) = load(&path).unwrap();
     assert!(report.dropped.is_empty());

@@ -109,11 +109,19 @@ pub fn run_with(
 /// lock taken over from a process that died.
 fn opening_message(path: &Path, report: &JournalReport, store: &Store) -> Option<String> {
     if let Some((line, why)) = report.dropped.first() {
+        let kept = report
+            .rejected_to
+            .as_ref()
+            .map_or_else(String::new, |k| format!(", kept in {}", k.display()));
         return Some(format!(
-            "{}: dropped {} unreadable journal line(s), first at line {line}: {why}",
+            "{}: {} unreadable journal line(s), first at line {line}: {why}{kept}; \
+             `screener recover` shows what they held",
             crate::store::journal_path(path).display(),
             report.dropped.len()
         ));
+    }
+    if let Some(m) = &report.checksum {
+        return Some(m.short());
     }
     if let Some(v) = report.migrated_from {
         return Some(format!(

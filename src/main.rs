@@ -1,10 +1,20 @@
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 use screener::cli::{Cli, Command};
 use screener::commands;
+use screener::tui::signals::Stopped;
 
 fn main() -> ExitCode {
+    #[cfg(unix)]
+    // SAFETY: called first, before any thread exists; it only sets SIGPIPE
+    // back to the default Rust's runtime changed, so a write into a closed
+    // pipe (`screener status p.ron | head -1`) ends the process quietly, as
+    // it ends `cat` or `grep`, instead of a panic at `println!`.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Demo(a) => commands::demo::run(a),
@@ -19,7 +29,14 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Not `eprintln!`, which panics when stderr is gone (a closed
+            // terminal).
+            let mut err = std::io::stderr();
+            if let Some(stopped) = e.downcast_ref::<Stopped>() {
+                let _ = writeln!(err, "screener: {stopped}");
+                return ExitCode::from(stopped.exit_code());
+            }
+            let _ = writeln!(err, "error: {e:#}");
             ExitCode::FAILURE
         }
     }

@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::Result;
@@ -7,6 +8,7 @@ use crate::tui::app::Prefs;
 use crate::tui::keymap::{Keymap, user_layer_path};
 use crate::tui::order::QueueOrder;
 use crate::tui::run;
+use crate::tui::signals::Stopped;
 use crate::tui::theme::{Theme, ThemeKind};
 
 pub fn run(args: &ScreenArgs) -> Result<()> {
@@ -44,20 +46,28 @@ pub fn screen(project: &Path, options: &ScreenOptions) -> Result<()> {
         keymap,
         prefs(options),
     )?;
-    eprintln!(
+    // Not `eprintln!`: after SIGHUP there is no terminal to print on, and
+    // a failed print must not turn a clean stop into a panic.
+    let mut err = std::io::stderr();
+    let _ = writeln!(
+        err,
         "{}: {} change(s) saved this session",
         project.display(),
         summary.decisions
     );
     if summary.unsaved > 0 {
-        eprintln!(
+        let _ = writeln!(
+            err,
             "warning: {}: {} decision(s) could not be written and were left out",
             project.display(),
             summary.unsaved
         );
     }
     if let Some(e) = summary.checkpoint_error {
-        eprintln!("warning: {e}");
+        let _ = writeln!(err, "warning: {e}");
+    }
+    if let Some(signal) = summary.signal {
+        return Err(Stopped { signal }.into());
     }
     Ok(())
 }

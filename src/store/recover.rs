@@ -456,9 +456,7 @@ fn read_head(
             Ok(p) => return Some(p),
             Err(e) => {
                 let line = e.span.start.line.saturating_sub(1);
-                let Some(&i) = origin.get(line).filter(|&&i| i != usize::MAX) else {
-                    return None;
-                };
+                let &i = origin.get(line).filter(|&&i| i != usize::MAX)?;
                 let (_, at, field) = &head[i];
                 unreadable.push(Trouble {
                     line: *at,
@@ -1045,7 +1043,7 @@ mod tests {
         // The file alone loses the damaged record, which .bak has.
         let file = f.outcome(Choice::File, false);
         assert!(file.lost_decisions.is_empty());
-        assert_eq!(file.lost_records, [broken_key.clone()]);
+        assert_eq!(file.lost_records, std::slice::from_ref(&broken_key));
         // Merged loses nothing, in the original order.
         let merged = f.outcome(Choice::Merged, false);
         assert!(merged.lost_decisions.is_empty() && merged.lost_records.is_empty());

@@ -18,6 +18,7 @@ pub mod order;
 pub mod rate;
 pub mod run;
 pub mod search;
+pub mod signals;
 pub mod terminal;
 pub mod theme;
 pub mod view;

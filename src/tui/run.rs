@@ -33,6 +33,8 @@ pub struct Summary {
     /// Changes the disk never took (the reviewer chose to quit anyway).
     pub unsaved: usize,
     pub checkpoint_error: Option<String>,
+    /// The signal that ended the session (`tui::signals`), if one did.
+    pub signal: Option<i32>,
 }
 
 /// What the loop waits for.
@@ -40,6 +42,8 @@ pub enum Input {
     Term(ct::Event, Instant),
     TermError(String),
     Note(Note),
+    /// SIGTERM, SIGINT or SIGHUP (`tui::signals`): quit as `q` would.
+    Signal(i32),
 }
 
 /// Screens the project opened as `(project, store, report)` from `path`.
@@ -71,11 +75,16 @@ pub fn run_with(
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
         .to_path_buf();
+    let (tx, rx) = mpsc::channel();
+    let signal_tx = tx.clone();
+    let watch = super::signals::Watch::start(move |s| {
+        let _ = signal_tx.send(Input::Signal(s));
+    })
+    .context("cannot watch for signals")?;
     let mut app = crate::phases::time("App::new", || {
         App::new(project, name, reviewer.to_string(), stage, keymap).with_prefs(prefs)
     });
     app.flash = opening_message(path, &report, &store).or(app.flash.take());
-    let (tx, rx) = mpsc::channel();
     let notes = tx.clone();
     let writer_phase = crate::phases::start("writer start");
     let writer = Writer::start(
@@ -91,17 +100,26 @@ pub fn run_with(
     session.project_dir = project_dir;
     session.trace = std::env::var_os("SCREENER_TRACE").map(PathBuf::from);
     let result = session.screen(tx, &rx);
+    watch.arm();
     let records = session.app.project.records.len();
     if records > 50_000 && session.saved > 0 {
-        eprintln!(
+        // Not `eprintln!`: after SIGHUP the terminal is gone, and a failed
+        // print must not stop the checkpoint.
+        let _ = writeln!(
+            std::io::stderr(),
             "{}: writing the project file ({} records)…",
             path.display(),
             crate::human::fmt_n(records)
         );
     }
-    let summary = session.finish(path);
+    let mut summary = session.finish(path);
     crate::store::release(std::mem::take(&mut session.app.project));
-    result?;
+    summary.signal = watch.received();
+    drop(watch);
+    if summary.signal.is_none() {
+        // A hung-up terminal also fails its reads; the signal says why.
+        result?;
+    }
     Ok(summary)
 }
 
@@ -196,7 +214,16 @@ impl Session {
         };
         let result = self.event_loop(&mut term, rx);
         stop.store(true, Ordering::Relaxed);
-        let _ = input.join();
+        // It stops within one poll, so no key meant for the shell is read
+        // after the screen; on a terminal that hung up, crossterm's poll
+        // never returns, and the thread is left behind.
+        let waited = Instant::now();
+        while !input.is_finished() && waited.elapsed() < Duration::from_millis(500) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if input.is_finished() {
+            let _ = input.join();
+        }
         result
     }
 
@@ -320,7 +347,7 @@ impl Session {
                 }
                 flow
             }
-            Input::TermError(_) => Flow::Quit,
+            Input::TermError(_) | Input::Signal(_) => Flow::Quit,
             Input::Note(note) => {
                 self.note(note);
                 Flow::Continue
@@ -364,7 +391,11 @@ impl Session {
         }
         if let Some(trace) = &self.trace {
             if let Err(e) = self.write_trace(trace) {
-                eprintln!("warning: {}: cannot write the trace: {e}", trace.display());
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "warning: {}: cannot write the trace: {e}",
+                    trace.display()
+                );
             }
         }
         Summary {
@@ -379,6 +410,7 @@ impl Session {
                 )),
                 _ => None,
             },
+            signal: None,
         }
     }
 

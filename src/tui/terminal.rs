@@ -41,7 +41,42 @@ impl std::ops::DerefMut for Terminal {
 
 impl Drop for Terminal {
     fn drop(&mut self) {
-        let _ = execute!(stdout(), DisableMouseCapture);
-        ratatui::restore();
+        // Before ratatui's own drop, which prints (and so panics) when it
+        // cannot show the cursor on a terminal that is gone.
+        silence_if_gone();
+        restore();
     }
 }
+
+/// Puts the terminal back as it was; failures (a terminal that is gone)
+/// are ignored.
+pub fn restore() {
+    let _ = execute!(stdout(), DisableMouseCapture);
+    let _ = ratatui::try_restore();
+}
+
+/// Points standard output and error at `/dev/null` when they are a
+/// terminal that hung up (closed under the screen): every print there
+/// fails, and `eprintln!` (also inside ratatui) panics on a failed print,
+/// which would end the process before its last checkpoint.
+#[cfg(unix)]
+pub fn silence_if_gone() {
+    use std::os::fd::AsFd;
+    let gone = |fd: std::os::fd::BorrowedFd<'_>| matches!(rustix::termios::tcgetattr(fd), Err(e) if e == rustix::io::Errno::IO);
+    let (out, err) = (gone(stdout().as_fd()), gone(std::io::stderr().as_fd()));
+    if !out && !err {
+        return;
+    }
+    let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") else {
+        return;
+    };
+    if out {
+        let _ = rustix::stdio::dup2_stdout(&null);
+    }
+    if err {
+        let _ = rustix::stdio::dup2_stderr(&null);
+    }
+}
+
+#[cfg(not(unix))]
+pub fn silence_if_gone() {}

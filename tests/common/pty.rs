@@ -3,6 +3,7 @@
 
 use std::io::{Read, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -12,6 +13,9 @@ use screener::keys::{Code, Key, parse_seq};
 pub struct Term {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
+    /// Asks the reader thread to end (and close its copy of the master).
+    closing: Arc<AtomicBool>,
+    reader: Option<std::thread::JoinHandle<()>>,
     parser: Arc<Mutex<vt100::Parser>>,
     /// The screen as of the last complete frame (see `last_frame`).
     frame: Arc<Mutex<String>>,
@@ -36,6 +40,30 @@ impl Term {
         rows: u16,
         env: &[(&str, &str)],
     ) -> Term {
+        Term::spawn_program(binary(), args, cwd, cols, rows, env)
+    }
+
+    /// A shell script in the terminal, with `$SCREENER` naming the binary
+    /// (to look at the terminal after screener has ended, say).
+    pub fn spawn_shell(script: &str, cwd: &Path, cols: u16, rows: u16) -> Term {
+        Term::spawn_program(
+            "sh",
+            &["-c", script],
+            cwd,
+            cols,
+            rows,
+            &[("SCREENER", binary())],
+        )
+    }
+
+    fn spawn_program(
+        program: &str,
+        args: &[&str],
+        cwd: &Path,
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+    ) -> Term {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -45,7 +73,7 @@ impl Term {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(binary());
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.cwd(cwd);
         cmd.env("TERM", "xterm-256color");
@@ -65,12 +93,22 @@ impl Term {
         let sink = Arc::clone(&parser);
         let frame = Arc::new(Mutex::new(String::new()));
         let frame_sink = Arc::clone(&frame);
-        std::thread::spawn(move || {
+        let closing = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&closing);
+        let master_fd = pair.master.as_raw_fd();
+        let reader_thread = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             // The end of the previous read, so that an end-of-frame mark cut
             // in two by a read boundary is still seen.
             let mut carry: Vec<u8> = Vec::new();
             loop {
+                // Reads only what is there, so that `hang_up` can end this
+                // thread (closing its copy of the master) while nothing comes.
+                if let Some(fd) = master_fd {
+                    if !wait_readable(fd, &stop) {
+                        break;
+                    }
+                }
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
@@ -103,6 +141,8 @@ impl Term {
         Term {
             child,
             writer,
+            closing,
+            reader: Some(reader_thread),
             parser,
             frame,
             _master: pair.master,
@@ -213,6 +253,35 @@ impl Term {
         }
     }
 
+    /// Closes the terminal under the program (its window closed): the
+    /// kernel sends it SIGHUP. Returns its exit code.
+    pub fn hang_up(self) -> u32 {
+        let Term {
+            mut child,
+            writer,
+            closing,
+            reader,
+            _master,
+            ..
+        } = self;
+        closing.store(true, Ordering::SeqCst);
+        if let Some(r) = reader {
+            let _ = r.join();
+        }
+        drop(writer);
+        drop(_master);
+        let start = Instant::now();
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status.exit_code();
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                panic!("screener did not end after its terminal closed");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// kill -9.
     pub fn kill9(&mut self) {
         let pid = self.child.process_id().expect("child pid");
@@ -223,6 +292,25 @@ impl Term {
         assert!(status.success());
         let _ = self.child.wait();
     }
+}
+
+/// Waits until `fd` has something to read (true) or `stop` is set (false).
+fn wait_readable(fd: std::os::fd::RawFd, stop: &AtomicBool) -> bool {
+    while !stop.load(Ordering::SeqCst) {
+        let mut p = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd for the duration of the call; `fd` is
+        // the master, open until this thread has ended (`hang_up` joins it
+        // before closing the master).
+        let n = unsafe { libc::poll(&mut p, 1, 50) };
+        if n != 0 {
+            return true;
+        }
+    }
+    false
 }
 
 /// The bytes a terminal sends for a key.

@@ -148,6 +148,59 @@ pub fn acquire(project: &Path, command: &str) -> Result<ProjectLock, LockError> 
     )))
 }
 
+/// What is true of `dead`, the holder named in a lock file that this
+/// process took over (the flock was free): a screen for the footer.
+pub fn takeover_note(dead: &Holder) -> String {
+    let (pid, since) = (dead.pid, &dead.since);
+    if dead.host != host_name() {
+        return format!(
+            "Took over the lock file of pid {pid} on host {} (since {since}): another host, \
+             which cannot be checked from here",
+            dead.host
+        );
+    }
+    match process_state(pid) {
+        Some(true) => format!(
+            "Took over the lock file of pid {pid} (`screener {}`, since {since}), which still \
+             runs but holds another file's lock: this looks like a copy of a project open there; \
+             decisions made here stay in this copy",
+            dead.command
+        ),
+        Some(false) => format!(
+            "Took over the lock left by pid {pid} (since {since}): that pid is now another \
+             program; the screener that held the lock has ended"
+        ),
+        None => format!(
+            "Took over the lock left by pid {pid} on {} (since {since}), which is no longer \
+             running",
+            dead.host
+        ),
+    }
+}
+
+/// Whether `pid` runs, and then whether it is a screener (`Some(true)`)
+/// or another program (`Some(false)`); `None` when it does not run.
+#[cfg(unix)]
+fn process_state(pid: u32) -> Option<bool> {
+    let p = rustix::process::Pid::from_raw(i32::try_from(pid).ok()?)?;
+    match rustix::process::test_kill_process(p) {
+        Ok(()) => {}
+        // It runs, as another user.
+        Err(e) if e == rustix::io::Errno::PERM => {}
+        Err(_) => return None,
+    }
+    // Linux names a process's program here; elsewhere assume it is one.
+    match fs::read_to_string(format!("/proc/{pid}/comm")) {
+        Ok(name) => Some(name.trim() == "screener"),
+        Err(_) => Some(true),
+    }
+}
+
+#[cfg(not(unix))]
+fn process_state(_: u32) -> Option<bool> {
+    None
+}
+
 /// Who holds the lock of `project` now, if anyone.
 pub fn holder(project: &Path) -> Option<Holder> {
     let path = lock_path(project);

@@ -93,3 +93,35 @@ fn a_lock_left_by_kill_9_is_taken_over() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(!d.join("p.ron.lock").exists());
 }
+
+#[test]
+fn a_copy_of_a_project_open_elsewhere_says_what_its_lock_file_means() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    project(d);
+    let mut t = Term::spawn(&["screen", "p.ron", "--reviewer", "alice"], d, 80, 24);
+    t.wait_for("1/10");
+    // The folder copied while the screen is open, lock file and all.
+    let copy = tempfile::tempdir().unwrap();
+    for name in ["p.ron", "p.ron.lock"] {
+        std::fs::copy(d.join(name), copy.path().join(name)).unwrap();
+    }
+    let mut c = Term::spawn(
+        &["screen", "p.ron", "--reviewer", "alice"],
+        copy.path(),
+        250,
+        24,
+    );
+    let screen = c.wait_for("Took over the lock");
+    assert!(
+        screen.contains(&format!("pid {} (`screener screen`", t.pid()))
+            && screen.contains("which still runs but holds another file's lock")
+            && screen.contains("this looks like a copy"),
+        "{screen}"
+    );
+    assert!(!screen.contains("no longer running"), "{screen}");
+    c.keys("q");
+    assert_eq!(c.wait_exit(), 0);
+    t.keys("q");
+    assert_eq!(t.wait_exit(), 0);
+}

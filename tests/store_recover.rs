@@ -286,3 +286,50 @@ fn a_journal_line_with_a_bad_checksum_is_quarantined_and_recover_shows_it() {
     let kept_after = std::fs::read(d.join("review.ron.journal.rejected")).unwrap();
     assert!(kept_after.len() >= kept.len(), "never truncated");
 }
+
+#[test]
+fn a_flipped_byte_inside_a_string_is_a_warning_naming_the_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("synth.ris"), screener::synth::ris(10, 4)).unwrap();
+    let (code, out, err) = run(&["import", "review.ron", "synth.ris"], d);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = run(&["status", "review.ron"], d);
+    assert_eq!(code, 0);
+    assert!(err.is_empty(), "a file as written verifies: {err}");
+    let path = d.join("review.ron");
+    let (project, _) = screener::store::load(&path).unwrap();
+    let record = &project.records[5];
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = bytes
+        .windows(record.title.len())
+        .position(|w| w == record.title.as_bytes())
+        .unwrap()
+        + 3;
+    bytes[at] ^= 0x20; // a letter changes case: the file still parses
+    std::fs::write(&path, &bytes).unwrap();
+
+    let (code, out, err) = run(&["status", "review.ron", "--json"], d);
+    assert_eq!(code, 0, "a warning, never a refusal: {err}");
+    assert!(out.contains("\"records\":10"), "{out}");
+    assert!(
+        err.starts_with("warning: review.ron:")
+            && err.contains(&format!("record {}", record.key))
+            && err.contains("is not what screener last wrote there"),
+        "{err}"
+    );
+    let (_, out, _) = run(&["recover", "review.ron"], d);
+    assert!(out.contains("differs from its checksum"), "{out}");
+    assert!(out.contains(&format!("record {}", record.key)), "{out}");
+
+    // The next checkpoint takes the file as it is: no more warning.
+    std::fs::write(d.join("more.ris"), screener::synth::ris(3, 9)).unwrap();
+    let (code, out, err) = run(&["import", "review.ron", "more.ris"], d);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains(&format!("record {}", record.key)),
+        "said once more: {err}"
+    );
+    let (_, _, err) = run(&["status", "review.ron"], d);
+    assert!(err.is_empty(), "{err}");
+}

@@ -1,12 +1,17 @@
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
 use anyhow::{Context, Result, bail};
 
 use crate::cli::ImportArgs;
 use crate::human::{count, fmt_n};
 use crate::import::Format;
 use crate::ingest::{self, ImportReport, Input};
+use crate::lock::LockError;
 use crate::phases;
 use crate::project::Project;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 pub fn run(args: &ImportArgs) -> Result<()> {
     let _total = phases::start("import command");
@@ -16,6 +21,9 @@ pub fn run(args: &ImportArgs) -> Result<()> {
         }
         None => None,
     };
+    for f in &args.files {
+        refuse_unless_file(f)?;
+    }
     let mut contents = Vec::with_capacity(args.files.len());
     for f in &args.files {
         let bytes = phases::time("read file", || crate::import::read_file(f))
@@ -31,16 +39,25 @@ pub fn run(args: &ImportArgs) -> Result<()> {
             database: args.source.clone(),
         })
         .collect();
-    let report = if args.project.exists() {
-        let (mut project, mut store, _) = Store::open(&args.project)?;
-        let report = ingest::import_files(&mut project, &inputs)?;
-        store
-            .checkpoint(&mut project)
-            .with_context(|| format!("{}: cannot write the project", args.project.display()))?;
-        drop(store);
-        crate::store::release(project);
-        report
-    } else {
+    let mut waiting = Waiting::default();
+    let report = loop {
+        if args.project.exists() {
+            let (mut project, mut store, opened) = match Store::open(&args.project) {
+                Err(e) if waiting.for_import(&args.project, &e) => continue,
+                opened => opened?,
+            };
+            // Said before this import's checkpoint takes the file as it is.
+            for warning in opened.warnings(&args.project) {
+                let _ = writeln!(std::io::stderr(), "warning: {warning}");
+            }
+            let report = ingest::import_files(&mut project, &inputs)?;
+            store
+                .checkpoint(&mut project)
+                .with_context(|| format!("{}: cannot write the project", args.project.display()))?;
+            drop(store);
+            crate::store::release(project);
+            break report;
+        }
         if args.project.extension().is_none_or(|e| e != "ron") {
             bail!(
                 "{}: a new project file should end in .ron (e.g. review.ron); \
@@ -50,12 +67,18 @@ pub fn run(args: &ImportArgs) -> Result<()> {
         }
         let mut project = Project::new();
         let report = ingest::import_files(&mut project, &inputs)?;
-        // Holds the lock while writing, and refuses if another import
-        // created the file meanwhile.
-        phases::time("write project", || Store::create(&args.project, &project))?;
+        // Holds the lock while writing. Another import creating the same
+        // project meanwhile is waited for, and these files are then added
+        // to what it created.
+        match phases::time("write project", || Store::create(&args.project, &project)) {
+            Ok(_) => {}
+            Err(StoreError::Exists(_)) => continue,
+            Err(e) if waiting.for_import(&args.project, &e) => continue,
+            Err(e) => return Err(e.into()),
+        }
         // Freeing a million records takes seconds; the process ends soon.
         crate::store::release(project);
-        report
+        break report;
     };
     if args.json {
         println!("{}", serde_json::to_string(&report)?);
@@ -63,6 +86,66 @@ pub fn run(args: &ImportArgs) -> Result<()> {
         print_human(&args.project.display().to_string(), &report);
     }
     Ok(())
+}
+
+/// Refuses an input that is not a regular file (after links): `/dev/zero`
+/// would be read until memory runs out, a FIFO blocks, a directory fails
+/// later with a worse message.
+fn refuse_unless_file(path: &Path) -> Result<()> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    if !meta.is_file() {
+        bail!(
+            "{}: is a {}, not a regular file; import reads database exports saved as files \
+             (nothing was changed)",
+            path.display(),
+            crate::store::side::kind_name(&meta.file_type())
+        );
+    }
+    Ok(())
+}
+
+/// Waiting for another import that holds the project's lock (two imports
+/// creating one project at once: the second adds its files after the
+/// first).
+#[derive(Default)]
+struct Waiting {
+    since: Option<Instant>,
+}
+
+/// How long an import waits for another (a million-record import takes
+/// about half a minute).
+const WAIT_FOR_IMPORT: Duration = Duration::from_secs(600);
+
+impl Waiting {
+    /// Whether `e` says another import holds the lock of `project` (or a
+    /// process that has not yet said who it is): then, after a pause, the
+    /// caller tries again. Says once that it waits.
+    fn for_import(&mut self, project: &Path, e: &StoreError) -> bool {
+        let StoreError::Locked(LockError::Held { holder, .. }) = e else {
+            return false;
+        };
+        if holder.as_ref().is_some_and(|h| h.command != "import") {
+            return false;
+        }
+        let since = *self.since.get_or_insert_with(|| {
+            let who = holder.as_ref().map_or_else(
+                || "another screener".to_string(),
+                |h| format!("pid {}", h.pid),
+            );
+            let _ = writeln!(
+                std::io::stderr(),
+                "{}: another import ({who}) is writing this project; waiting for it to finish…",
+                project.display()
+            );
+            Instant::now()
+        });
+        if since.elapsed() > WAIT_FOR_IMPORT {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        true
+    }
 }
 
 /// Warnings shown one per line, except that a warning repeated word for

@@ -177,8 +177,9 @@ pub fn check(project: &Path) -> Result<(), Refused> {
     Ok(())
 }
 
+/// What `kind` is, in a few words (`directory`, `FIFO (named pipe)`, …).
 #[cfg(unix)]
-fn kind_name(kind: &fs::FileType) -> &'static str {
+pub fn kind_name(kind: &fs::FileType) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     if kind.is_dir() {
         "directory"
@@ -196,7 +197,7 @@ fn kind_name(kind: &fs::FileType) -> &'static str {
 }
 
 #[cfg(not(unix))]
-fn kind_name(kind: &fs::FileType) -> &'static str {
+pub fn kind_name(kind: &fs::FileType) -> &'static str {
     if kind.is_dir() {
         "directory"
     } else {

@@ -148,10 +148,7 @@ fn opening_message(path: &Path, report: &JournalReport, store: &Store) -> Option
         ));
     }
     let dead = store.lock().and_then(|l| l.taken_over.as_ref())?;
-    Some(format!(
-        "Took over the lock left by pid {} on {} (since {}), which is no longer running",
-        dead.pid, dead.host, dead.since
-    ))
+    Some(crate::lock::takeover_note(dead))
 }
 
 /// The loop's state apart from the terminal: the app, the writer and the

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use common::run;
 use screener::project::{Change, Decision, Project, Stage, Verdict};
-use screener::store::Store;
+use screener::store::recover::{Choice, examine, write_in_place};
+use screener::store::{RealFs, Store, bak_path, journal_path, write_atomic};
 
 fn decide(project: &Project, i: usize, verdict: Verdict) -> Change {
     Change::Decide(Decision {
@@ -332,4 +333,75 @@ fn a_flipped_byte_inside_a_string_is_a_warning_naming_the_record() {
     );
     let (_, _, err) = run(&["status", "review.ron"], d);
     assert!(err.is_empty(), "{err}");
+}
+
+#[test]
+fn what_each_way_of_repairing_keeps_and_loses() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, broken_key) = scenario(dir.path());
+    let f = examine(&RealFs, &path);
+    assert!(f.file.error.is_some());
+    let file = f.file.project.as_ref().expect("salvaged");
+    assert_eq!(file.records.len(), 9, "one record lost in the file");
+    assert_eq!(file.decisions.len(), 4);
+    assert_eq!(f.file.journal_seq, Some(4));
+    assert_eq!(f.file.unreadable.len(), 1, "{:?}", f.file.unreadable);
+    assert!(f.file.unreadable[0].what.contains(&broken_key));
+    assert_eq!(f.bak.journal_seq, Some(2));
+    let seqs: Vec<u64> = f.journal.entries.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, [5]);
+    // Copying .bak over loses the two maybes.
+    let bak = f.outcome(Choice::Bak, false);
+    let lost: Vec<&Verdict> = bak.lost_decisions.iter().map(|d| &d.verdict).collect();
+    assert_eq!(lost, [&Verdict::Maybe, &Verdict::Maybe]);
+    assert!(bak.lost_records.is_empty());
+    // The file alone loses the damaged record, which .bak has.
+    let file = f.outcome(Choice::File, false);
+    assert!(file.lost_decisions.is_empty());
+    assert_eq!(file.lost_records, std::slice::from_ref(&broken_key));
+    // Merged loses nothing, and puts the record back in its place.
+    let merged = f.outcome(Choice::Merged, false);
+    assert!(merged.lost_decisions.is_empty() && merged.lost_records.is_empty());
+    let p = merged.project.unwrap();
+    assert_eq!(p.records.len(), 10);
+    assert_eq!(p.records[6].key, broken_key);
+    assert_eq!(p.decisions.len(), 5);
+    assert_eq!(p.journal_seq, 5);
+
+    let before: Vec<Vec<u8>> = [path.clone(), bak_path(&path), journal_path(&path)]
+        .iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    let w = write_in_place(&f, &p).unwrap();
+    assert_eq!(w.copied.len(), 3);
+    for (copy, bytes) in w.copied.iter().zip(&before) {
+        assert_eq!(&std::fs::read(copy).unwrap(), bytes);
+    }
+    let (read, report) = screener::store::load(&path).unwrap();
+    assert_eq!(read.decisions.len(), 5);
+    assert_eq!(report.applied, 0);
+    assert!(report.checksum.is_none());
+    assert_eq!(
+        std::fs::read(bak_path(&path)).unwrap(),
+        before[0],
+        "the damaged file is .bak"
+    );
+
+    // Cut in the middle of its decisions, the file has lost its
+    // journal_seq too: the journal is applied without doubling what the
+    // file holds, and .bak fills in the rest.
+    write_atomic(&path, &p).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let cut = text.find("  decisions: [").unwrap() + 400;
+    std::fs::write(&path, &text[..cut]).unwrap();
+    let f = examine(&RealFs, &path);
+    assert_eq!(f.file.journal_seq, None);
+    assert!(f.file.project.as_ref().unwrap().decisions.len() < 5);
+    let merged = f.outcome(Choice::Merged, false);
+    assert_eq!(
+        merged.project.unwrap().decisions.len(),
+        5,
+        "{:?}",
+        merged.lost_decisions
+    );
 }

@@ -174,16 +174,9 @@ fn read_file(fs: &dyn Storage, path: &Path) -> FileState {
         path: path.to_path_buf(),
         ..FileState::default()
     };
-    let bytes = match fs.read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return state,
-        Err(e) => {
-            state.present = true;
-            state.error = Some(super::StoreError::io(path, e).to_string());
-            return state;
-        }
+    let Some(bytes) = read_present(fs, path, &mut state.present, &mut state.error) else {
+        return state;
     };
-    state.present = true;
     if let Ok(text) = std::str::from_utf8(&bytes) {
         match migrate::parse_project(path, text) {
             Ok((project, version)) => {
@@ -202,6 +195,28 @@ fn read_file(fs: &dyn Storage, path: &Path) -> FileState {
     }
     salvage(&bytes, &mut state);
     state
+}
+
+/// The bytes at `path`, noting whether it is there and why it cannot be
+/// read; `None` when there is nothing to read.
+fn read_present(
+    fs: &dyn Storage,
+    path: &Path,
+    present: &mut bool,
+    error: &mut Option<String>,
+) -> Option<Vec<u8>> {
+    match fs.read(path) {
+        Ok(b) => {
+            *present = true;
+            Some(b)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            *present = true;
+            *error = Some(super::StoreError::io(path, e).to_string());
+            None
+        }
+    }
 }
 
 fn first_line(s: &str) -> String {
@@ -484,16 +499,9 @@ fn read_journal(fs: &dyn Storage, path: &Path, version: u32) -> JournalState {
         path: path.to_path_buf(),
         ..JournalState::default()
     };
-    let bytes = match fs.read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return state,
-        Err(e) => {
-            state.present = true;
-            state.error = Some(super::StoreError::io(path, e).to_string());
-            return state;
-        }
+    let Some(bytes) = read_present(fs, path, &mut state.present, &mut state.error) else {
+        return state;
     };
-    state.present = true;
     for (n, raw) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
         match journal::decode(raw, version) {
             Ok((seq, change)) => state.entries.push(Entry {
@@ -958,144 +966,6 @@ pub fn write_in_place(findings: &Findings, project: &Project) -> std::io::Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::project::{Stage, Verdict};
-    use crate::store::{RealFs, Store, bak_path, journal_path, real, write_atomic};
-
-    fn decide(project: &Project, i: usize, verdict: Verdict) -> Change {
-        Change::Decide(Decision {
-            record: project.records[i].key.clone(),
-            reviewer: "alice".into(),
-            stage: Stage::TitleAbstract,
-            verdict,
-            note: String::new(),
-            tags: vec![],
-            at: format!("2026-11-26T10:00:0{i}Z"),
-            rule: None,
-        })
-    }
-
-    /// The issue's scenario: `.bak` at journal_seq 2, the file at 4 (two
-    /// maybes only there), the journal starting at 5, then the file
-    /// damaged in one record.
-    fn scenario(dir: &Path) -> (PathBuf, String) {
-        let path = dir.join("review.ron");
-        write_atomic(&path, &crate::synth::project(10, 4)).unwrap();
-        let (mut project, mut store, _) = Store::open_with(real(), &path).unwrap();
-        let steps = [
-            vec![
-                (0, Verdict::Include),
-                (1, Verdict::Exclude(vec!["population".into()])),
-            ],
-            vec![(2, Verdict::Maybe), (3, Verdict::Maybe)],
-        ];
-        for step in steps {
-            for (i, v) in step {
-                let c = decide(&project, i, v);
-                store.append(&c).unwrap();
-                project.apply(&c);
-            }
-            store.checkpoint(&mut project).unwrap();
-        }
-        let c = decide(&project, 4, Verdict::Include);
-        store.append(&c).unwrap();
-        drop(store);
-        // A byte of record 6's title turned into a quote: the file no
-        // longer parses.
-        let key = project.records[6].key.clone();
-        let mut text = std::fs::read_to_string(&path).unwrap();
-        let at = text.find(&format!("key: \"{key}\"")).unwrap();
-        let t = at + text[at..].find("title: \"").unwrap() + 10;
-        text.replace_range(t..t + 1, "\"");
-        std::fs::write(&path, text).unwrap();
-        (path, key)
-    }
-
-    #[test]
-    fn the_two_maybes_only_in_the_damaged_file_are_found_and_kept() {
-        let dir = tempfile::tempdir().unwrap();
-        let (path, broken_key) = scenario(dir.path());
-        assert!(crate::store::load(&path).is_err(), "the file is damaged");
-        let f = examine(&RealFs, &path);
-        assert!(f.file.error.is_some());
-        let file = f.file.project.as_ref().expect("salvaged");
-        assert_eq!(file.records.len(), 9, "one record lost in the file");
-        assert_eq!(file.decisions.len(), 4);
-        assert_eq!(f.file.journal_seq, Some(4));
-        assert_eq!(f.file.unreadable.len(), 1, "{:?}", f.file.unreadable);
-        assert!(f.file.unreadable[0].what.contains(&broken_key));
-        assert_eq!(f.bak.journal_seq, Some(2));
-        assert_eq!(
-            f.journal.entries.iter().map(|e| e.seq).collect::<Vec<_>>(),
-            [5]
-        );
-        assert!(
-            f.gaps
-                .iter()
-                .any(|g| g.contains("changes 3–4 are in neither")),
-            "{:?}",
-            f.gaps
-        );
-        // The advice of old (copy .bak over) loses the two maybes.
-        let bak = f.outcome(Choice::Bak, false);
-        let lost: Vec<&Verdict> = bak.lost_decisions.iter().map(|d| &d.verdict).collect();
-        assert_eq!(lost, [&Verdict::Maybe, &Verdict::Maybe]);
-        assert!(bak.lost_records.is_empty());
-        // The file alone loses the damaged record, which .bak has.
-        let file = f.outcome(Choice::File, false);
-        assert!(file.lost_decisions.is_empty());
-        assert_eq!(file.lost_records, std::slice::from_ref(&broken_key));
-        // Merged loses nothing, in the original order.
-        let merged = f.outcome(Choice::Merged, false);
-        assert!(merged.lost_decisions.is_empty() && merged.lost_records.is_empty());
-        let p = merged.project.unwrap();
-        assert_eq!(p.records.len(), 10);
-        assert_eq!(p.records[6].key, broken_key, "put back in its place");
-        assert_eq!(p.decisions.len(), 5);
-        assert_eq!(p.journal_seq, 5);
-
-        // Writing keeps every input file aside and empties the journal.
-        let before: Vec<Vec<u8>> = [path.clone(), bak_path(&path), journal_path(&path)]
-            .iter()
-            .map(|p| std::fs::read(p).unwrap())
-            .collect();
-        let w = write_in_place(&f, &p).unwrap();
-        assert_eq!(w.copied.len(), 3);
-        for (copy, bytes) in w.copied.iter().zip(&before) {
-            assert_eq!(&std::fs::read(copy).unwrap(), bytes);
-        }
-        let (read, report) = crate::store::load(&path).unwrap();
-        assert_eq!(read.decisions.len(), 5);
-        assert_eq!(report.applied, 0);
-        assert!(report.checksum.is_none());
-        assert_eq!(
-            std::fs::read(bak_path(&path)).unwrap(),
-            before[0],
-            "the damaged file is .bak"
-        );
-    }
-
-    #[test]
-    fn a_truncated_file_keeps_what_it_had_and_the_journal_fills_in() {
-        let dir = tempfile::tempdir().unwrap();
-        let (path, _) = scenario(dir.path());
-        // Undo the damage: rewrite from the merged project, then cut the
-        // file in the middle of its decisions.
-        let f = examine(&RealFs, &path);
-        let p = f.outcome(Choice::Merged, false).project.unwrap();
-        write_atomic(&path, &p).unwrap();
-        let text = std::fs::read_to_string(&path).unwrap();
-        let cut = text.find("  decisions: [").unwrap() + 400;
-        std::fs::write(&path, &text[..cut]).unwrap();
-        let f = examine(&RealFs, &path);
-        assert_eq!(f.file.journal_seq, None, "journal_seq was cut off");
-        let file = f.file.project.as_ref().unwrap();
-        assert_eq!(file.records.len(), 10);
-        assert!(file.decisions.len() < 5);
-        let merged = f.outcome(Choice::Merged, false);
-        let got = merged.project.unwrap();
-        // .bak (write_atomic above made the damaged file .bak) has them all.
-        assert_eq!(got.decisions.len(), 5, "{:?}", merged.lost_decisions);
-    }
 
     #[test]
     fn histories_merge_in_order() {

@@ -86,6 +86,9 @@ fn utf8_or_1252<'a>(bytes: &'a [u8], name: &'static str) -> Decoded<'a> {
             warning: None,
         },
         Err(e) => {
+            if let Some(mixed) = mostly_utf8(bytes, name) {
+                return mixed;
+            }
             let line = bytes[..e.valid_up_to()]
                 .iter()
                 .filter(|&&b| b == b'\n')
@@ -117,6 +120,57 @@ fn utf8_or_1252<'a>(bytes: &'a [u8], name: &'static str) -> Decoded<'a> {
             }
         }
     }
+}
+
+/// A UTF-8 file with a few lines in another encoding (a record pasted in
+/// from an old Windows export: one `Caf\xe9` among thousands of UTF-8
+/// lines): each line read on its own, the bad ones in the legacy encoding,
+/// so that the file's UTF-8 letters are not all turned into `Ã©`. `None`
+/// when the file does not look like UTF-8: no line with valid non-ASCII
+/// UTF-8, or fewer such lines than bad ones (then the whole file is in a
+/// legacy encoding, read as before).
+fn mostly_utf8<'a>(bytes: &'a [u8], name: &'static str) -> Option<Decoded<'a>> {
+    let mut good_non_ascii = 0usize;
+    let mut bad: Vec<usize> = Vec::new();
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        if line.is_ascii() {
+            continue;
+        }
+        if simdutf8::basic::from_utf8(line).is_ok() {
+            good_non_ascii += 1;
+        } else {
+            bad.push(i + 1);
+        }
+    }
+    if good_non_ascii == 0 || bad.len() > good_non_ascii {
+        return None;
+    }
+    let legacy = declared_encoding(bytes).unwrap_or(WINDOWS_1252);
+    let mut text = String::with_capacity(bytes.len() + bad.len() * 8);
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        match std::str::from_utf8(line) {
+            Ok(s) => text.push_str(s),
+            Err(_) => text.push_str(&legacy.decode_without_bom_handling(line).0),
+        }
+    }
+    let mut listed: Vec<String> = bad.iter().take(10).map(|l| l.to_string()).collect();
+    if bad.len() > 10 {
+        listed.push(format!("and {} more", bad.len() - 10));
+    }
+    let lines = if bad.len() == 1 { "line" } else { "lines" };
+    Some(Decoded {
+        text: Cow::Owned(text),
+        encoding: name,
+        warning: Some(format!(
+            "not valid UTF-8 on {lines} {} of a file that is UTF-8 elsewhere; read those \
+             {lines} as {} (check their accented letters), the rest as UTF-8",
+            listed.join(", "),
+            legacy.name()
+        )),
+    })
 }
 
 /// JabRef writes `% Encoding: windows-1252` as the first line.

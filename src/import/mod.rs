@@ -14,6 +14,7 @@ pub mod ovid;
 pub mod pasted;
 pub mod pieces;
 pub mod ris;
+pub(crate) mod tagged;
 pub mod wos;
 
 use std::fmt;
@@ -170,11 +171,23 @@ impl Parsed {
     }
 }
 
-#[derive(Debug)]
-pub struct UnknownFormat;
+/// Why a file could not be read at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnknownFormat {
+    /// No byte, or only whitespace (and byte-order marks).
+    Empty,
+    /// None of the formats' marks.
+    NoMarks,
+}
 
 impl fmt::Display for UnknownFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if *self == UnknownFormat::Empty {
+            return f.write_str(
+                "the file is empty (nothing but blank lines): nothing to import; was the export \
+                 saved completely?",
+            );
+        }
         let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
         write!(
             f,
@@ -296,9 +309,19 @@ fn huge_pages(_: &mut [u8]) {}
 /// content decides.
 pub fn parse(bytes: &[u8], format: Option<Format>) -> Result<(Format, Parsed), UnknownFormat> {
     let decoded = crate::phases::time("decode", || decode::decode(bytes));
+    if decoded
+        .text
+        .trim_start_matches('\u{feff}')
+        .trim()
+        .is_empty()
+    {
+        return Err(UnknownFormat::Empty);
+    }
     let format = match format {
         Some(f) => f,
-        None => crate::phases::time("detect", || detect(&decoded.text)).ok_or(UnknownFormat)?,
+        None => {
+            crate::phases::time("detect", || detect(&decoded.text)).ok_or(UnknownFormat::NoMarks)?
+        }
     };
     let mut parsed = crate::phases::time("parse", || parse_text(&decoded.text, format));
     if let Some(w) = decoded.warning {

@@ -215,7 +215,14 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
         }
         added.push(start..project.records.len());
         let database = input.database.clone().unwrap_or_else(|| {
-            crate::database::guess(&project.records[project.records.len() - imported..], format)
+            let guess = crate::database::guess(
+                &project.records[project.records.len() - imported..],
+                format,
+            );
+            match parsed.database.take() {
+                Some(page) if guess.is_empty() => page,
+                _ => guess,
+            }
         });
         if let Some(seen) = seen_files.get_mut(&content_hash) {
             seen.1.clone_from(&database);

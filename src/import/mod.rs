@@ -126,6 +126,9 @@ pub struct Parsed {
     /// Records of the file that could not be read; each has a warning.
     pub reported: usize,
     pub warnings: Vec<Warning>,
+    /// The database the file as a whole names when its records do not (a
+    /// pasted results page in a publisher's layout), for `database::guess`.
+    pub database: Option<String>,
     /// Lines ignored (text outside records); only the first
     /// [`MAX_STRAY`] get a warning each.
     stray: usize,

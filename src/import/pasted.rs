@@ -449,7 +449,10 @@ mod tests {
         assert_eq!(r.journal, "Mental Health and Social Inclusion");
         assert_eq!(r.volume, "ahead-of-print");
         assert_eq!(r.issue, "");
-        assert_eq!(r.citation(), "Mental Health and Social Inclusion ahead-of-print");
+        assert_eq!(
+            r.citation(),
+            "Mental Health and Social Inclusion ahead-of-print"
+        );
         let mut r = Record::default();
         parse_venue("J, vol. 7 no. 7", &mut r);
         assert_eq!(r.citation(), "J 7(7)");
@@ -467,7 +470,11 @@ mod tests {
         let r = &p.records[0].1;
         assert_eq!(r.keywords, ["Peer support", "Recovery"]);
         assert_eq!(r.kind, "Research Article");
-        assert!(r.extra.iter().any(|f| f.tag == "Item type" && f.value == "Article"));
+        assert!(
+            r.extra
+                .iter()
+                .any(|f| f.tag == "Item type" && f.value == "Article")
+        );
         assert_eq!(r.issn, "2042-8308");
         assert_eq!(r.citation(), "Other Journal ahead-of-print");
         assert_eq!(p.database.as_deref(), Some("Emerald Insight"));

@@ -188,7 +188,7 @@ fn print_human(project: &str, report: &ImportReport) {
 fn record_counts(records: usize, imported: usize, reported: usize) -> String {
     let n = count(records, "record", "records");
     match (imported, reported) {
-        (0, 0) => format!("{n}"),
+        (0, 0) => n,
         (_, 0) if records == 1 => format!("{n}, imported"),
         (_, 0) => format!("{n}, all imported"),
         (0, _) => format!("{n}, none imported (each listed below with why)"),

@@ -263,17 +263,13 @@ pub fn read_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
             let mut bytes = vec![0u8; len];
             huge_pages(&mut bytes);
             let part = len.div_ceil(threads);
-            let read = std::thread::scope(|s| {
-                let jobs: Vec<_> = bytes
-                    .chunks_mut(part)
+            let read = {
+                use rayon::prelude::*;
+                bytes
+                    .par_chunks_mut(part)
                     .enumerate()
-                    .map(|(i, chunk)| {
-                        let file = &file;
-                        s.spawn(move || file.read_exact_at(chunk, (i * part) as u64))
-                    })
-                    .collect();
-                jobs.into_iter().all(|j| j.join().is_ok_and(|r| r.is_ok()))
-            });
+                    .all(|(i, chunk)| file.read_exact_at(chunk, (i * part) as u64).is_ok())
+            };
             // A file that changed size meanwhile is read again, whole.
             let mut probe = [0u8; 1];
             if read && file.read_at(&mut probe, len as u64).is_ok_and(|n| n == 0) {

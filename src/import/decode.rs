@@ -60,7 +60,7 @@ fn utf8_or_1252<'a>(bytes: &'a [u8], name: &'static str) -> Decoded<'a> {
             warning: None,
         },
         Err(e) => {
-            if let Some(mixed) = mostly_utf8(bytes, name) {
+            if let Some(mixed) = mostly_utf8(bytes) {
                 return mixed;
             }
             let line = bytes[..e.valid_up_to()]
@@ -103,7 +103,7 @@ fn utf8_or_1252<'a>(bytes: &'a [u8], name: &'static str) -> Decoded<'a> {
 /// when the file does not look like UTF-8: no line with valid non-ASCII
 /// UTF-8, or fewer such lines than bad ones (then the whole file is in a
 /// legacy encoding, read as before).
-fn mostly_utf8<'a>(bytes: &'a [u8], name: &'static str) -> Option<Decoded<'a>> {
+fn mostly_utf8(bytes: &[u8]) -> Option<Decoded<'static>> {
     let mut good_non_ascii = 0usize;
     let mut bad: Vec<usize> = Vec::new();
     for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
@@ -137,12 +137,15 @@ fn mostly_utf8<'a>(bytes: &'a [u8], name: &'static str) -> Option<Decoded<'a>> {
     let lines = if bad.len() == 1 { "line" } else { "lines" };
     Some(Decoded {
         text: Cow::Owned(text),
-        encoding: name,
+        encoding: if legacy == WINDOWS_1252 {
+            "UTF-8, with those lines as windows-1252"
+        } else {
+            "UTF-8, with those lines in the encoding the file declares"
+        },
         warning: Some(format!(
-            "not valid UTF-8 on {lines} {} of a file that is UTF-8 elsewhere; read those \
-             {lines} as {} (check their accented letters), the rest as UTF-8",
+            "not valid UTF-8 on {lines} {} of a file that is UTF-8 elsewhere (check the \
+             accented letters there)",
             listed.join(", "),
-            legacy.name()
         )),
     })
 }
@@ -327,7 +330,7 @@ mod tests {
         );
         let w = d.warning.unwrap();
         assert!(w.contains("on line 3 "), "{w}");
-        assert!(w.contains("windows-1252"), "{w}");
+        assert_eq!(d.encoding, "UTF-8, with those lines as windows-1252");
         // A file that is Latin-1 throughout is read whole, as before.
         let d = decode(b"TI  - Caf\xe9\nAB  - na\xefve\n");
         assert_eq!(d.text, "TI  - Café\nAB  - naïve\n");

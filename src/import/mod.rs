@@ -161,6 +161,22 @@ impl Parsed {
         self.records.push((line, record));
     }
 
+    /// Adds `record`, read from line `start`, or reports it when it
+    /// carries nothing a reviewer could screen: how every record of every
+    /// format ends.
+    pub(crate) fn keep_or_report(&mut self, start: usize, record: Record) {
+        if record.is_empty() {
+            self.reported += 1;
+            self.report(
+                start,
+                "record has no title, abstract, authors or identifier",
+                "skipped",
+            );
+        } else {
+            self.push(start, record);
+        }
+    }
+
     /// A line that belongs to no record, ignored.
     pub(crate) fn stray(&mut self, line: usize, message: impl Into<String>) {
         self.stray += 1;
@@ -444,6 +460,14 @@ fn parse_whole(text: &str, format: Format) -> Parsed {
     }
 }
 
+/// At most `max` characters of `s` for a warning, `…` when cut.
+pub(crate) fn short(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+    }
+}
+
 /// Joins wrapped lines of prose into one paragraph, but keeps a break before
 /// a line that starts a labelled part (`Methods: …`) of a structured
 /// abstract.
@@ -485,6 +509,12 @@ fn starts_labelled_part(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_cuts_at_characters() {
+        assert_eq!(short("abc", 3), "abc");
+        assert_eq!(short("äbcd", 2), "äb…");
+    }
 
     #[test]
     fn prose_unwraps_but_keeps_labelled_parts() {

@@ -111,7 +111,7 @@ pub fn parse(text: &str) -> Parsed {
 }
 
 fn short(s: &str) -> String {
-    super::tagged::short(s, 60)
+    super::short(s, 60)
 }
 
 /// The publisher whose results page this is, from its links or its

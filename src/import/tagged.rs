@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 
+pub(crate) use super::short;
 use super::{Parsed, unwrap_prose};
 use crate::record::Record;
 use crate::text;
@@ -86,7 +87,7 @@ impl<'a> Fields<'a> {
 
     /// Ends the open record, if any: `build` makes the record of its
     /// fields (it may take their values), which is added or reported
-    /// ([`keep_or_report`]). Returns the line it started on.
+    /// (`Parsed::keep_or_report`). Returns the line it started on.
     pub fn close(
         &mut self,
         parsed: &mut Parsed,
@@ -96,7 +97,7 @@ impl<'a> Fields<'a> {
         let record = build(&mut fields);
         fields.clear();
         self.spare = fields;
-        keep_or_report(parsed, start, record);
+        parsed.keep_or_report(start, record);
         Some(start)
     }
 
@@ -109,29 +110,6 @@ impl<'a> Fields<'a> {
         parsed.reported += 1;
         parsed.report(start, why, "skipped");
         Some(start)
-    }
-}
-
-/// Adds `record`, read from line `start`, or reports it when it carries
-/// nothing a reviewer could screen.
-pub(crate) fn keep_or_report(parsed: &mut Parsed, start: usize, record: Record) {
-    if record.is_empty() {
-        parsed.reported += 1;
-        parsed.report(
-            start,
-            "record has no title, abstract, authors or identifier",
-            "skipped",
-        );
-    } else {
-        parsed.push(start, record);
-    }
-}
-
-/// At most `max` characters of `s` for a warning, `…` when cut.
-pub(crate) fn short(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        None => s.to_string(),
-        Some((cut, _)) => format!("{}…", &s[..cut]),
     }
 }
 
@@ -202,11 +180,5 @@ mod tests {
         assert_eq!(parsed.reported, 1);
         assert_eq!(parsed.warnings[0].line, 9);
         assert!(!f.is_open());
-    }
-
-    #[test]
-    fn short_cuts_at_characters() {
-        assert_eq!(short("abc", 3), "abc");
-        assert_eq!(short("äbcd", 2), "äb…");
     }
 }

@@ -45,6 +45,10 @@ pub struct FileReport {
     /// … of a record already in the project before this run.
     pub duplicates_of_project: usize,
     pub warnings: Vec<Warning>,
+    /// Set when the file was skipped whole because the same bytes were
+    /// imported before: which file that was and when (`path on date`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub already_imported: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -126,11 +130,14 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
             // in the project already, and adding them again would only make
             // a copy of each to link as a duplicate. No `Source` either:
             // PRISMA would count its records as identified twice.
-            parsed.warnings.push(Warning::new(
+            // Only what is said of this import: the warnings of the file's
+            // first import were shown then, and none of its records is
+            // read now.
+            let warnings = vec![Warning::new(
                 0,
                 format!("the same file (byte for byte) was imported before: {before}"),
                 "skipped: no record of it added",
-            ));
+            )];
             reports.push(FileReport {
                 path: input.path.clone(),
                 format: format.name().to_string(),
@@ -145,7 +152,8 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
                 duplicates_within_file: 0,
                 duplicates_of_other_files: 0,
                 duplicates_of_project: 0,
-                warnings: parsed.warnings,
+                warnings,
+                already_imported: Some(before.clone()),
             });
             added.push(0..0);
             continue;
@@ -212,7 +220,14 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
         }
         added.push(start..project.records.len());
         let database = input.database.clone().unwrap_or_else(|| {
-            crate::database::guess(&project.records[project.records.len() - imported..], format)
+            let guess = crate::database::guess(
+                &project.records[project.records.len() - imported..],
+                format,
+            );
+            match parsed.database.take() {
+                Some(page) if guess.is_empty() => page,
+                _ => guess,
+            }
         });
         if let Some(seen) = seen_files.get_mut(&content_hash) {
             seen.1.clone_from(&database);
@@ -243,6 +258,7 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
             duplicates_of_other_files: 0,
             duplicates_of_project: 0,
             warnings: parsed.warnings,
+            already_imported: None,
         });
     }
     drop(keys_phase);

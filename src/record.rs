@@ -207,18 +207,15 @@ impl Record {
     }
 
     /// The title to show: the title, or a "(no title)" marker with the
-    /// abstract's first words, so a line is never empty.
+    /// abstract's first telling words (after a structured abstract's
+    /// heading and a stock opening: `abstracts::stand_in`), so a line is
+    /// never empty. A list of records uses `abstracts::distinct_titles`.
     pub fn display_title(&self) -> String {
         let title = text::collapse_ws(&self.title);
         if !title.is_empty() {
             return title;
         }
-        let words: Vec<&str> = self.abstract_text.split_whitespace().take(12).collect();
-        if words.is_empty() {
-            "(no title, no abstract)".to_string()
-        } else {
-            format!("(no title) {} …", words.join(" "))
-        }
+        crate::abstracts::stand_in(self)
     }
 
     /// Authors for one line: up to three, then "et al.".

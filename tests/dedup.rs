@@ -413,3 +413,71 @@ fn a_split_link_stays_split_at_later_imports_until_confirmed() {
     let group = |k: &str| by_key[k].unwrap_or(k).to_string();
     assert_eq!(group(&dup.key), group(&primary));
 }
+
+fn untitled(authors: &[&str], abstract_text: &str) -> Record {
+    let mut r = Record {
+        authors: authors.iter().map(|a| a.to_string()).collect(),
+        year: Some(2020),
+        abstract_text: abstract_text.to_string(),
+        ..Record::default()
+    };
+    r.key = r.derive_key();
+    r
+}
+
+/// Issue 10: six untitled results of one year by the same two authors,
+/// short abstracts the same but for the trial's number, are six papers.
+/// A copy of one of them (names written the other way round) is still
+/// found, and the same abstract by other authors is another paper.
+#[test]
+fn the_abstract_rule_keeps_numbered_papers_apart_and_needs_compatible_authors() {
+    let text = |k: usize| {
+        format!(
+            "Peer support workers in community mental health teams improved the recovery of \
+             clients, as the evaluation of the programme showed in trial {k}."
+        )
+    };
+    let mut records: Vec<Record> = (0..6)
+        .map(|k| untitled(&["Repper, Julie", "Watson, Emma"], &text(k)))
+        .collect();
+    assert_eq!(screener::dedup::link_duplicates(&mut records), 0);
+    // Sample sizes and percentages the same way.
+    let mut sizes = vec![
+        untitled(
+            &["Repper, Julie"],
+            "We recruited 120 peer support workers across the region, and 45% of them stayed for a year.",
+        ),
+        untitled(
+            &["Repper, Julie"],
+            "We recruited 150 peer support workers across the region, and 45% of them stayed for a year.",
+        ),
+        untitled(
+            &["Repper, Julie"],
+            "We recruited 120 peer support workers across the region, and 54% of them stayed for a year.",
+        ),
+    ];
+    assert_eq!(screener::dedup::link_duplicates(&mut sizes), 0);
+
+    records.push(untitled(&["Julie Repper", "Emma Watson"], &text(3)));
+    records.push(untitled(&["Smith, Adam", "Jones, Bea"], &text(3)));
+    let linked = screener::dedup::link_duplicates(&mut records);
+    assert_eq!(
+        linked,
+        1,
+        "{:?}",
+        records.iter().map(|r| &r.duplicate_of).collect::<Vec<_>>()
+    );
+    let copy = &records[6];
+    let original = &records[3];
+    let (primary, other) = if copy.duplicate_of.is_some() {
+        (original, copy)
+    } else {
+        (copy, original)
+    };
+    assert_eq!(other.duplicate_of.as_deref(), Some(primary.key.as_str()));
+    assert_eq!(
+        other.duplicate_match.as_ref().unwrap().rule,
+        MatchRule::Abstract
+    );
+    assert!(records[7].duplicate_of.is_none());
+}

@@ -192,7 +192,13 @@ fn pasted_page_gives_ten_full_records() {
     for r in &recs {
         assert!(!r.authors.is_empty(), "{r:?}");
         assert!(!r.date.is_empty() && r.year.is_some(), "{r:?}");
-        assert!(r.kind == "Article" || r.kind == "Book part", "{}", r.kind);
+        // The Details block's `Type: Research Article` refines `Article`
+        // (Jackson and Fong, without Details, stay `Article`).
+        assert!(
+            ["Research Article", "Article", "Book part"].contains(&r.kind.as_str()),
+            "{}",
+            r.kind
+        );
         if r.authors[0] == "Fay Jackson" {
             assert!(r.journal.is_empty() && r.issn.is_empty());
             assert_eq!(r.year, Some(2017));
@@ -320,6 +326,12 @@ fn the_database_is_guessed_from_the_records() {
         ("nbib/revtools_restoration_pubmed.nbib", "PubMed"),
         ("wos_txt/revtools_restoration_wos.ciw", "Web of Science"),
         ("ris/asreview_scopus_issue1099.ris", ""),
+        // Emerald's layout: every article's structured abstract has
+        // `Design/methodology/approach` and `Originality/value`.
+        (
+            "pasted/emerald_search_results_peer_support.txt",
+            "Emerald Insight",
+        ),
     ];
     for (path, want) in cases {
         let bytes = std::fs::read(corpus.join(path)).unwrap();
@@ -334,4 +346,53 @@ fn the_database_is_guessed_from_the_records() {
         assert_eq!(report.files[0].database, want, "{path}");
         assert_eq!(project.sources[0].database, want, "{path}");
     }
+}
+
+fn screener(args: &[&std::ffi::OsStr]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_screener"))
+        .args(args)
+        .output()
+        .expect("run screener");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The report's words match its counts: a warning about a record that was
+/// kept does not come with "0 reported"; a file imported again is said to
+/// be skipped, without a `:0` line or the first import's warnings again.
+#[test]
+fn import_report_words_match_its_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("two.ris");
+    std::fs::write(
+        &file,
+        "TY  - JOUR\nTI  - One\nTY  - JOUR\nTI  - Two\nER  - \n",
+    )
+    .unwrap();
+    let project = dir.path().join("p.ron");
+    let (ok, first, _) = screener(&["import".as_ref(), project.as_os_str(), file.as_os_str()]);
+    assert!(ok, "{first}");
+    assert!(first.contains("2 records, all imported"), "{first}");
+    assert!(!first.contains("reported"), "{first}");
+    assert!(first.contains("two.ris:1: record has no `ER"), "{first}");
+    let (ok, again, _) = screener(&["import".as_ref(), project.as_os_str(), file.as_os_str()]);
+    assert!(ok, "{again}");
+    assert!(again.contains("skipped: the same file"), "{again}");
+    assert!(
+        again.contains("its 2 records are in the project already"),
+        "{again}"
+    );
+    assert!(!again.contains(":0:"), "{again}");
+    assert!(!again.contains("no `ER"), "{again}");
+    assert!(!again.contains("reported"), "{again}");
+
+    let empty = dir.path().join("empty.ris");
+    std::fs::write(&empty, "\n  \n").unwrap();
+    let (ok, _, err) = screener(&["import".as_ref(), project.as_os_str(), empty.as_os_str()]);
+    assert!(!ok);
+    assert!(err.contains("empty.ris: the file is empty"), "{err}");
+    assert!(!err.contains("could not tell the format"), "{err}");
 }

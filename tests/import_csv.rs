@@ -878,3 +878,57 @@ fn the_documented_mapping_table_is_the_one_in_the_code() {
         "docs/IMPORT-CSV.md has an old column table; put this between the markers:\n{expected}"
     );
 }
+
+/// Issue 10: a Scopus CSV whose rows carry one cell more than the header
+/// (an unnamed cell after `Funding Text 1`; BOM, CRLF, line breaks inside
+/// cells; written for this test in Scopus's layout, since the corpus has
+/// none). Recognised without `--format`, each row realigned from the right
+/// end (`Source` is `Scopus`, `EID` is `2-s2.0-…`), said once for the file.
+#[test]
+fn scopus_rows_with_an_unnamed_extra_cell_are_realigned() {
+    let bytes = std::fs::read("tests/fixtures/scopus_extra_cell.csv").unwrap();
+    let (format, p) = parse(&bytes);
+    assert_eq!(format, Format::Csv);
+    assert_eq!((p.records.len(), p.reported), (4, 0), "{:?}", p.warnings);
+    assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+    let w = &p.warnings[0];
+    assert!(w.message.contains("after `Funding Text 1`"), "{w:?}");
+    assert!(w.message.contains("one cell more than the header"), "{w:?}");
+    assert!(w.message.contains("3 rows: lines 2, 4, 6"), "{w:?}");
+    assert!(w.action.starts_with("realigned"), "{w:?}");
+    for (i, (_, r)) in p.records.iter().enumerate() {
+        let n = i + 1;
+        assert_eq!(
+            extra(r, "EID"),
+            Some(format!("2-s2.0-8486000000{n}").as_str()),
+            "{r:?}"
+        );
+        assert_eq!(extra(r, "Source"), Some("Scopus"));
+        assert_eq!(extra(r, "Language of Original Document"), Some("English"));
+        assert_eq!(
+            extra(r, "Abbreviated Source Title"),
+            Some("J. Ment. Health Train. Educ. Pract.")
+        );
+        assert!(
+            extra(r, "References").is_some_and(|v| v.starts_with("Davidson")),
+            "{r:?}"
+        );
+        assert!(extra(r, "Correspondence Address").is_some_and(|v| v.starts_with("Repper")));
+        assert!(
+            !r.extra.iter().any(|f| f.tag.starts_with("column")),
+            "{r:?}"
+        );
+        assert!(!r.title.is_empty());
+    }
+    let pmids: Vec<&str> = p.records.iter().map(|(_, r)| r.pmid.as_str()).collect();
+    assert_eq!(pmids, ["23000001", "23000002", "", "23000004"]);
+    let second = &p.records[1].1;
+    assert_eq!(
+        extra(second, "Funding Text (unnamed)"),
+        Some("Second funding text: the Health Foundation")
+    );
+    assert_eq!(
+        extra(&p.records[0].1, "Funding Text 1"),
+        Some("Funded by the Regional Innovation Fund")
+    );
+}

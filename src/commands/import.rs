@@ -172,10 +172,13 @@ fn warning_lines(path: &str, warnings: &[crate::import::Warning]) -> String {
         let at = seen.entry(key).or_insert(0);
         *at += 1;
         if *at <= SHOWN_ALIKE || lines.len() == SHOWN_ALIKE + 1 {
-            out.push_str(&format!(
-                "  {path}:{}: {} → {}\n",
-                w.line, w.message, w.action
-            ));
+            // Line 0 is the whole file, not a place in it.
+            let at = if w.line == 0 {
+                String::new()
+            } else {
+                format!(":{}", w.line)
+            };
+            out.push_str(&format!("  {path}{at}: {} → {}\n", w.message, w.action));
         }
         if *at == SHOWN_ALIKE && lines.len() > SHOWN_ALIKE + 1 {
             let rest = &lines[SHOWN_ALIKE..];
@@ -219,13 +222,23 @@ fn print_human(project: &str, report: &ImportReport) {
         } else {
             format!(" ({})", whence.join(", "))
         };
+        if let Some(before) = &f.already_imported {
+            // Its records are in the project already: nothing was read,
+            // nothing is missing.
+            println!(
+                "{}: {}{source} · skipped: the same file (byte for byte) was imported before \
+                 ({before}); its {} are in the project already, none added",
+                f.path,
+                f.format,
+                count(f.records, "record", "records"),
+            );
+            continue;
+        }
         println!(
-            "{}: {}{source} · {}: {} imported, {} reported · with title {}, abstract {}, DOI {} · {}{whence}",
+            "{}: {}{source} · {} · with title {}, abstract {}, DOI {} · {}{whence}",
             f.path,
             f.format,
-            count(f.records, "record", "records"),
-            fmt_n(f.imported),
-            fmt_n(f.reported),
+            record_counts(f.records, f.imported, f.reported),
             fmt_n(f.with_title),
             fmt_n(f.with_abstract),
             fmt_n(f.with_doi),
@@ -251,7 +264,25 @@ fn print_human(project: &str, report: &ImportReport) {
     );
 }
 
-/// `1 record`, `2 records`.
+/// What became of a file's records, in words that match the counts:
+/// `10 records, all imported`, `10 records: 9 imported, 1 not imported
+/// (below)`; the warnings listed after it are then either about that
+/// record or about records that were imported.
+fn record_counts(records: usize, imported: usize, reported: usize) -> String {
+    let n = count(records, "record", "records");
+    match (imported, reported) {
+        (0, 0) => n,
+        (_, 0) if records == 1 => format!("{n}, imported"),
+        (_, 0) => format!("{n}, all imported"),
+        (0, _) => format!("{n}, none imported (each listed below with why)"),
+        _ => format!(
+            "{n}: {} imported, {} not imported (listed below with why)",
+            fmt_n(imported),
+            fmt_n(reported)
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,6 +305,20 @@ mod tests {
                 "  f.csv:12: row has no title → skipped",
                 "  f.csv: the same on 17 more lines (13, 14, 15, 16, 17, 18, 19, 20, …) → the same",
             ]
+        );
+    }
+
+    #[test]
+    fn the_counts_in_words() {
+        assert_eq!(record_counts(10, 10, 0), "10 records, all imported");
+        assert_eq!(record_counts(1, 1, 0), "1 record, imported");
+        assert_eq!(
+            record_counts(2, 1, 1),
+            "2 records: 1 imported, 1 not imported (listed below with why)"
+        );
+        assert_eq!(
+            warning_lines("f.ris", &[Warning::new(0, "whole file", "read")]),
+            "  f.ris: whole file → read\n"
         );
     }
 

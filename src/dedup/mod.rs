@@ -21,6 +21,7 @@
 //! groups are the same whatever order the records were imported in.
 
 mod pair;
+mod review;
 mod sig;
 
 use std::collections::{HashMap, HashSet};
@@ -32,6 +33,7 @@ use crate::record::Record;
 use sig::Sig;
 
 pub use pair::{bounded_levenshtein, similarity};
+pub use review::{Borrowed, Completed, complete, copies_of, same_authors, same_person};
 pub use sig::{first_page, fold_tokens, fold_words, normalize_doi};
 
 /// What made two records one item.

@@ -77,8 +77,11 @@ pub fn judge(a: &Sig, b: &Sig) -> Option<(MatchRule, u16)> {
         if a.generic || b.generic {
             // A short title names many papers: the abstract or the place
             // of publication must say it is this one.
-            let abstracts = (!a.abstract_head.is_empty() && !b.abstract_head.is_empty())
-                .then(|| similarity(&a.abstract_head, &b.abstract_head, ABSTRACT_MIN));
+            let abstracts =
+                (!a.abstract_head.is_empty() && !b.abstract_head.is_empty()).then(|| {
+                    similarity(&a.abstract_head, &b.abstract_head, ABSTRACT_MIN)
+                        .filter(|_| !numbers_differ(&a.abstract_head, &b.abstract_head))
+                });
 
             let placed = a.page != 0 && a.page == b.page && a.year == b.year;
             return match abstracts {
@@ -107,20 +110,58 @@ pub fn judge(a: &Sig, b: &Sig) -> Option<(MatchRule, u16)> {
         return None;
     }
     if a.title.is_empty() && b.title.is_empty() {
-        if a.abstract_head.len() < 40 || b.abstract_head.len() < 40 {
-            return None;
-        }
-        let score = similarity(&a.abstract_head, &b.abstract_head, ABSTRACT_MIN)?;
-        return Some((MatchRule::Abstract, score));
+        return same_abstract(&a.abstract_head, &b.abstract_head)
+            .map(|score| (MatchRule::Abstract, score));
     }
     // One has a title, the other not (a pasted page beside a database
     // export): the abstracts must begin alike.
-    let (x, y) = (a.abstract_head(), b.abstract_head());
-    if x.len() < 40 || y.len() < 40 {
+    same_abstract(&a.abstract_head(), &b.abstract_head()).map(|score| (MatchRule::Abstract, score))
+}
+
+/// The similarity of two abstracts' folded heads when they are one text:
+/// long enough to tell, at least `ABSTRACT_MIN` alike, and no number of
+/// one replaced by another number in the other. Abstracts of a series of
+/// trials or reports by one team can differ in nothing but the trial's
+/// number, a sample size or a percentage, which the edit distance barely
+/// sees; the title rule already treats differing numbers as two papers.
+fn same_abstract(x: &str, y: &str) -> Option<u16> {
+    if x.len() < 40 || y.len() < 40 || numbers_differ(x, y) {
         return None;
     }
-    let score = similarity(&x, &y, ABSTRACT_MIN)?;
-    Some((MatchRule::Abstract, score))
+    similarity(x, y, ABSTRACT_MIN)
+}
+
+/// Whether each of two folded abstract heads holds a number the other
+/// does not: a number changed, not one added (a copy may carry an extra
+/// `(n = 35)` or lose a number cut off at the end of its head).
+pub(super) fn numbers_differ(x: &str, y: &str) -> bool {
+    let (nx, ny) = (numbers(x), numbers(y));
+    nx.iter().any(|n| !ny.contains(n)) && ny.iter().any(|n| !nx.contains(n))
+}
+
+/// The digit runs of a folded head, without leading zeros; a run that
+/// touches the end of a head cut at its length is left out (it may be cut).
+fn numbers(head: &str) -> Vec<&str> {
+    let cut = head.len() + 4 >= super::sig::ABSTRACT_HEAD;
+    let b = head.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if cut && i == b.len() {
+            break;
+        }
+        let run = head[start..i].trim_start_matches('0');
+        out.push(if run.is_empty() { "0" } else { run });
+    }
+    out
 }
 
 /// Whether two journal names can be one journal: the words of one are, in
@@ -204,7 +245,7 @@ fn authors_agree(a: &Sig, b: &Sig) -> Option<bool> {
 
 /// Surnames as databases spell them: `vanderberg`/`berg`,
 /// `kimmitsuyama`/`kim`, one typo in a long name.
-fn same_surname(x: &str, y: &str) -> bool {
+pub(super) fn same_surname(x: &str, y: &str) -> bool {
     if x == y {
         return true;
     }
@@ -335,6 +376,15 @@ mod tests {
         );
         assert_eq!(agree("Diabetes", "FASEB Journal"), Some(false));
         assert_eq!(agree("Diabetes", ""), None);
+    }
+
+    #[test]
+    fn numbers_changed_not_added() {
+        assert!(numbers_differ("peersupportintrial0", "peersupportintrial1"));
+        assert!(numbers_differ("of120patients45", "of150patients45"));
+        assert!(!numbers_differ("of120patients", "of120patientsn35"));
+        assert!(!numbers_differ("p005", "p05"));
+        assert!(!numbers_differ("nonumbers", "none"));
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub const GENERIC_TITLE_LEN: usize = 20;
 
 /// How much of the abstract is kept for comparison: enough to tell two
 /// papers apart, little enough to stay cheap at a million records.
-const ABSTRACT_HEAD: usize = 320;
+pub(super) const ABSTRACT_HEAD: usize = 320;
 
 /// Notices about a paper: an erratum is not a duplicate of the paper it
 /// corrects, even though its title repeats the paper's.

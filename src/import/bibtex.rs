@@ -573,17 +573,7 @@ fn month_name(word: &str) -> Option<&'static str> {
 }
 
 fn finish(parsed: &mut Parsed, line: usize, entry: Entry) {
-    let record = build(entry);
-    if record.is_empty() {
-        parsed.reported += 1;
-        parsed.report(
-            line,
-            "entry has no title, abstract, authors or identifier",
-            "skipped",
-        );
-    } else {
-        parsed.push(line, record);
-    }
+    parsed.keep_or_report(line, build(entry));
 }
 
 /// Display text of a BibTeX value.

@@ -16,6 +16,7 @@ use ::csv::{ReaderBuilder, StringRecord};
 
 use super::columns::{self, Plan};
 use super::{Format, Parsed, Warning, ris};
+use crate::record::Record;
 
 /// Delimiters tried, in order of preference on a tie.
 const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
@@ -100,6 +101,71 @@ fn fits_exactly(row: &StringRecord, width: usize) -> bool {
     n == width || (n == width + 1 && row.get(width).is_some_and(|c| c.trim().is_empty()))
 }
 
+/// Scopus CSV rows that carry more cells than the header names: an
+/// extra, often empty cell right after `Funding Text 1` (a second funding
+/// text the header does not name). The columns after it line up from the
+/// right end, where Scopus always writes `Source` (`Scopus`) and `EID`
+/// (`2-s2.0-…`), which is how such a row is recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shift {
+    /// Where the extra cells are: after the last `Funding Text N` column,
+    /// else (unknown) right before `Source`/`EID`.
+    at: usize,
+    after_funding: bool,
+    source: Option<usize>,
+    eid: Option<usize>,
+}
+
+impl Shift {
+    fn of(header: &[&str]) -> Option<Shift> {
+        let find = |name: &str| {
+            header
+                .iter()
+                .position(|h| columns::normalize_header(h) == name)
+        };
+        let (source, eid) = (find("source"), find("eid"));
+        let anchor = source.into_iter().chain(eid).min()?;
+        let funding = header
+            .iter()
+            .rposition(|h| columns::normalize_header(h).starts_with("funding text"));
+        Some(Shift {
+            at: funding.map_or(anchor, |f| f + 1),
+            after_funding: funding.is_some(),
+            source,
+            eid,
+        })
+    }
+
+    /// How many cells the row has beyond the header, when they are such
+    /// extra cells: the right end then lines up and the left does not.
+    fn extra(&self, row: &StringRecord, width: usize) -> Option<usize> {
+        let k = row
+            .len()
+            .checked_sub(width)
+            .filter(|k| (1..=3).contains(k))?;
+        let scopus = |i: usize| row.get(i).is_some_and(|c| c.trim() == "Scopus");
+        let eid = |i: usize| row.get(i).is_some_and(|c| c.trim().starts_with("2-s2.0-"));
+        let right =
+            self.source.is_none_or(|i| scopus(i + k)) && self.eid.is_none_or(|i| eid(i + k));
+        let left = self.source.is_some_and(scopus) || self.eid.is_some_and(eid);
+        (right && !left).then_some(k)
+    }
+
+    /// The row with its extra cells taken out, and those cells.
+    fn realign(&self, row: &StringRecord, k: usize) -> (StringRecord, Vec<String>) {
+        let cells: Vec<&str> = row.iter().collect();
+        let mut out = StringRecord::with_capacity(row.as_slice().len(), cells.len() - k);
+        out.extend(cells[..self.at].iter().chain(&cells[self.at + k..]));
+        (
+            out,
+            cells[self.at..self.at + k]
+                .iter()
+                .map(|c| c.to_string())
+                .collect(),
+        )
+    }
+}
+
 /// Whether a row fits a header of `width` columns: exactly, or narrower
 /// with the trailing cells left out (Abstrackr).
 fn fits(row: &StringRecord, width: usize) -> bool {
@@ -151,11 +217,17 @@ pub fn sniff(text: &str, forced: Option<u8>) -> Option<Layout> {
         // One-cell lines (headings, or rows with no delimiter) say nothing
         // about the delimiter, but a table is not made of them.
         let multi = data.iter().filter(|r| r.len() > 1).count();
+        let cells: Vec<&str> = header.iter().collect();
+        let shift = Shift::of(&cells);
+        let shifted = |r: &StringRecord| shift.is_some_and(|s| s.extra(r, header.len()).is_some());
         let exact = data
             .iter()
-            .filter(|r| fits_exactly(r, header.len()))
+            .filter(|r| fits_exactly(r, header.len()) || shifted(r))
             .count();
-        let fitting = data.iter().filter(|r| fits(r, header.len())).count();
+        let fitting = data
+            .iter()
+            .filter(|r| fits(r, header.len()) || shifted(r))
+            .count();
         // A "header" whose rows do not fit it is prose or another format
         // (a BibTeX `@comment{… author;false;title;false;year …}` line).
         let table_like =
@@ -163,7 +235,6 @@ pub fn sniff(text: &str, forced: Option<u8>) -> Option<Layout> {
         if !data.is_empty() && !table_like {
             continue;
         }
-        let cells: Vec<&str> = header.iter().collect();
         let layout = Layout {
             delimiter: d,
             body,
@@ -446,7 +517,13 @@ pub fn parse(text: &str, delimiter: Option<u8>) -> Parsed {
                         "every column kept under its header; rows with nothing to screen are reported",
                     );
                 }
-                table = Some(Table::new(plan, rdr.position().byte() as usize, body.len()));
+                let shift = Shift::of(&row.iter().collect::<Vec<_>>());
+                table = Some(Table::new(
+                    plan,
+                    shift,
+                    rdr.position().byte() as usize,
+                    body.len(),
+                ));
             }
             (Some(t), _) => t.push(&mut parsed, line, &row, rdr.position().byte() as usize),
         }
@@ -503,6 +580,7 @@ struct Table {
     /// file was cut in.
     held: Option<(usize, StringRecord)>,
     groups: Groups,
+    shift: Option<Shift>,
     /// Byte offsets of the first data row and of the end of the body, to
     /// size the record list from the sample.
     data_start: usize,
@@ -510,9 +588,10 @@ struct Table {
 }
 
 impl Table {
-    fn new(plan: Plan, data_start: usize, body_len: usize) -> Table {
+    fn new(plan: Plan, shift: Option<Shift>, data_start: usize, body_len: usize) -> Table {
         Table {
             plan,
+            shift,
             sample: Vec::new(),
             sampled: false,
             held: None,
@@ -608,6 +687,33 @@ impl Table {
             );
             return;
         }
+        if let Some((shift, k)) = self.shift.and_then(|s| s.extra(row, width).map(|k| (s, k))) {
+            let (row, extra) = shift.realign(row, k);
+            let after = if shift.after_funding {
+                format!("after `{}`", self.plan.tag(shift.at - 1))
+            } else {
+                format!("somewhere before `{}`", self.plan.tag(shift.at))
+            };
+            let more = match k {
+                1 => "one cell".to_string(),
+                k => format!("{k} cells"),
+            };
+            self.groups.push(
+                line,
+                format!(
+                    "row has {more} more than the header, {after} (Scopus writes a second \
+                     funding text the header does not name)"
+                ),
+                "realigned: the cells after it moved back so that `Source` (Scopus) and `EID` \
+                 (2-s2.0-…) line up; the extra cell kept as `Funding Text (unnamed)`",
+            );
+            let mut record = self.plan.build(&row);
+            for cell in extra.iter().filter(|c| !c.trim().is_empty()) {
+                record.push_extra("Funding Text (unnamed)", cell.trim());
+            }
+            self.keep(parsed, line, record);
+            return;
+        }
         let beyond = row
             .iter()
             .skip(width)
@@ -631,6 +737,11 @@ impl Table {
             );
         }
         let record = self.plan.build(row);
+        self.keep(parsed, line, record);
+    }
+
+    /// Adds a row's record, or reports it when it has nothing to screen.
+    fn keep(&mut self, parsed: &mut Parsed, line: usize, record: Record) {
         if record.is_empty() && record.url.is_empty() {
             parsed.reported += 1;
             let cells: Vec<String> = record

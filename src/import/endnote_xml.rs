@@ -200,17 +200,7 @@ impl<'a> LineCounter<'a> {
 
 fn finish(parsed: &mut Parsed, o: Open) {
     let line = o.line;
-    let record = build(o);
-    if record.is_empty() {
-        parsed.reported += 1;
-        parsed.report(
-            line,
-            "record has no title, abstract, authors or identifier",
-            "skipped",
-        );
-    } else {
-        parsed.push(line, record);
-    }
+    parsed.keep_or_report(line, build(o));
 }
 
 fn build(o: Open) -> Record {

@@ -2,9 +2,8 @@
 //! characters, continuation lines indented by six spaces, records separated
 //! by blank lines and starting at `PMID-`.
 
-use std::borrow::Cow;
-
-use super::{Parsed, unwrap_prose};
+use super::Parsed;
+use super::tagged::{Field, Fields, set_abstract, set_title, short};
 use crate::record::Record;
 use crate::text;
 
@@ -46,83 +45,49 @@ fn is_blank(line: &str) -> bool {
     }
 }
 
-/// A field as read; wrapped lines are joined with a space (MEDLINE wraps
-/// at a fixed width, so a line break means nothing).
-struct Field<'a> {
-    tag: &'a str,
-    value: Cow<'a, str>,
-}
-
 pub fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
-    let mut current: Option<(usize, Vec<Field>)> = None;
-    // One field list, reused record after record.
-    let mut spare: Vec<Field> = Vec::with_capacity(64);
+    let mut records = Fields::new();
     parsed
         .records
         .reserve(memchr::memmem::find_iter(text.as_bytes(), b"PMID-").count());
     for (i, line) in super::decode::line_iter(text).enumerate() {
         let line_no = i + 1;
         if is_blank(line) {
-            if let Some((start, fields)) = current.take() {
-                spare = finish(&mut parsed, start, fields);
-            }
+            records.close(&mut parsed, build);
             continue;
         }
         let continuation = line.starts_with(' ') || line.starts_with('\t');
         match (continuation, tag_line(line)) {
             (false, Some((tag, value))) => {
-                if tag == "PMID" {
-                    if let Some((start, fields)) = current.take() {
-                        spare = finish(&mut parsed, start, fields);
-                    }
+                // A blank line separates records, and a record may begin
+                // with any tag (PubMed Central writes `PMC - ` first); a
+                // second `PMID` without a blank line starts the next one.
+                if tag == "PMID"
+                    && records
+                        .fields()
+                        .is_some_and(|f| f.iter().any(|f| f.tag == "PMID"))
+                {
+                    records.close(&mut parsed, build);
                 }
-                let fields = &mut current
-                    .get_or_insert_with(|| (line_no, std::mem::take(&mut spare)))
-                    .1;
-                fields.push(Field {
-                    tag,
-                    value: Cow::Borrowed(value),
-                });
+                if !records.is_open() {
+                    records.open(line_no);
+                }
+                records.push(tag, value);
             }
-            _ => match current.as_mut().and_then(|(_, f)| f.last_mut()) {
-                Some(last) => {
-                    let v = last.value.to_mut();
-                    if !v.is_empty() {
-                        v.push(' ');
-                    }
-                    v.push_str(line.trim());
+            _ => {
+                // MEDLINE wraps at a fixed width: a line break means nothing.
+                if !records.continue_last(line.trim(), ' ') {
+                    parsed.stray(
+                        line_no,
+                        format!("text outside a record: `{}`", short(line.trim(), 60)),
+                    );
                 }
-                None => parsed.stray(
-                    line_no,
-                    format!(
-                        "text outside a record: `{}`",
-                        line.trim().chars().take(60).collect::<String>()
-                    ),
-                ),
-            },
+            }
         }
     }
-    if let Some((start, fields)) = current.take() {
-        finish(&mut parsed, start, fields);
-    }
+    records.close(&mut parsed, build);
     parsed
-}
-
-/// Adds the record of `fields`; returns the emptied list for reuse.
-fn finish<'a>(parsed: &mut Parsed, start: usize, mut fields: Vec<Field<'a>>) -> Vec<Field<'a>> {
-    let record = build(&mut fields);
-    if record.is_empty() {
-        parsed.reported += 1;
-        parsed.report(
-            start,
-            "record has no title, abstract, authors or identifier",
-            "skipped",
-        );
-    } else {
-        parsed.push(start, record);
-    }
-    fields
 }
 
 /// The record of `fields`, which it empties (their values move into it).
@@ -145,19 +110,11 @@ fn build(fields: &mut Vec<Field<'_>>) -> Record {
                 true
             }
             "TI" if r.title.is_empty() => {
-                let clean = text::clean_markup(v);
-                r.title = text::collapse_ws(&clean);
-                if matches!(clean, Cow::Owned(_)) {
-                    r.push_extra("raw:TI", v);
-                }
+                set_title(&mut r, "TI", v);
                 true
             }
             "AB" if r.abstract_text.is_empty() => {
-                let clean = text::clean_markup(v);
-                r.abstract_text = unwrap_prose(&clean);
-                if matches!(clean, std::borrow::Cow::Owned(_)) {
-                    r.push_extra("raw:AB", v);
-                }
+                set_abstract(&mut r, "AB", v);
                 true
             }
             "FAU" => {
@@ -254,6 +211,28 @@ mod tests {
                 .any(|f| f.tag == "LID" && f.value == "e0209483")
         );
         assert_eq!(p.records[1].0, 14);
+    }
+
+    #[test]
+    fn pubmed_central_records_begin_with_their_pmc_line() {
+        // PubMed Central's MEDLINE export: `PMC - ` before `PMID- `.
+        let text = "\nPMC - PMC7000001\nPMID- 31000001\nTI  - One\n\nPMC - PMC7000002\n\
+                    PMID- 31000002\nTI  - Two\nAB  - Text.\n\nPMC - PMC7000003\nPMID- 31000003\n\
+                    TI  - Three\n";
+        let p = parse(text);
+        assert_eq!((p.records.len(), p.reported), (3, 0), "{:?}", p.warnings);
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        let r = &p.records[1];
+        assert_eq!(r.0, 6);
+        assert_eq!(r.1.pmid, "31000002");
+        assert!(
+            r.1.extra
+                .iter()
+                .any(|f| f.tag == "PMC" && f.value == "PMC7000002")
+        );
+        // Two records with no blank line between them are still two.
+        let p = parse("PMID- 1\nTI  - A\nPMID- 2\nTI  - B\n");
+        assert_eq!(p.records.len(), 2);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! own line (`Author`, `Title`, `Source`, `Abstract`, …) and its value on
 //! the following indented lines.
 
-use super::{Parsed, unwrap_prose};
+use super::Parsed;
+use super::tagged::{Field, Fields, set_abstract, short};
 use crate::record::Record;
 use crate::text;
 
@@ -27,69 +28,36 @@ pub fn looks_like(lines: &[&str]) -> bool {
         && matches!(it.next(), Some(l) if !l.starts_with(' ') && l.len() < 60)
 }
 
-struct Field {
-    label: String,
-    lines: Vec<String>,
-}
-
 pub fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
-    let mut current: Option<(usize, Vec<Field>)> = None;
+    let mut records = Fields::new();
     for (i, line) in super::decode::line_iter(text).enumerate() {
         let line_no = i + 1;
         if record_number(line).is_some() {
-            if let Some((start, fields)) = current.take() {
-                finish(&mut parsed, start, fields);
-            }
-            current = Some((line_no, Vec::new()));
+            records.close(&mut parsed, build);
+            records.open(line_no);
             continue;
         }
         if line.trim().is_empty() {
             continue;
         }
-        let Some((_, fields)) = current.as_mut() else {
+        if !records.is_open() {
             parsed.stray(
                 line_no,
-                format!(
-                    "text before the first record: `{}`",
-                    line.trim().chars().take(60).collect::<String>()
-                ),
+                format!("text before the first record: `{}`", short(line.trim(), 60)),
             );
             continue;
-        };
-        if line.starts_with([' ', '\t']) {
-            match fields.last_mut() {
-                Some(f) => f.lines.push(line.trim().to_string()),
-                None => fields.push(Field {
-                    label: String::new(),
-                    lines: vec![line.trim().to_string()],
-                }),
-            }
-        } else {
-            fields.push(Field {
-                label: line.trim().to_string(),
-                lines: Vec::new(),
-            });
+        }
+        // A label on a line of its own, its value on the indented lines
+        // after it (one per line).
+        if !line.starts_with([' ', '\t']) {
+            records.push(line.trim(), "");
+        } else if !records.continue_last(line.trim(), '\n') {
+            records.push("", line.trim());
         }
     }
-    if let Some((start, fields)) = current.take() {
-        finish(&mut parsed, start, fields);
-    }
+    records.close(&mut parsed, build);
     parsed
-}
-
-fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field>) {
-    let record = build(fields);
-    if record.is_empty() {
-        parsed.reported += 1;
-        parsed.report(
-            start,
-            "record has no title, abstract, authors or identifier",
-            "skipped",
-        );
-    } else {
-        parsed.push(start, record);
-    }
 }
 
 /// `Ecohydrology.   8(6):1048-1064, September 2015.` → journal, volume,
@@ -125,9 +93,9 @@ fn parse_source(s: &str, r: &mut Record) {
 }
 
 /// `Holstiege, Jakob 1;  Mathes, Tim 2` → names without affiliation marks.
-fn split_authors(lines: &[String]) -> Vec<String> {
+fn split_authors(lines: &str) -> Vec<String> {
     lines
-        .iter()
+        .split('\n')
         .flat_map(|l| l.split(';'))
         .flat_map(|part| part.split("  "))
         .map(|a| {
@@ -148,13 +116,15 @@ fn strip_type_suffix(title: &str) -> &str {
     }
 }
 
-fn build(fields: Vec<Field>) -> Record {
+fn build(fields: &mut Vec<Field<'_>>) -> Record {
     let mut r = Record::default();
-    for f in fields {
-        let joined = f.lines.join(" ");
+    for f in fields.drain(..) {
+        // The value's lines as one line (`.  ` in a source stays: it
+        // separates the journal from the citation).
+        let joined = f.value.replace('\n', " ");
         let v = joined.trim();
         let value_is_empty = v.is_empty() || v == "-";
-        let used = match f.label.to_ascii_lowercase().as_str() {
+        let used = match f.tag.to_ascii_lowercase().as_str() {
             _ if value_is_empty => false,
             "title" | "article title" if r.title.is_empty() => {
                 let clean = text::collapse_ws(&text::clean_markup(strip_type_suffix(v)));
@@ -165,12 +135,12 @@ fn build(fields: Vec<Field>) -> Record {
                 true
             }
             "abstract" if r.abstract_text.is_empty() => {
-                r.abstract_text = unwrap_prose(&text::clean_markup(&f.lines.join("\n")));
+                set_abstract(&mut r, "Abstract", &f.value);
                 true
             }
             "author" | "authors" | "author name" if r.authors.is_empty() => {
-                r.authors = split_authors(&f.lines);
-                r.push_extra("raw:Author", f.lines.join("\n"));
+                r.authors = split_authors(&f.value);
+                r.push_extra("raw:Author", f.value.to_string());
                 true
             }
             "source" if r.journal.is_empty() => {
@@ -212,14 +182,14 @@ fn build(fields: Vec<Field>) -> Record {
             | "mesh subject headings"
             | "subject headings" => {
                 r.keywords.extend(
-                    f.lines
-                        .iter()
+                    f.value
+                        .split('\n')
                         .flat_map(|l| l.split(';'))
                         .map(|k| k.trim().trim_end_matches('.').trim())
                         .filter(|k| !k.is_empty())
                         .map(String::from),
                 );
-                r.push_extra(&format!("raw:{}", f.label), f.lines.join("\n"));
+                r.push_extra(&format!("raw:{}", f.tag), f.value.to_string());
                 true
             }
             "url" | "link to the ovid full text or citation" if r.url.is_empty() => {
@@ -229,7 +199,7 @@ fn build(fields: Vec<Field>) -> Record {
             _ => false,
         };
         if !used && !value_is_empty {
-            r.push_extra(&f.label, f.lines.join("\n"));
+            r.push_extra(f.tag, f.value);
         }
     }
     r

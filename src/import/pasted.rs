@@ -79,7 +79,10 @@ pub fn parse(text: &str) -> Parsed {
         }
         previous_date = Some(d);
     }
-    let mut parsed = Parsed::default();
+    let mut parsed = Parsed {
+        database: publisher(text),
+        ..Parsed::default()
+    };
     let first = starts.first().copied().unwrap_or(lines.len());
     for l in &lines[..first] {
         if !is_page_furniture(l.text) {
@@ -108,13 +111,36 @@ pub fn parse(text: &str) -> Parsed {
 }
 
 fn short(s: &str) -> String {
-    s.chars().take(60).collect()
+    super::short(s, 60)
+}
+
+/// The publisher whose results page this is, from its links or its
+/// layout: Emerald Insight's pages link to `emerald.com/insight` and give
+/// every article Emerald's structured abstract (`Design/methodology/
+/// approach` and `Originality/value` are headings no other publisher
+/// prescribes).
+fn publisher(text: &str) -> Option<String> {
+    let emerald = ["emerald.com", "emeraldinsight.com", "Emerald Publishing"]
+        .iter()
+        .any(|mark| text.contains(mark))
+        || text.contains("\nDesign/methodology/approach") && text.contains("\nOriginality/value");
+    emerald.then(|| "Emerald Insight".to_string())
 }
 
 /// Headers and counters of a results page (`Search results`, `1 – 10 of
 /// over 67000`) that are not part of any result.
 fn is_page_furniture(s: &str) -> bool {
-    s.eq_ignore_ascii_case("search results")
+    const LINKS: &[&str] = &[
+        "search results",
+        "next",
+        "previous",
+        "next page",
+        "previous page",
+        "load more",
+        "show more",
+        "back to top",
+    ];
+    LINKS.iter().any(|l| l.eq_ignore_ascii_case(s))
         || s.split_whitespace()
             .next()
             .is_some_and(|w| w.parse::<u64>().is_ok())
@@ -267,7 +293,11 @@ fn build(block: &[Line], parsed: &mut Parsed) -> Option<Record> {
         let mut in_keywords = false;
         for (k, l) in block[d + 1..].iter().enumerate() {
             let t = l.text;
-            if t == "Keywords" {
+            if is_page_furniture(t) {
+                // The page's own lines after the last result (`1 – 10 of
+                // over 67000`, `Next`) belong to no result.
+                continue;
+            } else if t == "Keywords" {
                 in_keywords = true;
             } else if in_keywords {
                 r.keywords.extend(
@@ -285,6 +315,13 @@ fn build(block: &[Line], parsed: &mut Parsed) -> Option<Record> {
                     "ISSN" => r.issn = value.to_string(),
                     "ISBN" => r.isbn = value.to_string(),
                     "DOI" => r.doi = value.to_string(),
+                    // `Type: Research Article` says more than the item's
+                    // `Article` line; `Type: Book` of a `Book part` names
+                    // the book, not the part.
+                    "Type" if refines(value, &r.kind) => {
+                        let item = std::mem::replace(&mut r.kind, value.to_string());
+                        r.push_extra("Item type", item);
+                    }
                     _ => r.push_extra(label, value),
                 }
             } else if k == 0 {
@@ -297,7 +334,20 @@ fn build(block: &[Line], parsed: &mut Parsed) -> Option<Record> {
     (!r.authors.is_empty() || !r.abstract_text.is_empty()).then_some(r)
 }
 
-/// `The Journal of …, vol. 7 no. 2` or a book title.
+/// Whether a Details `Type:` names the item more precisely than its type
+/// line: every word of the type line is in it.
+fn refines(detail: &str, item: &str) -> bool {
+    let detail = detail.to_lowercase();
+    !item.is_empty()
+        && detail != item.to_lowercase()
+        && item
+            .to_lowercase()
+            .split_whitespace()
+            .all(|w| detail.split_whitespace().any(|d| d == w))
+}
+
+/// `The Journal of …, vol. 7 no. 2` or a book title. An article not yet
+/// in an issue is `vol. ahead-of-print no. ahead-of-print`: said once.
 fn parse_venue(t: &str, r: &mut Record) {
     match t.rsplit_once(", vol. ") {
         Some((journal, rest)) => {
@@ -305,7 +355,10 @@ fn parse_venue(t: &str, r: &mut Record) {
             match rest.split_once(" no. ") {
                 Some((vol, issue)) => {
                     r.volume = vol.trim().to_string();
-                    r.issue = issue.trim().to_string();
+                    let issue = issue.trim();
+                    if issue != r.volume || issue.bytes().all(|b| b.is_ascii_digit()) {
+                        r.issue = issue.to_string();
+                    }
                 }
                 None => r.volume = rest.trim().to_string(),
             }
@@ -395,6 +448,38 @@ mod tests {
         );
         assert_eq!(r.journal, "Mental Health and Social Inclusion");
         assert_eq!(r.volume, "ahead-of-print");
-        assert_eq!(r.issue, "ahead-of-print");
+        assert_eq!(r.issue, "");
+        assert_eq!(
+            r.citation(),
+            "Mental Health and Social Inclusion ahead-of-print"
+        );
+        let mut r = Record::default();
+        parse_venue("J, vol. 7 no. 7", &mut r);
+        assert_eq!(r.citation(), "J 7(7)");
+    }
+
+    #[test]
+    fn the_page_footer_is_no_keyword_and_details_are_fields() {
+        let text = "Search results\n1 – 10 of over 67000\nArticle\nPublication date: 1 June 2020\n\n\
+                    Co Author\n\nAbstract\n\nPurpose\n\nText.\n\nDesign/methodology/approach\n\nMore.\n\n\
+                    Originality/value\n\nNew.\n\nDetails\n\nOther Journal, vol. ahead-of-print no. ahead-of-print\n\
+                    Type: Research Article\nISSN: 2042-8308\n\nKeywords\n\nPeer support\nRecovery\n\n\
+                    1 – 10 of over 67000\nNext\n";
+        let p = parse(text);
+        assert_eq!(p.total(), 1, "{:?}", p.warnings);
+        let r = &p.records[0].1;
+        assert_eq!(r.keywords, ["Peer support", "Recovery"]);
+        assert_eq!(r.kind, "Research Article");
+        assert!(
+            r.extra
+                .iter()
+                .any(|f| f.tag == "Item type" && f.value == "Article")
+        );
+        assert_eq!(r.issn, "2042-8308");
+        assert_eq!(r.citation(), "Other Journal ahead-of-print");
+        assert_eq!(p.database.as_deref(), Some("Emerald Insight"));
+        // A book part's `Type: Book` names the book: kept, not the type.
+        assert!(!refines("Book", "Book part"));
+        assert!(refines("Research Article", "Article"));
     }
 }

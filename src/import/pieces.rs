@@ -8,7 +8,7 @@
 //! up, and the caller parses the whole text in one go: the result is
 //! always the one-piece result.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use rayon::prelude::*;
 
 use super::Parsed;
 
@@ -34,44 +34,24 @@ pub fn parse(
     bounds.extend_from_slice(cuts);
     bounds.push(text.len());
     let pieces: Vec<&str> = bounds.windows(2).map(|w| &text[w[0]..w[1]]).collect();
-    // Each worker takes the next piece: on a shared machine a busy core
-    // takes fewer.
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<Option<(Parsed, usize)>> = Vec::new();
-    results.resize_with(pieces.len(), || None);
-    std::thread::scope(|s| {
-        let helpers: Vec<_> = (1..threads.clamp(1, pieces.len()))
-            .map(|_| s.spawn(|| take(&pieces, &next, parse)))
-            .collect();
-        let mut all = take(&pieces, &next, parse);
-        for h in helpers {
-            // A parser does not panic; if one did, its pieces stay `None`
-            // and the caller parses the whole text in one piece.
-            all.extend(h.join().unwrap_or_default());
-        }
-        for (i, parsed, lines) in all {
-            results[i] = Some((parsed, lines));
-        }
-    });
+    let one = |piece: &&str| {
+        // A parser does not panic; if one did, its piece stays `None` and
+        // the caller parses the whole text in one piece.
+        std::panic::catch_unwind(|| {
+            let parsed = parse(piece);
+            let lines = parsed.lines.unwrap_or_else(|| count_lines(piece));
+            (parsed, lines)
+        })
+        .ok()
+    };
+    // rayon's workers steal pieces from each other: on a shared machine a
+    // busy core takes fewer.
+    let results: Vec<Option<(Parsed, usize)>> = if threads > 1 {
+        pieces.par_iter().map(one).collect()
+    } else {
+        pieces.iter().map(one).collect()
+    };
     join(results)
-}
-
-/// Takes pieces until none is left: (index, parsed, lines in the piece).
-fn take(
-    pieces: &[&str],
-    next: &AtomicUsize,
-    parse: fn(&str) -> Parsed,
-) -> Vec<(usize, Parsed, usize)> {
-    let mut done = Vec::new();
-    loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(&piece) = pieces.get(i) else {
-            return done;
-        };
-        let parsed = parse(piece);
-        let lines = parsed.lines.unwrap_or_else(|| count_lines(piece));
-        done.push((i, parsed, lines));
-    }
 }
 
 /// Lines as `decode::line_iter` counts them.
@@ -109,53 +89,25 @@ fn join(results: Vec<Option<(Parsed, usize)>>) -> Option<Parsed> {
 
 /// `f` of every item, in order, computed on all cores (in runs of items
 /// that workers take one after another, so a busy core does fewer).
-pub fn map<'a, T: Sync, R: Send>(items: &'a [T], f: impl Fn(&'a T) -> R + Sync) -> Vec<R> {
+pub fn map<'a, T: Sync, R: Send>(items: &'a [T], f: impl Fn(&'a T) -> R + Sync + Send) -> Vec<R> {
     map_with(items, || (), |(), item| f(item))
 }
 
 /// [`map`] where each worker has its own `state` (buffers to reuse).
 pub fn map_with<'a, T: Sync, R: Send, S>(
     items: &'a [T],
-    state: impl Fn() -> S + Sync,
-    f: impl Fn(&mut S, &'a T) -> R + Sync,
+    state: impl Fn() -> S + Sync + Send,
+    f: impl Fn(&mut S, &'a T) -> R + Sync + Send,
 ) -> Vec<R> {
-    let threads = threads();
-    if threads < 2 || items.len() < 2048 {
+    if threads() < 2 || items.len() < 2048 {
         let mut s = state();
         return items.iter().map(|item| f(&mut s, item)).collect();
     }
-    let run = (items.len() / (threads * 8)).max(512);
-    let runs: Vec<&'a [T]> = items.chunks(run).collect();
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut s = state();
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(run) = runs.get(i) else {
-                return done;
-            };
-            done.push((
-                i,
-                run.iter().map(|item| f(&mut s, item)).collect::<Vec<R>>(),
-            ));
-        }
-    };
-    let mut done = std::thread::scope(|s| {
-        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
-        let mut done = work();
-        for h in helpers {
-            match h.join() {
-                Ok(more) => done.extend(more),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        done
-    });
-    done.sort_unstable_by_key(|(i, _)| *i);
-    let mut all = Vec::with_capacity(items.len());
-    for (_, results) in done {
-        all.extend(results);
-    }
-    all
+    // Runs of items, so that a worker's state is made once per run, not
+    // per item; rayon writes each result in its place.
+    items
+        .par_iter()
+        .with_min_len(512)
+        .map_init(state, |s, item| f(s, item))
+        .collect()
 }

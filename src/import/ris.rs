@@ -16,6 +16,7 @@
 
 use std::borrow::Cow;
 
+use super::tagged::{Field, Fields, short};
 use super::{Parsed, unwrap_prose};
 use crate::record::Record;
 use crate::text;
@@ -159,11 +160,6 @@ fn is_ovid_number(line: &str) -> bool {
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-struct Field<'a> {
-    tag: &'a str,
-    value: Cow<'a, str>,
-}
-
 /// A second tag inside a value (`…     U2  - L20`): where the value ends,
 /// and the tag and value that follow. Only after a run of at least three
 /// spaces and in the canonical `XX  - ` form, so prose keeps its dashes.
@@ -200,45 +196,59 @@ const OVID_LINK: &str = "Link to the Ovid Full Text or citation";
 
 pub fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
-    let mut current: Option<(usize, Vec<Field>)> = None;
-    // One field list, reused record after record.
-    let mut spare: Vec<Field> = Vec::with_capacity(64);
+    let mut records = Fields::new();
+    // Whether the open record began without a `TY` line (tag lines found
+    // outside a record): it is reported, not read, when it ends.
+    let mut headless = false;
     parsed.records.reserve(expected_records(text));
     // Whether the last record ended with `ER` and nothing started since:
     // lines then belong to it (Ovid's `NL` and link lines).
     let mut after_er = false;
     let mut announced: Option<usize> = None;
     let mut lines = 0;
+    // Ends the open record: read, or reported when it had no `TY`.
+    let close = |records: &mut Fields<'_>, parsed: &mut Parsed, headless: &mut bool| {
+        if std::mem::take(headless) {
+            records.close_unread(
+                parsed,
+                "record has no `TY  - ` line: its fields begin outside any record".into(),
+            )
+        } else {
+            records.close(parsed, |f| build(f))
+        }
+    };
     for (i, line) in super::decode::line_iter(text).enumerate() {
         let line_no = i + 1;
         lines = line_no;
+        let line = match line.as_bytes().first() {
+            Some(&b) if b < 0x20 && b != b'\t' => without_control_bytes(&mut parsed, line_no, line),
+            _ => line,
+        };
         match tag_line(line) {
             Some(("TY", value)) => {
-                if let Some((start, fields)) = current.take() {
-                    parsed.report(
-                        start,
-                        "record has no `ER  - ` line before the next `TY`",
-                        "ended the record at the next TY",
-                    );
-                    spare = finish(&mut parsed, start, fields);
+                if let Some(start) = records.start() {
+                    if !headless {
+                        parsed.report(
+                            start,
+                            "record has no `ER  - ` line before the next `TY`",
+                            "ended the record at the next TY",
+                        );
+                    }
+                    close(&mut records, &mut parsed, &mut headless);
                 }
                 after_er = false;
-                let mut fields = std::mem::take(&mut spare);
-                fields.push(Field {
-                    tag: "TY",
-                    value: Cow::Borrowed(value),
-                });
-                current = Some((line_no, fields));
+                records.open(line_no);
+                records.push("TY", value);
             }
-            Some(("ER", _)) => match current.take() {
-                Some((start, fields)) => {
-                    spare = finish(&mut parsed, start, fields);
+            Some(("ER", _)) => {
+                if close(&mut records, &mut parsed, &mut headless).is_some() {
                     after_er = true;
+                } else {
+                    parsed.stray(line_no, "`ER` without a record");
                 }
-                None => parsed.stray(line_no, "`ER` without a record"),
-            },
-            Some((tag, value)) => match current.as_mut() {
-                Some((_, fields)) => {
+            }
+            Some((tag, value)) => match records.fields() {
+                Some(fields) => {
                     // Rayyan writes several tags on one line, five spaces apart:
                     // `UR  - https://…     U2  - L2029880245`.
                     let mut tag = tag;
@@ -256,10 +266,15 @@ pub fn parse(text: &str) -> Parsed {
                     });
                 }
                 None if after_er => keep_after_er(&mut parsed, tag, value),
-                None => parsed.stray(
-                    line_no,
-                    format!("`{tag}` line outside a record (no `TY` before it)"),
-                ),
+                None => {
+                    // Fields of a record whose `TY` line could not be read
+                    // (bytes before it, a file joined to another): one
+                    // record, reported with its first line, not lines
+                    // ignored one by one.
+                    headless = true;
+                    records.open(line_no);
+                    records.push(tag, value);
+                }
             },
             None => {
                 let t = line.trim();
@@ -267,46 +282,41 @@ pub fn parse(text: &str) -> Parsed {
                     continue;
                 }
                 if let Some((_, of)) = cochrane_header(t) {
-                    if let Some((start, fields)) = current.take() {
-                        spare = finish(&mut parsed, start, fields);
-                    }
+                    close(&mut records, &mut parsed, &mut headless);
                     announced = Some(of);
                     after_er = false;
                     continue;
                 }
-                match current.as_mut() {
-                    Some((_, fields)) => {
-                        if let Some(last) = fields.last_mut() {
-                            let v = last.value.to_mut();
-                            if !v.is_empty() {
-                                v.push('\n');
-                            }
-                            v.push_str(t);
-                        }
-                    }
-                    None if is_ovid_number(t) => after_er = false,
-                    None if after_er && t.starts_with(OVID_LINK) => {
-                        let url = t[OVID_LINK.len()..].trim_start_matches(':').trim();
-                        keep_after_er(&mut parsed, OVID_LINK, url);
-                    }
-                    None => parsed.stray(
+                if records.continue_last(t, '\n') {
+                    continue;
+                }
+                if is_ovid_number(t) {
+                    after_er = false;
+                } else if after_er && t.starts_with(OVID_LINK) {
+                    let url = t[OVID_LINK.len()..].trim_start_matches(':').trim();
+                    keep_after_er(&mut parsed, OVID_LINK, url);
+                } else if !records.is_open() {
+                    // Text between records: what follows it is no longer
+                    // the last record's.
+                    after_er = false;
+                    parsed.stray(
                         line_no,
-                        format!("text outside a record: `{}`", shorten(t, 60)),
-                    ),
+                        format!("text outside a record: `{}`", short(t, 60)),
+                    );
                 }
             }
         }
     }
     parsed.lines = Some(lines);
-    if let Some((start, fields)) = current.take() {
-        if announced.is_none() {
+    if let Some(start) = records.start() {
+        if announced.is_none() && !headless {
             parsed.report(
                 start,
                 "last record has no `ER  - ` line (file cut short?)",
                 "kept the record as read",
             );
         }
-        finish(&mut parsed, start, fields);
+        close(&mut records, &mut parsed, &mut headless);
     }
     if let Some(of) = announced {
         if of != parsed.total() {
@@ -321,6 +331,24 @@ pub fn parse(text: &str) -> Parsed {
         }
     }
     parsed
+}
+
+/// A line that starts with control bytes (NUL padding left by a tool that
+/// joined files, before a `TY` line): read without them, and said so.
+fn without_control_bytes<'a>(parsed: &mut Parsed, line_no: usize, line: &'a str) -> &'a str {
+    let rest = line.trim_start_matches(|c: char| c.is_ascii_control() && c != '\t');
+    let n = line.len() - rest.len();
+    let what = if line.as_bytes()[..n].iter().all(|&b| b == 0) {
+        "NUL"
+    } else {
+        "control"
+    };
+    parsed.report(
+        line_no,
+        format!("{n} {what} byte(s) at the start of the line"),
+        "removed them and read the rest of the line",
+    );
+    rest
 }
 
 /// Room for every record at once, so that the vector never doubles (a
@@ -349,31 +377,6 @@ fn keep_after_er(parsed: &mut Parsed, tag: &str, value: &str) {
         // here: in a piece of a file, the piece before may have one.
         None => parsed.detached = true,
     }
-}
-
-fn shorten(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(max).collect::<String>())
-    }
-}
-
-/// Adds the record of `fields`; returns the emptied list for reuse.
-fn finish<'a>(parsed: &mut Parsed, start: usize, mut fields: Vec<Field<'a>>) -> Vec<Field<'a>> {
-    let record = build(&fields);
-    fields.clear();
-    if record.is_empty() {
-        parsed.reported += 1;
-        parsed.report(
-            start,
-            "record has no title, abstract, authors or identifier",
-            "skipped",
-        );
-    } else {
-        parsed.push(start, record);
-    }
-    fields
 }
 
 /// A two-letter tag as one number, so that a field's tag is matched in
@@ -818,6 +821,49 @@ mod tests {
         };
         assert_eq!(raw("raw:TI"), Some("Fire in <i>Pinus</i> & ouml;"));
         assert_eq!(raw("raw:AB"), Some("El Ni&ntilde;o\nand CO<sub>2</sub>"));
+    }
+
+    #[test]
+    fn nul_bytes_before_a_ty_line_are_removed_and_said() {
+        // Two files joined by a tool that padded the first with NULs.
+        let text =
+            "TY  - JOUR\nTI  - One\nER  - \n\0\0\0\0TY  - JOUR\nTI  - Two\nAU  - Doe, J.\nER  - \n";
+        let p = parse(text);
+        assert_eq!((p.records.len(), p.reported), (2, 0), "{:?}", p.warnings);
+        assert_eq!(p.records[1].0, 4);
+        assert_eq!(p.records[1].1.title, "Two");
+        assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+        assert_eq!(p.warnings[0].line, 4);
+        assert!(p.warnings[0].message.contains("4 NUL byte(s)"));
+    }
+
+    #[test]
+    fn a_record_that_cannot_start_is_reported_not_lost() {
+        // Bytes before the `TY` that are not control bytes: the record's
+        // `TY` cannot be read, its fields are one record, reported.
+        let text = "TY  - JOUR\nTI  - One\nER  - \n\nxx TY  - JOUR\nTI  - Two\nAU  - Doe, J.\nER  - \n\
+                    TY  - JOUR\nTI  - Three\nER  - \n";
+        let p = parse(text);
+        assert_eq!(
+            (p.records.len(), p.reported, p.total()),
+            (2, 1, 3),
+            "{:?}",
+            p.warnings
+        );
+        let skipped: Vec<_> = p
+            .warnings
+            .iter()
+            .filter(|w| w.action == "skipped")
+            .collect();
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(skipped[0].line, 6);
+        assert!(skipped[0].message.contains("no `TY"));
+        // The first record keeps only its own fields.
+        assert!(
+            p.records[0].1.extra.is_empty(),
+            "{:?}",
+            p.records[0].1.extra
+        );
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! continuation lines are indented by three spaces; `PT` starts a record,
 //! `ER` ends it, `EF` ends the file.
 
-use super::{Parsed, unwrap_prose};
+use super::Parsed;
+use super::tagged::{Field, Fields, lines_of, set_abstract, short, title};
 use crate::record::Record;
 use crate::text;
 
@@ -58,15 +59,9 @@ pub fn looks_like(lines: &[&str]) -> bool {
     false
 }
 
-struct Field {
-    tag: String,
-    /// Lines of the value, joined by `\n`.
-    value: String,
-}
-
 pub fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
-    let mut current: Option<(usize, Vec<Field>)> = None;
+    let mut records = Fields::new();
     let mut ended = false;
     for (i, line) in super::decode::line_iter(text).enumerate() {
         let line_no = i + 1;
@@ -74,131 +69,93 @@ pub fn parse(text: &str) -> Parsed {
         if line.trim().is_empty() {
             continue;
         }
-        if is_continuation(line) {
-            match current.as_mut().and_then(|(_, f)| f.last_mut()) {
-                Some(last) => {
-                    last.value.push('\n');
-                    last.value.push_str(line.trim());
-                }
-                None => parsed.stray(
+        let tagged = if is_continuation(line) {
+            None
+        } else {
+            tag_line(line)
+        };
+        let Some((tag, value)) = tagged else {
+            // Wrapped lines are indented, though some exporters do not
+            // indent them.
+            if !records.continue_last(line.trim(), '\n') {
+                let what = if is_continuation(line) {
+                    "indented text"
+                } else {
+                    "text"
+                };
+                parsed.stray(
                     line_no,
-                    format!("indented text outside a record: `{}`", short(line.trim())),
-                ),
-            }
-            continue;
-        }
-        let Some((tag, value)) = tag_line(line) else {
-            match current.as_mut().and_then(|(_, f)| f.last_mut()) {
-                // Some exporters do not indent wrapped lines.
-                Some(last) => {
-                    last.value.push('\n');
-                    last.value.push_str(line.trim());
-                }
-                None => parsed.stray(
-                    line_no,
-                    format!("text outside a record: `{}`", short(line.trim())),
-                ),
+                    format!("{what} outside a record: `{}`", short(line.trim(), 60)),
+                );
             }
             continue;
         };
         match tag {
-            "ER" => match current.take() {
-                Some((start, fields)) => finish(&mut parsed, start, fields),
-                None => parsed.stray(line_no, "`ER` without a record"),
-            },
+            "ER" => {
+                if records.close(&mut parsed, build).is_none() {
+                    parsed.stray(line_no, "`ER` without a record");
+                }
+            }
             "EF" => {
-                if let Some((start, fields)) = current.take() {
+                if let Some(start) = records.start() {
                     parsed.report(
                         start,
                         "record has no `ER` line before the end-of-file mark `EF`",
                         "kept the record as read",
                     );
-                    finish(&mut parsed, start, fields);
+                    records.close(&mut parsed, build);
                 }
                 ended = true;
             }
-            "FN" | "VR" if current.is_none() => {}
+            "FN" | "VR" if !records.is_open() => {}
             "PT" => {
-                if let Some((start, fields)) = current.take() {
+                if let Some(start) = records.start() {
                     parsed.report(
                         start,
                         "record has no `ER` line before the next `PT`",
                         "ended the record at the next PT",
                     );
-                    finish(&mut parsed, start, fields);
+                    records.close(&mut parsed, build);
                 }
-                current = Some((
-                    line_no,
-                    vec![Field {
-                        tag: tag.into(),
-                        value: value.into(),
-                    }],
-                ));
+                records.open(line_no);
+                records.push(tag, value);
             }
-            _ => match current.as_mut() {
-                Some((_, fields)) => fields.push(Field {
-                    tag: tag.into(),
-                    value: value.into(),
-                }),
-                None if ended => parsed.stray(
-                    line_no,
-                    format!("`{tag}` line after the end-of-file mark `EF`"),
+            _ if records.push(tag, value) => {}
+            _ if ended => parsed.stray(
+                line_no,
+                format!("`{tag}` line after the end-of-file mark `EF`"),
+            ),
+            _ if line_no <= 2 => parsed.stray(
+                line_no,
+                format!(
+                    "unexpected header line `{}` (WoS files start with `FN`)",
+                    short(line, 60)
                 ),
-                None if line_no <= 2 => parsed.stray(
+            ),
+            _ => {
+                // A record without `PT`: start one here.
+                parsed.report(
                     line_no,
-                    format!(
-                        "unexpected header line `{}` (WoS files start with `FN`)",
-                        short(line)
-                    ),
-                ),
-                None => {
-                    // A record without `PT`: start one here.
-                    parsed.report(
-                        line_no,
-                        format!("record starts with `{tag}`, not `PT`"),
-                        "read it as a record",
-                    );
-                    current = Some((
-                        line_no,
-                        vec![Field {
-                            tag: tag.into(),
-                            value: value.into(),
-                        }],
-                    ));
-                }
-            },
+                    format!("record starts with `{tag}`, not `PT`"),
+                    "read it as a record",
+                );
+                records.open(line_no);
+                records.push(tag, value);
+            }
         }
     }
-    if let Some((start, fields)) = current.take() {
+    if let Some(start) = records.start() {
         parsed.report(
             start,
             "last record has no `ER` line (file cut short?)",
             "kept the record as read",
         );
-        finish(&mut parsed, start, fields);
+        records.close(&mut parsed, build);
     }
     parsed
 }
 
-fn short(s: &str) -> String {
-    s.chars().take(60).collect()
-}
-
-fn finish(parsed: &mut Parsed, start: usize, fields: Vec<Field>) {
-    let record = build(fields);
-    if record.is_empty() {
-        parsed.reported += 1;
-        parsed.report(
-            start,
-            "record has no title, abstract, authors or identifier",
-            "skipped",
-        );
-    } else {
-        parsed.push(start, record);
-    }
-}
-
-fn build(fields: Vec<Field>) -> Record {
+fn build(fields: &mut Vec<Field<'_>>) -> Record {
     let mut r = Record::default();
     let has_af = fields.iter().any(|f| f.tag == "AF");
     let bp = fields
@@ -209,46 +166,31 @@ fn build(fields: Vec<Field>) -> Record {
         .iter()
         .find(|f| f.tag == "EP")
         .map(|f| f.value.trim().to_string());
-    for f in fields {
+    for f in fields.drain(..) {
         let joined = text::collapse_ws(&f.value);
-        let used = match f.tag.as_str() {
+        let used = match f.tag {
             "PT" if r.kind.is_empty() => {
                 r.kind = joined.clone();
                 true
             }
             "TI" if r.title.is_empty() => {
-                r.title = text::collapse_ws(&text::clean_markup(&joined));
-                if r.title != joined {
-                    r.push_extra("raw:TI", f.value.clone());
+                let (title, changed) = title(&joined);
+                r.title = title;
+                if changed {
+                    r.push_extra("raw:TI", f.value.to_string());
                 }
                 true
             }
             "AB" if r.abstract_text.is_empty() => {
-                let cleaned = text::clean_markup(&f.value);
-                r.abstract_text = unwrap_prose(&cleaned);
-                if cleaned != f.value {
-                    r.push_extra("raw:AB", f.value.clone());
-                }
+                set_abstract(&mut r, "AB", &f.value);
                 true
             }
             "AF" => {
-                r.authors.extend(
-                    f.value
-                        .split('\n')
-                        .map(str::trim)
-                        .filter(|a| !a.is_empty())
-                        .map(String::from),
-                );
+                r.authors.extend(lines_of(&f.value));
                 true
             }
             "AU" if !has_af => {
-                r.authors.extend(
-                    f.value
-                        .split('\n')
-                        .map(str::trim)
-                        .filter(|a| !a.is_empty())
-                        .map(String::from),
-                );
+                r.authors.extend(lines_of(&f.value));
                 true
             }
             "SO" if r.journal.is_empty() => {
@@ -304,13 +246,13 @@ fn build(fields: Vec<Field>) -> Record {
                         .map(String::from),
                 );
                 // How the list was written is lost in the split: keep it.
-                r.push_extra(&format!("raw:{}", f.tag), f.value.clone());
+                r.push_extra(&format!("raw:{}", f.tag), f.value.to_string());
                 true
             }
             _ => false,
         };
         if !used {
-            r.push_extra(&f.tag, f.value);
+            r.push_extra(f.tag, f.value);
         }
     }
     if r.date.is_empty() {

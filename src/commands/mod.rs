@@ -3,7 +3,9 @@
 
 pub mod completions;
 pub mod demo;
+pub mod export;
 pub mod import;
 pub mod keys;
+pub mod prisma;
 pub mod screen;
 pub mod status;

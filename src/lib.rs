@@ -21,6 +21,7 @@ pub mod splitmix;
 pub mod stats;
 pub mod store;
 pub mod synth;
+pub mod synth_screening;
 pub mod tally;
 pub mod text;
 pub mod tui;

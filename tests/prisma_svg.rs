@@ -73,3 +73,210 @@ fn metrics_table_matches_the_fixture_fonts() {
     }
     assert!(checked > 500);
 }
+
+use resvg::usvg;
+use screener::prisma::{Named, Prisma};
+
+/// The fixture fonts only: the render does not depend on the machine's.
+fn options() -> usvg::Options<'static> {
+    let mut opt = usvg::Options {
+        font_family: "DejaVu Sans".into(),
+        ..usvg::Options::default()
+    };
+    for f in ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"] {
+        opt.fontdb_mut()
+            .load_font_data(std::fs::read(fixture(f)).expect("fixture font"));
+    }
+    opt
+}
+
+struct Checked {
+    boxes: usize,
+    texts: usize,
+}
+
+/// Renders `svg`, checks that every text lies inside the rectangle of the
+/// box (`<g id="box-…">`) it belongs to and that no two boxes overlap, and
+/// writes the picture to `CARGO_TARGET_TMPDIR/prisma-NAME.png` to look at.
+fn render_and_check(name: &str, svg: &str) -> Checked {
+    let tree = usvg::Tree::from_str(svg, &options()).expect("the SVG parses");
+    let mut rects: Vec<(String, usvg::Rect)> = Vec::new();
+    let mut texts = 0;
+    for node in tree.root().children() {
+        match node {
+            usvg::Node::Group(g) if g.id().starts_with("box-") => {
+                let mut rect = None;
+                for child in g.children() {
+                    match child {
+                        usvg::Node::Path(p) if rect.is_none() => rect = Some(p.abs_bounding_box()),
+                        usvg::Node::Text(t) => {
+                            let r = rect.unwrap_or_else(|| panic!("{name}: {} has no rectangle", g.id()));
+                            let b = t.abs_bounding_box();
+                            let inside = b.left() >= r.left() - 0.5
+                                && b.right() <= r.right() + 0.5
+                                && b.top() >= r.top() - 0.5
+                                && b.bottom() <= r.bottom() + 0.5;
+                            let words: String = t.chunks().iter().map(|c| c.text()).collect();
+                            assert!(
+                                inside,
+                                "{name}: text {words:?} at {b:?} leaves its box {} at {r:?}",
+                                g.id()
+                            );
+                            texts += 1;
+                        }
+                        _ => {}
+                    }
+                }
+                let r = rect.unwrap_or_else(|| panic!("{name}: {} has no rectangle", g.id()));
+                rects.push((g.id().to_string(), r));
+            }
+            usvg::Node::Text(t) => {
+                let words: String = t.chunks().iter().map(|c| c.text()).collect();
+                panic!("{name}: text {words:?} outside any box");
+            }
+            _ => {}
+        }
+    }
+    for (i, (a, ra)) in rects.iter().enumerate() {
+        for (b, rb) in &rects[i + 1..] {
+            let apart = ra.right() <= rb.left()
+                || rb.right() <= ra.left()
+                || ra.bottom() <= rb.top()
+                || rb.bottom() <= ra.top();
+            assert!(apart, "{name}: boxes {a} and {b} overlap: {ra:?} {rb:?}");
+        }
+    }
+    let size = tree.size().to_int_size();
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height()).expect("pixmap");
+    resvg::render(&tree, resvg::tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("prisma-{name}.png"));
+    pixmap.save_png(&out).expect("write png");
+    Checked {
+        boxes: rects.len(),
+        texts,
+    }
+}
+
+fn named(items: &[(&str, usize)]) -> Vec<Named> {
+    items
+        .iter()
+        .map(|(n, c)| Named {
+            name: n.to_string(),
+            n: *c,
+        })
+        .collect()
+}
+
+/// A finished review with every count huge and every name long.
+fn extreme() -> Prisma {
+    let big = 9_876_543_210;
+    let long = "Records whose population, setting and intervention could not be determined from the report even after contacting the corresponding authors twice";
+    let unbroken = "Pneumonoultramicroscopicsilicovolcanoconiosis-and-an-even-longer-hyphenated-identifier_without_any_spaces_at_all_0123456789";
+    Prisma {
+        reviewer: "consensus".into(),
+        maybe_to_full_text: true,
+        identified: big,
+        identified_databases: big,
+        identified_registers: big,
+        databases: named(&[
+            ("MEDLINE (Ovid MEDLINE(R) ALL 1946 to November 26, 2026)", big),
+            ("Embase Classic+Embase 1947 to 2026 November 25", big),
+            (unbroken, big),
+            ("中国知网 (CNKI) 中国学术期刊网络出版总库", big),
+        ]),
+        registers: named(&[("ClinicalTrials.gov", big), ("WHO ICTRP", big)]),
+        duplicates: big,
+        automation: big,
+        other: big,
+        other_rules: named(&[("year before 2000 and language not English or German or French", big)]),
+        pending_screening: big,
+        pending_maybe: big,
+        title_abstract_started: true,
+        screened: big,
+        excluded: big,
+        excluded_reasons: named(&[("Population", big)]),
+        sought: big,
+        sought_maybe: big,
+        full_text_started: true,
+        pending_retrieval: big,
+        not_retrieved: Some(big),
+        assessed: Some(big),
+        reports_excluded: Some(big),
+        reasons: named(&[
+            ("Population", big),
+            (long, big),
+            (unbroken, big),
+            ("Ärzte & <Pflegekräfte> \"quoted\" 'single'", big),
+            ("No reason given", big),
+        ]),
+        reasons_mentioned: Vec::new(),
+        multiple_reasons: big,
+        pending_assessment: Some(big),
+        included: Some(big),
+        ignored_full_text: 0,
+    }
+}
+
+#[test]
+fn no_text_leaves_its_box_at_any_count_or_length() {
+    let c = render_and_check("extreme", &screener::prisma::svg::render(&extreme()));
+    // Header, 3 phases, 9 flow boxes, 3 pending boxes and the note.
+    assert_eq!(c.boxes, 17);
+    assert!(c.texts > 40, "{}", c.texts);
+}
+
+#[test]
+fn a_review_not_past_title_abstract_says_not_started() {
+    let mut p = extreme();
+    for x in [&mut p.databases, &mut p.reasons, &mut p.registers] {
+        x.truncate(1);
+    }
+    p.full_text_started = false;
+    p.not_retrieved = None;
+    p.assessed = None;
+    p.reports_excluded = None;
+    p.pending_assessment = None;
+    p.included = None;
+    let svg = screener::prisma::svg::render(&p);
+    assert!(svg.contains("(not\u{a0}started)"), "{svg}");
+    assert!(!svg.contains("Studies included in review (n"), "{svg}");
+    render_and_check("not-started", &svg);
+}
+
+/// The diagram of a real corpus file screened by two reviewers and a
+/// consensus: its numbers are those of `prisma --format json`.
+#[test]
+fn a_screened_corpus_file_draws_its_counts() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let bytes = std::fs::read(corpus.join("ris/citesource_gambling_scopus_255.ris")).unwrap();
+    let mut project = screener::project::Project::new();
+    screener::ingest::import_files(
+        &mut project,
+        &[screener::ingest::Input {
+            path: "scopus.ris".into(),
+            bytes: &bytes,
+            format: None,
+            database: None,
+        }],
+    )
+    .unwrap();
+    for c in screener::synth_screening::two_reviewers(&project, 7) {
+        project.apply(&c);
+    }
+    let p = screener::prisma::compute(&project, screener::project::CONSENSUS);
+    p.check().unwrap();
+    let svg = screener::prisma::svg::render(&p);
+    for (label, n) in [
+        ("Records screened", p.screened),
+        ("Records excluded", p.excluded),
+        ("Reports sought for retrieval", p.sought),
+    ] {
+        let shown = format!("{label} (n\u{a0}=\u{a0}{})", screener::human::fmt_n(n));
+        assert!(svg.contains(&shown), "{shown} not in the SVG");
+    }
+    render_and_check("corpus", &svg);
+}
+
+mod common;

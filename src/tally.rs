@@ -179,6 +179,17 @@ pub fn days(project: &Project, reviewer: &str, stage: Stage) -> Vec<Day> {
         .collect()
 }
 
+/// Whose decisions a report counts: `Project::report_reviewer`, except
+/// that a project nobody has decided anything in yet reports all its
+/// records as undecided (identification counts, an export of everything)
+/// instead of asking for a reviewer who could change nothing.
+pub fn report_reviewer(project: &Project, given: Option<&str>) -> Result<String, String> {
+    if given.is_none() && project.reviewers().is_empty() {
+        return Ok(crate::cli::reviewer_or_login(None));
+    }
+    project.report_reviewer(given)
+}
+
 /// A line for a report whose reviewer has no decisions while others have
 /// some (a misspelt `--reviewer`, or the login name of someone who did
 /// not screen): who has decisions, and how to name them. `None` when the

@@ -11,8 +11,7 @@ use crate::tally;
 pub fn run(args: &PrismaArgs) -> Result<()> {
     let (project, report) = store::load(&args.project)?;
     super::status::warn_dropped(&args.project, &report);
-    let reviewer = project
-        .report_reviewer(args.reviewer.as_deref())
+    let reviewer = tally::report_reviewer(&project, args.reviewer.as_deref())
         .map_err(|e| anyhow!("{}: {e}", args.project.display()))?;
     if let Some(note) = tally::no_decisions_note(&project, &reviewer) {
         eprintln!("note: {note}");

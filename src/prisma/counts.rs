@@ -259,6 +259,7 @@ pub fn compute(project: &Project, reviewer: &str) -> Prisma {
     let mut rules = Tally::default();
     let mut ta_reasons: BTreeMap<String, usize> = BTreeMap::new();
     let mut sought: Vec<&str> = Vec::new();
+    let mut ta_not_retrieved = 0;
     for r in project.records.iter().filter(|r| r.is_primary()) {
         let key = r.key.as_str();
         match ta.get(key).map(|d| (&d.verdict, d)) {
@@ -289,27 +290,27 @@ pub fn compute(project: &Project, reviewer: &str) -> Prisma {
                 p.sought_maybe += 1;
                 sought.push(key);
             }
-            // "Not retrieved" belongs to full text; a title/abstract one
-            // (written by hand or by another tool) still means the report
-            // was sought.
-            Some((Verdict::Include | Verdict::NotRetrieved, _)) => {
+            Some((Verdict::Include, _)) => {
                 p.screened += 1;
                 p.sought += 1;
                 sought.push(key);
+            }
+            // "Not retrieved" belongs to full text; one at title/abstract
+            // (written by another tool) means the report was sought and not
+            // obtained. It never reaches the full-text queue
+            // (`stats::eligible`), so a full-text decision on it is ignored.
+            Some((Verdict::NotRetrieved, _)) => {
+                p.screened += 1;
+                p.sought += 1;
+                ta_not_retrieved += 1;
             }
         }
     }
     p.other_rules = rules.into_named();
     p.excluded_reasons = reasons_in_order(project, ta_reasons);
 
-    let ta_not_retrieved = |key: &str| {
-        ta.get(key)
-            .is_some_and(|d| d.verdict == Verdict::NotRetrieved)
-    };
-    let full_text: Vec<(&str, Option<&&Decision>)> =
-        sought.iter().map(|&k| (k, ft.get(k))).collect();
-    p.full_text_started = full_text.iter().any(|(_, d)| d.is_some())
-        || sought.iter().any(|k| ta_not_retrieved(k));
+    let full_text: Vec<Option<&&Decision>> = sought.iter().map(|&k| ft.get(k)).collect();
+    p.full_text_started = full_text.iter().any(Option::is_some) || ta_not_retrieved > 0;
     let sought_set: std::collections::HashSet<&str> = sought.iter().copied().collect();
     p.ignored_full_text = ft.keys().filter(|k| !sought_set.contains(*k)).count();
     if !p.full_text_started {
@@ -317,12 +318,11 @@ pub fn compute(project: &Project, reviewer: &str) -> Prisma {
         return p;
     }
     let (mut not_retrieved, mut assessed, mut excluded, mut included, mut maybe) =
-        (0, 0, 0, 0, 0);
+        (ta_not_retrieved, 0, 0, 0, 0);
     let mut first: BTreeMap<String, usize> = BTreeMap::new();
     let mut mentioned: BTreeMap<String, usize> = BTreeMap::new();
-    for (key, d) in full_text {
+    for d in full_text {
         match d.map(|d| &d.verdict) {
-            None | Some(Verdict::Cleared) if ta_not_retrieved(key) => not_retrieved += 1,
             None | Some(Verdict::Cleared) => p.pending_retrieval += 1,
             Some(Verdict::NotRetrieved) => not_retrieved += 1,
             Some(Verdict::Include) => {

@@ -87,8 +87,8 @@ fn decision(record: &str, reviewer: &str, stage: Stage, verdict: Verdict, at: St
 }
 
 /// The changes of the simulated screening, in the order they were made.
-/// Records before 1990 are excluded by a bulk rule of `alice` and the
-/// consensus (PRISMA's "removed for other reasons"); a few decisions carry
+/// Records without an abstract are excluded by a bulk rule of `alice` and
+/// the consensus (PRISMA's "removed for other reasons"); a few decisions carry
 /// notes and tags.
 pub fn two_reviewers(project: &Project, seed: u64) -> Vec<Change> {
     let mut rng = seed ^ 0x5eed_5c4e_e4e4;
@@ -107,7 +107,7 @@ pub fn two_reviewers(project: &Project, seed: u64) -> Vec<Change> {
     let old: Vec<usize> = primaries
         .iter()
         .copied()
-        .filter(|&i| project.records[i].year.is_some_and(|y| y < 1990))
+        .filter(|&i| project.records[i].abstract_text.trim().is_empty())
         .collect();
     let mut ta: Vec<(usize, Option<Verdict>, Option<Verdict>)> = Vec::new();
     for (reviewer_index, reviewer) in REVIEWERS.iter().enumerate() {
@@ -123,7 +123,7 @@ pub fn two_reviewers(project: &Project, seed: u64) -> Vec<Change> {
                             Verdict::Exclude(vec![ta_reasons[ta_reasons.len() - 1].clone()]),
                             at.clone(),
                         );
-                        d.rule = Some("year before 1990".into());
+                        d.rule = Some("no abstract".into());
                         d
                     })
                     .collect(),
@@ -171,7 +171,7 @@ pub fn two_reviewers(project: &Project, seed: u64) -> Vec<Change> {
                 Verdict::Exclude(vec![ta_reasons[ta_reasons.len() - 1].clone()]),
                 at.clone(),
             );
-            d.rule = Some("year before 1990".into());
+            d.rule = Some("no abstract".into());
             d
         }));
     }

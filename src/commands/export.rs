@@ -76,6 +76,18 @@ pub fn run(args: &ExportArgs) -> Result<()> {
             buf
         }
     };
+    if args.stage.is_none()
+        && which == Which::Include
+        && entries.is_empty()
+        && project
+            .current_decisions(&reviewer, crate::project::Stage::FullText)
+            .is_empty()
+    {
+        eprintln!(
+            "note: {reviewer} has no full-text decisions yet, so no study is included; \
+             --stage title-abstract exports the records included at title/abstract"
+        );
+    }
     let n = entries.len();
     drop(entries);
     store::release(project);

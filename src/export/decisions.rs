@@ -79,10 +79,11 @@ fn outcome(v: &Verdict) -> Outcome {
 /// The records to export, in import order: primaries (and, with
 /// `with_duplicates`, the records linked to them, each carrying its
 /// group's decision) whose decision `which` takes. `stage` `None` means
-/// each record's furthest stage: its full-text decision where it went on
-/// to full text and has one, else its title/abstract decision. With
-/// `Some(FullText)` only the records that went on to full text are
-/// considered.
+/// where each record stands in the PRISMA flow: a record that went on to
+/// full text has its full-text decision (undecided until it has one), any
+/// other its title/abstract decision; so "include" is the studies included
+/// in the review. With `Some(FullText)` only the records that went on to
+/// full text are considered.
 pub fn select<'a>(
     project: &'a Project,
     reviewer: &str,
@@ -113,10 +114,8 @@ pub fn select<'a>(
             Some(Stage::TitleAbstract) => (ta.get(group).copied(), Stage::TitleAbstract),
             Some(Stage::FullText) if !forwarded => continue,
             Some(Stage::FullText) => (ft.get(group).copied(), Stage::FullText),
-            None => match ft.get(group).filter(|_| forwarded) {
-                Some(d) => (Some(*d), Stage::FullText),
-                None => (ta.get(group).copied(), Stage::TitleAbstract),
-            },
+            None if forwarded => (ft.get(group).copied(), Stage::FullText),
+            None => (ta.get(group).copied(), Stage::TitleAbstract),
         };
         let o = decision.map_or(Outcome::Undecided, |d| outcome(&d.verdict));
         if !which.takes(o) {

@@ -43,6 +43,9 @@ pub fn render(p: &Prisma, project_name: &str) -> String {
     };
     let _ = writeln!(o, "  Records screened ({screened})");
     let _ = writeln!(o, "    Records excluded ({})", n(p.excluded));
+    if p.excluded_reasons.len() > 1 {
+        let _ = writeln!(o, "      reasons named (a record with two counts under both):");
+    }
     for r in &p.excluded_reasons {
         let _ = writeln!(o, "      {} ({})", r.name, n(r.n));
     }
@@ -61,16 +64,10 @@ pub fn render(p: &Prisma, project_name: &str) -> String {
             fmt_n(p.pending_screening)
         );
     }
-    let maybes = if p.sought_maybe > 0 {
-        format!(", of which {} marked maybe", fmt_n(p.sought_maybe))
-    } else {
-        String::new()
-    };
-    let _ = writeln!(
-        o,
-        "  Reports sought for retrieval ({}{maybes})",
-        n(p.sought)
-    );
+    let _ = writeln!(o, "  Reports sought for retrieval ({})", n(p.sought));
+    if p.sought_maybe > 0 {
+        let _ = writeln!(o, "    of which marked maybe: {}", fmt_n(p.sought_maybe));
+    }
     let _ = writeln!(
         o,
         "    Reports not retrieved ({})",

@@ -16,7 +16,10 @@ use screener::store::Store;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let path = PathBuf::from(args.next().ok_or("usage: simulate_screening PROJECT [SEED]")?);
+    let path = PathBuf::from(
+        args.next()
+            .ok_or("usage: simulate_screening PROJECT [SEED]")?,
+    );
     let seed: u64 = args.next().map_or(Ok(1), |s| s.parse())?;
     let (mut project, mut store, _) = Store::open(&path)?;
     let changes = screener::synth_screening::two_reviewers(&project, seed);

@@ -270,10 +270,6 @@ pub fn reviewer_or_login(given: Option<&str>) -> String {
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
-        .or_else(|| {
-            whoami::username()
-                .ok()
-                .filter(|s| !s.trim().is_empty())
-        })
+        .or_else(|| whoami::username().ok().filter(|s| !s.trim().is_empty()))
         .unwrap_or_else(|| "reviewer".to_string())
 }

@@ -95,12 +95,8 @@ pub fn two_reviewers(project: &Project, seed: u64) -> Vec<Change> {
     let mut clock = Clock {
         secs: 1_795_000_000,
     };
-    let reasons = |stage| -> Vec<String> {
-        project
-            .reasons_for(stage)
-            .map(|r| r.id.clone())
-            .collect()
-    };
+    let reasons =
+        |stage| -> Vec<String> { project.reasons_for(stage).map(|r| r.id.clone()).collect() };
     let (ta_reasons, ft_reasons) = (reasons(Stage::TitleAbstract), reasons(Stage::FullText));
     let primaries = project.primaries_in_import_order();
     let mut changes = Vec::new();

@@ -349,7 +349,8 @@ pub fn tables(project: &Project, t: &Tally) -> Vec<Table> {
                     fmt_n(d.screened),
                     fmt_n(d.decisions),
                     fmt_n(d.bulk),
-                    d.per_hour.map_or_else(|| "-".to_string(), |r| format!("{r:.0}")),
+                    d.per_hour
+                        .map_or_else(|| "-".to_string(), |r| format!("{r:.0}")),
                 ]
             })
             .collect(),
@@ -391,13 +392,28 @@ mod tests {
     #[test]
     fn days_count_records_once_and_the_rate_by_hand() {
         let mut p = project();
-        decide(&mut p, "a", "alice", Verdict::Include, "2026-01-05T10:00:00Z");
+        decide(
+            &mut p,
+            "a",
+            "alice",
+            Verdict::Include,
+            "2026-01-05T10:00:00Z",
+        );
         decide(&mut p, "b", "alice", Verdict::Maybe, "2026-01-05T10:00:30Z");
         decide(&mut p, "a", "alice", Verdict::Maybe, "2026-01-05T10:01:00Z");
-        decide(&mut p, "c", "alice", Verdict::Include, "2026-01-06T09:00:00Z");
+        decide(
+            &mut p,
+            "c",
+            "alice",
+            Verdict::Include,
+            "2026-01-06T09:00:00Z",
+        );
         let d = days(&p, "alice", Stage::TitleAbstract);
         assert_eq!(d.len(), 2);
-        assert_eq!((d[0].date.as_str(), d[0].screened, d[0].decisions), ("2026-01-05", 2, 3));
+        assert_eq!(
+            (d[0].date.as_str(), d[0].screened, d[0].decisions),
+            ("2026-01-05", 2, 3)
+        );
         // Three decisions in 60 s of work: 180 an hour.
         assert_eq!(d[0].per_hour, Some(180.0));
         assert_eq!((d[1].screened, d[1].per_hour), (1, None));
@@ -407,7 +423,13 @@ mod tests {
     fn a_reviewer_without_decisions_is_told_who_has_them() {
         let mut p = project();
         assert_eq!(no_decisions_note(&p, "carol"), None);
-        decide(&mut p, "a", "alice", Verdict::Include, "2026-01-05T10:00:00Z");
+        decide(
+            &mut p,
+            "a",
+            "alice",
+            Verdict::Include,
+            "2026-01-05T10:00:00Z",
+        );
         let note = no_decisions_note(&p, "carol").unwrap();
         assert!(note.contains("carol has no decisions"), "{note}");
         assert!(note.contains("alice (1 record)"), "{note}");

@@ -70,7 +70,8 @@ fn identities_hold_on_corpus_files_screened_by_a_team() {
             }
             for reviewer in ["alice", "bob", CONSENSUS] {
                 let p = prisma::compute(&project, reviewer);
-                p.check().unwrap_or_else(|e| panic!("{path} ({reviewer}): {e}"));
+                p.check()
+                    .unwrap_or_else(|e| panic!("{path} ({reviewer}): {e}"));
                 agrees_with_status(&project, reviewer, &p);
             }
         }
@@ -109,7 +110,10 @@ fn per_database_counts_and_duplicates_of_a_three_file_search() {
     let p = prisma::compute(&project, "nobody");
     p.check().unwrap();
     let dbs: Vec<(&str, usize)> = p.databases.iter().map(|d| (d.name.as_str(), d.n)).collect();
-    assert_eq!(dbs, [("Scopus", 255), ("PubMed", 176), ("APA PsycInfo", 124)]);
+    assert_eq!(
+        dbs,
+        [("Scopus", 255), ("PubMed", 176), ("APA PsycInfo", 124)]
+    );
     assert_eq!(p.identified, 555);
     assert!(p.duplicates > 200, "{}", p.duplicates);
     // Nothing decided: everything after deduplication waits, and the later
@@ -177,15 +181,20 @@ struct Step {
 }
 
 fn step_strategy(n: usize) -> impl Strategy<Value = Step> {
-    (0..n, 0..3usize, any::<bool>(), verdict_strategy(), prop::bool::weighted(0.1)).prop_map(
-        |(record, reviewer, full_text, verdict, rule)| Step {
+    (
+        0..n,
+        0..3usize,
+        any::<bool>(),
+        verdict_strategy(),
+        prop::bool::weighted(0.1),
+    )
+        .prop_map(|(record, reviewer, full_text, verdict, rule)| Step {
             record,
             reviewer,
             full_text,
             verdict,
             rule,
-        },
-    )
+        })
 }
 
 proptest! {
@@ -274,10 +283,25 @@ fn prisma2020_keeps_the_template_and_fills_n() {
     for i in 0..6 {
         decide(&mut project, i, Stage::TitleAbstract, Verdict::Include);
     }
-    decide(&mut project, 6, Stage::TitleAbstract, Verdict::Exclude(vec!["population".into()]));
+    decide(
+        &mut project,
+        6,
+        Stage::TitleAbstract,
+        Verdict::Exclude(vec!["population".into()]),
+    );
     decide(&mut project, 0, Stage::FullText, Verdict::Include);
-    decide(&mut project, 1, Stage::FullText, Verdict::Exclude(vec!["ft-population".into(), "ft-outcome".into()]));
-    decide(&mut project, 2, Stage::FullText, Verdict::Exclude(vec!["ft-outcome".into()]));
+    decide(
+        &mut project,
+        1,
+        Stage::FullText,
+        Verdict::Exclude(vec!["ft-population".into(), "ft-outcome".into()]),
+    );
+    decide(
+        &mut project,
+        2,
+        Stage::FullText,
+        Verdict::Exclude(vec!["ft-outcome".into()]),
+    );
     decide(&mut project, 3, Stage::FullText, Verdict::Exclude(vec![]));
     decide(&mut project, 4, Stage::FullText, Verdict::NotRetrieved);
     project
@@ -309,9 +333,7 @@ fn prisma2020_keeps_the_template_and_fills_n() {
             }
         }
     }
-    let n = |data: &str| -> String {
-        ours.iter().find(|r| r[0] == data).unwrap()[n_col].clone()
-    };
+    let n = |data: &str| -> String { ours.iter().find(|r| r[0] == data).unwrap()[n_col].clone() };
     assert_eq!(n("database_results"), "8");
     assert_eq!(n("register_results"), "4");
     assert_eq!(n("duplicates"), "1");

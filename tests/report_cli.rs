@@ -74,7 +74,12 @@ fn prisma_formats_agree_with_each_other_and_with_status() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| (d["name"].as_str().unwrap().to_string(), d["n"].as_u64().unwrap()))
+        .map(|d| {
+            (
+                d["name"].as_str().unwrap().to_string(),
+                d["n"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         dbs,
@@ -89,14 +94,20 @@ fn prisma_formats_agree_with_each_other_and_with_status() {
         n("duplicates") + n("automation") + n("other") + n("screened") + n("pending_screening")
     );
     assert_eq!(n("screened"), n("excluded") + n("sought"));
-    assert_eq!(n("sought"), n("not_retrieved") + n("assessed") + n("pending_retrieval"));
+    assert_eq!(
+        n("sought"),
+        n("not_retrieved") + n("assessed") + n("pending_retrieval")
+    );
     let reasons: u64 = p["reasons"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| r["n"].as_u64().unwrap())
         .sum();
-    assert_eq!(n("assessed"), reasons + n("included") + n("pending_assessment"));
+    assert_eq!(
+        n("assessed"),
+        reasons + n("included") + n("pending_assessment")
+    );
     assert!(n("included") > 0 && n("other") > 0, "{p}");
 
     // status, for the same reviewer, counts the same records.
@@ -105,7 +116,15 @@ fn prisma_formats_agree_with_each_other_and_with_status() {
         d,
     );
     let ft = json(
-        &["status", "review.ron", "--reviewer", CONSENSUS, "--stage", "full-text", "--json"],
+        &[
+            "status",
+            "review.ron",
+            "--reviewer",
+            CONSENSUS,
+            "--stage",
+            "full-text",
+            "--json",
+        ],
         d,
     );
     let s = |v: &serde_json::Value, k: &str| v[k].as_u64().unwrap();
@@ -136,24 +155,47 @@ fn prisma_formats_agree_with_each_other_and_with_status() {
     for (label, key, row) in [
         ("Records screened", "screened", "records_screened"),
         ("Records excluded", "excluded", "records_excluded"),
-        ("Reports sought for retrieval", "sought", "dbr_sought_reports"),
-        ("Reports not retrieved", "not_retrieved", "dbr_notretrieved_reports"),
-        ("Reports assessed for eligibility", "assessed", "dbr_assessed"),
+        (
+            "Reports sought for retrieval",
+            "sought",
+            "dbr_sought_reports",
+        ),
+        (
+            "Reports not retrieved",
+            "not_retrieved",
+            "dbr_notretrieved_reports",
+        ),
+        (
+            "Reports assessed for eligibility",
+            "assessed",
+            "dbr_assessed",
+        ),
         ("Duplicate records", "duplicates", "duplicates"),
-        ("Records removed for other reasons", "other", "excluded_other"),
+        (
+            "Records removed for other reasons",
+            "other",
+            "excluded_other",
+        ),
         ("Studies included in review", "included", "new_studies"),
     ] {
         let shown = format!("{label} (n = {})", fmt(n(key)));
         assert!(text.contains(&shown), "outline lacks {shown}:\n{text}");
         assert!(mermaid.contains(&shown), "mermaid lacks {shown}");
         assert!(svg_text.contains(&shown), "svg lacks {shown}");
-        let row_of = csv.lines().find(|l| l.starts_with(&format!("{key},"))).unwrap();
+        let row_of = csv
+            .lines()
+            .find(|l| l.starts_with(&format!("{key},")))
+            .unwrap();
         assert!(row_of.ends_with(&format!(",{}", n(key))), "{row_of}");
         let line = template
             .lines()
             .find(|l| l.starts_with(&format!("{row},")))
             .unwrap();
-        assert!(line.ends_with(&format!(",{}", n(key))), "{line} vs {}", n(key));
+        assert!(
+            line.ends_with(&format!(",{}", n(key))),
+            "{line} vs {}",
+            n(key)
+        );
     }
     assert!(text.contains("no abstract (n = "), "{text}");
     assert!(svg.starts_with("<svg"));
@@ -165,17 +207,37 @@ fn output_files_are_written_whole_and_not_replaced_without_force() {
         return;
     };
     let d = dir.path();
-    run_ok(&["prisma", "review.ron", "--format", "svg", "-o", "flow.svg"], d);
+    run_ok(
+        &["prisma", "review.ron", "--format", "svg", "-o", "flow.svg"],
+        d,
+    );
     let first = std::fs::read(d.join("flow.svg")).unwrap();
     let (code, _, err) = common::run(&["prisma", "review.ron", "-o", "flow.svg"], d);
     assert_eq!(code, 1);
-    assert!(err.contains("flow.svg exists") && err.contains("--force"), "{err}");
+    assert!(
+        err.contains("flow.svg exists") && err.contains("--force"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(d.join("flow.svg")).unwrap(), first);
     run_ok(&["prisma", "review.ron", "-o", "flow.svg", "--force"], d);
-    assert!(std::fs::read_to_string(d.join("flow.svg")).unwrap().starts_with("PRISMA 2020"));
+    assert!(
+        std::fs::read_to_string(d.join("flow.svg"))
+            .unwrap()
+            .starts_with("PRISMA 2020")
+    );
     let (code, _, _) = common::run(&["export", "review.ron", "-o", "flow.svg"], d);
     assert_eq!(code, 1);
-    run_ok(&["status", "review.ron", "--format", "markdown", "-o", "status.md"], d);
+    run_ok(
+        &[
+            "status",
+            "review.ron",
+            "--format",
+            "markdown",
+            "-o",
+            "status.md",
+        ],
+        d,
+    );
     let md = std::fs::read_to_string(d.join("status.md")).unwrap();
     assert!(md.contains("| reviewer | to screen |"), "{md}");
     // Nothing else was left in the folder (no temporary files).
@@ -197,23 +259,45 @@ fn status_shows_every_reviewer_and_says_when_the_one_named_has_nothing() {
     let (code, out, err) = common::run(&["status", "review.ron", "--reviewer", "alcie"], d);
     assert_eq!(code, 0);
     assert!(err.contains("alcie has no decisions"), "{err}");
-    assert!(err.contains("alice (") && err.contains("consensus ("), "{err}");
+    assert!(
+        err.contains("alice (") && err.contains("consensus ("),
+        "{err}"
+    );
     for name in ["alice", "bob", "consensus", "alcie"] {
-        assert!(out.lines().any(|l| l.trim_start().starts_with(name)), "{name}:\n{out}");
+        assert!(
+            out.lines().any(|l| l.trim_start().starts_with(name)),
+            "{name}:\n{out}"
+        );
     }
-    let t = json(&["status", "review.ron", "--reviewer", "alice", "--json"], d);
+    let t = json(
+        &["status", "review.ron", "--reviewer", "alice", "--json"],
+        d,
+    );
     assert_eq!(t["reviewers"].as_array().unwrap().len(), 3);
     assert_eq!(t["stages"][1]["stage"], "full-text");
     let sources = t["sources"].as_array().unwrap();
     assert_eq!(sources.len(), 3);
-    let total: u64 = sources.iter().map(|s| s["eligible"].as_u64().unwrap()).sum();
+    let total: u64 = sources
+        .iter()
+        .map(|s| s["eligible"].as_u64().unwrap())
+        .sum();
     assert_eq!(total, t["eligible"].as_u64().unwrap());
     assert_eq!(t["databases"][1]["database"], "PubMed");
     let days = t["days"].as_array().unwrap();
     let screened: u64 = days.iter().map(|d| d["screened"].as_u64().unwrap()).sum();
     assert_eq!(screened, t["screened"].as_u64().unwrap());
     assert!(days[0]["per_hour"].as_f64().unwrap() > 60.0, "{}", days[0]);
-    let csv = run_ok(&["status", "review.ron", "--reviewer", "alice", "--format", "csv"], d);
+    let csv = run_ok(
+        &[
+            "status",
+            "review.ron",
+            "--reviewer",
+            "alice",
+            "--format",
+            "csv",
+        ],
+        d,
+    );
     assert!(csv.starts_with("section,name,measure,value\n"));
     assert!(csv.contains("\nsource,/"), "{csv}");
     // With $USER and friends unset, the reviewer is the account's name,
@@ -229,14 +313,20 @@ fn status_shows_every_reviewer_and_says_when_the_one_named_has_nothing() {
     let text = String::from_utf8_lossy(&out.stdout);
     let first = text.lines().next().unwrap_or("");
     let account = whoami_name();
-    assert!(first.contains(&format!("· {account} ·")), "{first} (account {account})");
+    assert!(
+        first.contains(&format!("· {account} ·")),
+        "{first} (account {account})"
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("your login name"), "{err}");
 }
 
 /// The account's name as `id -un` says it.
 fn whoami_name() -> String {
-    let out = std::process::Command::new("id").arg("-un").output().unwrap();
+    let out = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -250,10 +340,22 @@ fn included_records_export_to_ris_and_come_back_with_their_keys() {
     run_ok(&["export", "review.ron", "-o", "included.ris"], d);
     let ris = std::fs::read_to_string(d.join("included.ris")).unwrap();
     let included = p["included"].as_u64().unwrap() as usize;
-    assert_eq!(ris.matches("\nER  - ").count() + usize::from(ris.starts_with("ER")), included);
-    assert_eq!(ris.matches("N1  - screener decision: include\n").count(), included);
-    assert_eq!(ris.matches("N1  - screener reviewer: consensus\n").count(), included);
-    assert_eq!(ris.matches("N1  - screener stage: full text\n").count(), included);
+    assert_eq!(
+        ris.matches("\nER  - ").count() + usize::from(ris.starts_with("ER")),
+        included
+    );
+    assert_eq!(
+        ris.matches("N1  - screener decision: include\n").count(),
+        included
+    );
+    assert_eq!(
+        ris.matches("N1  - screener reviewer: consensus\n").count(),
+        included
+    );
+    assert_eq!(
+        ris.matches("N1  - screener stage: full text\n").count(),
+        included
+    );
     assert_eq!(ris.matches("KW  - screener:include\n").count(), included);
     let keys: Vec<String> = ris
         .lines()
@@ -273,8 +375,15 @@ fn included_records_export_to_ris_and_come_back_with_their_keys() {
     let (orig, _) = screener::store::load(&d.join("review.ron")).unwrap();
     for r in back.records.iter() {
         let o = orig.records.iter().find(|o| o.key == r.key).unwrap();
-        assert_eq!((&r.title, &r.authors, &r.doi, r.year), (&o.title, &o.authors, &o.doi, o.year));
-        assert!(r.extra.iter().any(|f| f.tag == "N1" && f.value == "screener decision: include"));
+        assert_eq!(
+            (&r.title, &r.authors, &r.doi, r.year),
+            (&o.title, &o.authors, &o.doi, o.year)
+        );
+        assert!(
+            r.extra
+                .iter()
+                .any(|f| f.tag == "N1" && f.value == "screener decision: include")
+        );
     }
 
     // And in an independent reader, the same titles, authors and DOIs.
@@ -307,26 +416,54 @@ fn csv_bibtex_and_asreview_exports_carry_the_decisions() {
     let d = dir.path();
     let p = json(&["prisma", "review.ron", "--json"], d);
     let csv = run_ok(
-        &["export", "review.ron", "--format", "csv", "--decision", "exclude", "--stage", "full-text"],
+        &[
+            "export",
+            "review.ron",
+            "--format",
+            "csv",
+            "--decision",
+            "exclude",
+            "--stage",
+            "full-text",
+        ],
         d,
     );
     let mut rows = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
     let header = rows.headers().unwrap().clone();
-    let col = |name: &str| header.iter().position(|h| h.trim_start_matches('\u{feff}') == name).unwrap();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}') == name)
+            .unwrap()
+    };
     let (decision, reasons, reviewer) = (col("Decision"), col("Reasons"), col("Reviewer"));
     assert!(header.iter().any(|h| h == "field:DB"), "{header:?}");
     let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
     let excluded = p["reports_excluded"].as_u64().unwrap() + p["not_retrieved"].as_u64().unwrap();
     assert_eq!(rows.len() as u64, excluded);
     for r in &rows {
-        assert!(matches!(&r[decision], "exclude" | "not retrieved"), "{:?}", r);
+        assert!(
+            matches!(&r[decision], "exclude" | "not retrieved"),
+            "{:?}",
+            r
+        );
         assert_eq!(&r[reviewer], "consensus");
         if &r[decision] == "exclude" {
             assert!(!r[reasons].is_empty());
         }
     }
 
-    let bib = run_ok(&["export", "review.ron", "--format", "bibtex", "--reviewer", "alice"], d);
+    let bib = run_ok(
+        &[
+            "export",
+            "review.ron",
+            "--format",
+            "bibtex",
+            "--reviewer",
+            "alice",
+        ],
+        d,
+    );
     assert!(bib.contains("screener-decision = {include}"), "{bib}");
     assert!(bib.contains("screener-reviewer = {alice}"));
 
@@ -334,17 +471,42 @@ fn csv_bibtex_and_asreview_exports_carry_the_decisions() {
     let mut rows = csv::ReaderBuilder::new().from_reader(asr.as_bytes());
     assert_eq!(
         &rows.headers().unwrap().iter().take(9).collect::<Vec<_>>(),
-        &["title", "abstract", "authors", "year", "journal", "doi", "url", "keywords", "label_included"]
+        &[
+            "title",
+            "abstract",
+            "authors",
+            "year",
+            "journal",
+            "doi",
+            "url",
+            "keywords",
+            "label_included"
+        ]
     );
     let labels: Vec<String> = rows.records().map(|r| r.unwrap()[8].to_string()).collect();
     // Every primary, labelled by its furthest decision.
-    assert_eq!(labels.len() as u64, p["identified"].as_u64().unwrap() - p["duplicates"].as_u64().unwrap());
+    assert_eq!(
+        labels.len() as u64,
+        p["identified"].as_u64().unwrap() - p["duplicates"].as_u64().unwrap()
+    );
     assert_eq!(
         labels.iter().filter(|l| *l == "1").count() as u64,
         p["included"].as_u64().unwrap()
     );
 
-    let all = run_ok(&["export", "review.ron", "--decision", "all", "--with-duplicates"], d);
-    assert_eq!(all.matches("ER  - ").count() as u64, p["identified"].as_u64().unwrap());
+    let all = run_ok(
+        &[
+            "export",
+            "review.ron",
+            "--decision",
+            "all",
+            "--with-duplicates",
+        ],
+        d,
+    );
+    assert_eq!(
+        all.matches("ER  - ").count() as u64,
+        p["identified"].as_u64().unwrap()
+    );
     assert!(all.contains("N1  - screener duplicate of: "));
 }

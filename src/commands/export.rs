@@ -57,7 +57,9 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         )
         .into_bytes(),
         ExportFormat::Bibtex => bibtex::write_with(
-            entries.iter().map(|e| (e.record, decisions::bibtex_fields(e))),
+            entries
+                .iter()
+                .map(|e| (e.record, decisions::bibtex_fields(e))),
             format_of(&project),
         )
         .into_bytes(),

@@ -113,7 +113,8 @@ fn text(path: &Path, project: &crate::project::Project, t: &Tally, tables: &[Tab
         let numeric = |c: usize| {
             table.rows.iter().all(|r| {
                 r.get(c).is_some_and(|s| {
-                    s.chars().all(|ch| ch.is_ascii_digit() || ch == ',' || ch == '-')
+                    s.chars()
+                        .all(|ch| ch.is_ascii_digit() || ch == ',' || ch == '-')
                 })
             })
         };
@@ -216,7 +217,12 @@ fn csv(t: &Tally, tables: &[Table]) -> String {
         let _ = w.write_record(["summary", &s.reviewer, measure, &n.to_string()]);
     }
     for (id, n) in &s.reasons {
-        let _ = w.write_record(["summary", &s.reviewer, &format!("reason:{id}"), &n.to_string()]);
+        let _ = w.write_record([
+            "summary",
+            &s.reviewer,
+            &format!("reason:{id}"),
+            &n.to_string(),
+        ]);
     }
     for table in tables {
         for r in &table.rows {

@@ -47,12 +47,13 @@ pub fn write<W: Write>(out: W, entries: &[Entry]) -> io::Result<()> {
         w.write_record([
             r.title.as_str(),
             r.abstract_text.as_str(),
-            &r.authors.join("; "),
+            // ASReview splits at `;` and keeps the spaces around.
+            &r.authors.join(";"),
             &r.year.map(|y| y.to_string()).unwrap_or_default(),
             r.journal.as_str(),
             r.doi.as_str(),
             r.url.as_str(),
-            &r.keywords.join("; "),
+            &r.keywords.join(";"),
             label,
             r.key.as_str(),
             e.outcome.name(),

@@ -34,7 +34,13 @@ pub fn write_with<'a>(
     let mut out = String::new();
     let mut used: HashSet<String> = HashSet::new();
     for (r, added) in records {
-        write_record(&mut out, r, format_of(r) == Format::Bibtex, &mut used, &added);
+        write_record(
+            &mut out,
+            r,
+            format_of(r) == Format::Bibtex,
+            &mut used,
+            &added,
+        );
     }
     out
 }

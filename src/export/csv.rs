@@ -74,31 +74,6 @@ fn list_cell(items: &[String], would_split: impl Fn(&str) -> bool) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn single_items_that_would_split_are_closed() {
-        let r = Record {
-            authors: vec!["Tyler VanderWeele".into()],
-            keywords: vec!["Aged, 80 and over".into()],
-            ..Record::default()
-        };
-        let cells = row(&r);
-        assert_eq!(cells[3], "Tyler VanderWeele;");
-        assert_eq!(cells[14], "Aged, 80 and over;");
-        let r = Record {
-            authors: vec!["Repper, Julie".into()],
-            keywords: vec!["peer support".into()],
-            ..Record::default()
-        };
-        let cells = row(&r);
-        assert_eq!(cells[3], "Repper, Julie");
-        assert_eq!(cells[14], "peer support");
-    }
-}
-
 /// The decision columns [`write_with`] adds after [`HEADER`].
 pub const DECISION_HEADER: [&str; 9] = [
     "Decision",
@@ -117,9 +92,9 @@ pub const DECISION_HEADER: [&str; 9] = [
 /// column `field:TAG` per field the sources had beyond the mapped ones
 /// (first seen first; a tag a record has twice is joined with a line
 /// break), so nothing a record was imported with is left out.
-pub fn write_with<'a, W: Write>(
+pub fn write_with<W: Write>(
     mut out: W,
-    rows: &[(&'a Record, Vec<(&'static str, String)>)],
+    rows: &[(&Record, Vec<(&'static str, String)>)],
 ) -> io::Result<()> {
     let mut tags: Vec<&str> = Vec::new();
     let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
@@ -164,4 +139,29 @@ pub fn write_with<'a, W: Write>(
     }
     w.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_items_that_would_split_are_closed() {
+        let r = Record {
+            authors: vec!["Tyler VanderWeele".into()],
+            keywords: vec!["Aged, 80 and over".into()],
+            ..Record::default()
+        };
+        let cells = row(&r);
+        assert_eq!(cells[3], "Tyler VanderWeele;");
+        assert_eq!(cells[14], "Aged, 80 and over;");
+        let r = Record {
+            authors: vec!["Repper, Julie".into()],
+            keywords: vec!["peer support".into()],
+            ..Record::default()
+        };
+        let cells = row(&r);
+        assert_eq!(cells[3], "Repper, Julie");
+        assert_eq!(cells[14], "peer support");
+    }
 }

@@ -197,7 +197,10 @@ pub fn ris_lines(e: &Entry) -> Vec<(&'static str, String)> {
             }
         })
         .collect();
-    out.push(("KW", format!("screener:{}", e.outcome.name().replace(' ', "-"))));
+    out.push((
+        "KW",
+        format!("screener:{}", e.outcome.name().replace(' ', "-")),
+    ));
     if let Some(d) = e.decision {
         for t in &d.tags {
             out.push(("KW", format!("screener:tag:{t}")));

@@ -446,13 +446,21 @@ impl Prisma {
         for d in &self.registers {
             put(&format!("register:{}", d.name), &d.name, Some(d.n));
         }
-        put("duplicates", "Duplicate records removed", Some(self.duplicates));
+        put(
+            "duplicates",
+            "Duplicate records removed",
+            Some(self.duplicates),
+        );
         put(
             "automation",
             "Records marked as ineligible by automation tools",
             Some(self.automation),
         );
-        put("other", "Records removed for other reasons", Some(self.other));
+        put(
+            "other",
+            "Records removed for other reasons",
+            Some(self.other),
+        );
         for r in &self.other_rules {
             put(&format!("other:{}", r.name), &r.name, Some(r.n));
         }
@@ -475,7 +483,11 @@ impl Prisma {
             "Reports assessed for eligibility",
             self.assessed,
         );
-        put("reports_excluded", "Reports excluded", self.reports_excluded);
+        put(
+            "reports_excluded",
+            "Reports excluded",
+            self.reports_excluded,
+        );
         for r in &self.reasons {
             let n = self.full_text_started.then_some(r.n);
             put(&format!("reason:{}", r.name), &r.name, n);

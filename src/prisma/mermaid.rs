@@ -33,9 +33,17 @@ pub fn render(p: &Prisma) -> String {
     let n = Some;
     let mut identified = vec!["Records identified from:".to_string()];
     identified.push(counted("Databases", n(p.identified_databases)));
-    identified.extend(p.databases.iter().map(|d| format!("· {}", counted(&d.name, n(d.n)))));
+    identified.extend(
+        p.databases
+            .iter()
+            .map(|d| format!("· {}", counted(&d.name, n(d.n)))),
+    );
     identified.push(counted("Registers", n(p.identified_registers)));
-    identified.extend(p.registers.iter().map(|d| format!("· {}", counted(&d.name, n(d.n)))));
+    identified.extend(
+        p.registers
+            .iter()
+            .map(|d| format!("· {}", counted(&d.name, n(d.n)))),
+    );
     let mut removed = vec!["Records removed before screening:".to_string()];
     removed.push(counted("Duplicate records", n(p.duplicates)));
     removed.push(counted(
@@ -43,10 +51,18 @@ pub fn render(p: &Prisma) -> String {
         n(p.automation),
     ));
     removed.push(counted("Records removed for other reasons", n(p.other)));
-    removed.extend(p.other_rules.iter().map(|r| format!("· {}", counted(&r.name, n(r.n)))));
+    removed.extend(
+        p.other_rules
+            .iter()
+            .map(|r| format!("· {}", counted(&r.name, n(r.n)))),
+    );
     let mut excluded = vec![counted("Reports excluded", p.reports_excluded)];
     if p.full_text_started {
-        excluded.extend(p.reasons.iter().map(|r| format!("· {}", counted(&r.name, n(r.n)))));
+        excluded.extend(
+            p.reasons
+                .iter()
+                .map(|r| format!("· {}", counted(&r.name, n(r.n)))),
+        );
     }
     let screened = p.title_abstract_started.then_some(p.screened);
 
@@ -54,9 +70,21 @@ pub fn render(p: &Prisma) -> String {
     node(&mut o, "identified", identified);
     node(&mut o, "removed", removed);
     o.push_str("    end\n    subgraph screening [\"Screening\"]\n");
-    node(&mut o, "screened", vec![counted("Records screened", screened)]);
-    node(&mut o, "excluded", vec![counted("Records excluded", n(p.excluded))]);
-    node(&mut o, "sought", vec![counted("Reports sought for retrieval", n(p.sought))]);
+    node(
+        &mut o,
+        "screened",
+        vec![counted("Records screened", screened)],
+    );
+    node(
+        &mut o,
+        "excluded",
+        vec![counted("Records excluded", n(p.excluded))],
+    );
+    node(
+        &mut o,
+        "sought",
+        vec![counted("Reports sought for retrieval", n(p.sought))],
+    );
     node(
         &mut o,
         "notretrieved",
@@ -83,7 +111,10 @@ pub fn render(p: &Prisma) -> String {
     );
     let mut pend = Vec::new();
     if p.pending_screening > 0 {
-        let mut l = vec![format!("Awaiting screening: {}", fmt_n(p.pending_screening))];
+        let mut l = vec![format!(
+            "Awaiting screening: {}",
+            fmt_n(p.pending_screening)
+        )];
         if p.pending_maybe > 0 {
             l.push(format!("of which maybe: {}", fmt_n(p.pending_maybe)));
         }
@@ -93,7 +124,10 @@ pub fn render(p: &Prisma) -> String {
         pend.push((
             "pendingretrieval",
             "sought",
-            vec![format!("Awaiting retrieval: {}", fmt_n(p.pending_retrieval))],
+            vec![format!(
+                "Awaiting retrieval: {}",
+                fmt_n(p.pending_retrieval)
+            )],
         ));
     }
     if let Some(m) = p.pending_assessment.filter(|&m| m > 0) {

@@ -34,7 +34,10 @@ pub fn width(text: &str, size: f64, bold: bool) -> f64 {
     text.chars().map(|c| advance(c, bold)).sum::<f64>() * size
 }
 
+/// Runs of code points from a start: (regular, bold) advance in font units.
+pub type Ranges = &'static [(u32, &'static [(u16, u16)])];
+
 /// The table, for the test that checks it against the fonts.
-pub fn table() -> (u16, &'static [(u32, &'static [(u16, u16)])]) {
+pub fn table() -> (u16, Ranges) {
     (UNITS_PER_EM, RANGES)
 }

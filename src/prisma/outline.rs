@@ -44,7 +44,10 @@ pub fn render(p: &Prisma, project_name: &str) -> String {
     let _ = writeln!(o, "  Records screened ({screened})");
     let _ = writeln!(o, "    Records excluded ({})", n(p.excluded));
     if p.excluded_reasons.len() > 1 {
-        let _ = writeln!(o, "      reasons named (a record with two counts under both):");
+        let _ = writeln!(
+            o,
+            "      reasons named (a record with two counts under both):"
+        );
     }
     for r in &p.excluded_reasons {
         let _ = writeln!(o, "      {} ({})", r.name, n(r.n));
@@ -68,11 +71,7 @@ pub fn render(p: &Prisma, project_name: &str) -> String {
     if p.sought_maybe > 0 {
         let _ = writeln!(o, "    of which marked maybe: {}", fmt_n(p.sought_maybe));
     }
-    let _ = writeln!(
-        o,
-        "    Reports not retrieved ({})",
-        n_text(p.not_retrieved)
-    );
+    let _ = writeln!(o, "    Reports not retrieved ({})", n_text(p.not_retrieved));
     if p.pending_retrieval > 0 {
         let _ = writeln!(
             o,
@@ -100,16 +99,8 @@ pub fn render(p: &Prisma, project_name: &str) -> String {
         let _ = writeln!(o, "    … awaiting an eligibility decision: {}", fmt_n(m));
     }
     let _ = writeln!(o, "Included");
-    let _ = writeln!(
-        o,
-        "  Studies included in review ({})",
-        n_text(p.included)
-    );
-    let _ = writeln!(
-        o,
-        "  Reports of included studies ({})",
-        n_text(p.included)
-    );
+    let _ = writeln!(o, "  Studies included in review ({})", n_text(p.included));
+    let _ = writeln!(o, "  Reports of included studies ({})", n_text(p.included));
     if p.ignored_full_text > 0 {
         let _ = writeln!(
             o,

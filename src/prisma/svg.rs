@@ -302,7 +302,10 @@ fn rows(p: &Prisma) -> Vec<Row> {
             ),
         ));
     }
-    let mut sought = vec![line(0, counted("Reports sought for retrieval", n(p.sought)))];
+    let mut sought = vec![line(
+        0,
+        counted("Reports sought for retrieval", n(p.sought)),
+    )];
     if p.sought_maybe > 0 {
         sought.push(line(
             1,
@@ -370,18 +373,12 @@ fn rows(p: &Prisma) -> Vec<Row> {
                 )],
             ),
             side: Some(spec("reports-excluded", excluded)),
-            pending: p
-                .pending_assessment
-                .filter(|&m| m > 0)
-                .and_then(|m| {
-                    pending(
-                        "pending-assessment",
-                        vec![line(
-                            0,
-                            counted("Awaiting an eligibility decision", n(m)),
-                        )],
-                    )
-                }),
+            pending: p.pending_assessment.filter(|&m| m > 0).and_then(|m| {
+                pending(
+                    "pending-assessment",
+                    vec![line(0, counted("Awaiting an eligibility decision", n(m)))],
+                )
+            }),
         },
         Row {
             main: spec(
@@ -482,7 +479,13 @@ pub fn render(p: &Prisma) -> String {
                 },
                 FONT,
             );
-            arrow(&mut body, MAIN_X + COL_W, y + h / 2.0, SIDE_X - 1.5, y + h / 2.0);
+            arrow(
+                &mut body,
+                MAIN_X + COL_W,
+                y + h / 2.0,
+                SIDE_X - 1.5,
+                y + h / 2.0,
+            );
         }
         if let (Some(s), Some(laid)) = (&row.pending, &pend) {
             let ph = content_height(laid.len());
@@ -514,7 +517,11 @@ pub fn render(p: &Prisma) -> String {
         y += h + ROW_GAP;
     }
     // Phase bars: identification (row 0), screening (rows 1-3), included.
-    let spans = [("Identification", 0, 0), ("Screening", 1, 3), ("Included", 4, 4)];
+    let spans = [
+        ("Identification", 0, 0),
+        ("Screening", 1, 3),
+        ("Included", 4, 4),
+    ];
     for (label, from, to) in spans {
         let top = placed_rows[from].0;
         let bottom = placed_rows[to].0 + placed_rows[to].1;

@@ -333,6 +333,27 @@ mod tests {
     }
 
     #[test]
+    fn an_exported_key_is_kept_only_while_it_names_the_record() {
+        let original = rec("Peer support", "10.1/x");
+        let key = original.derive_key();
+        let mut back = original.clone();
+        back.push_extra("N1", format!("{EXPORTED_KEY_NOTE}{key}"));
+        back.push_extra("N1", "screener decision: include");
+        back.keywords.push("screener:include".into());
+        assert_ne!(back.derive_key(), key);
+        assert_eq!(back.import_key(), key);
+        // The DOI was edited since: a new record, a key of its own.
+        back.doi = "10.1/y".into();
+        assert!(back.import_key().starts_with("doi:10.1/y~"));
+        // A note that is not a key, or a key with spaces, is ignored.
+        let mut odd = original.clone();
+        odd.push_extra("N1", format!("{EXPORTED_KEY_NOTE}doi:10.1/x"));
+        assert_eq!(odd.import_key(), odd.derive_key());
+        odd.extra[0].value = format!("{EXPORTED_KEY_NOTE}doi:10.1/x~1 2");
+        assert_eq!(odd.import_key(), odd.derive_key());
+    }
+
+    #[test]
     fn display_title_is_never_empty() {
         let mut r = Record {
             abstract_text: "In April 2010, Nottinghamshire Healthcare NHS trust won funding".into(),

@@ -105,25 +105,28 @@ pub fn two_reviewers(project: &Project, seed: u64) -> Vec<Change> {
         .copied()
         .filter(|&i| project.records[i].abstract_text.trim().is_empty())
         .collect();
+    // The bulk action: every record without an abstract excluded for the
+    // last title/abstract reason ("Other"), the rule named.
+    let bulk = |reviewer: &str, at: &str| -> Vec<Decision> {
+        old.iter()
+            .map(|&i| {
+                let mut d = decision(
+                    &project.records[i].key,
+                    reviewer,
+                    Stage::TitleAbstract,
+                    Verdict::Exclude(vec![ta_reasons[ta_reasons.len() - 1].clone()]),
+                    at.to_string(),
+                );
+                d.rule = Some("no abstract".into());
+                d
+            })
+            .collect()
+    };
     let mut ta: Vec<(usize, Option<Verdict>, Option<Verdict>)> = Vec::new();
     for (reviewer_index, reviewer) in REVIEWERS.iter().enumerate() {
         if reviewer_index == 0 && !old.is_empty() {
             let at = clock.tick(&mut rng);
-            changes.push(Change::DecideMany(
-                old.iter()
-                    .map(|&i| {
-                        let mut d = decision(
-                            &project.records[i].key,
-                            reviewer,
-                            Stage::TitleAbstract,
-                            Verdict::Exclude(vec![ta_reasons[ta_reasons.len() - 1].clone()]),
-                            at.clone(),
-                        );
-                        d.rule = Some("no abstract".into());
-                        d
-                    })
-                    .collect(),
-            ));
+            changes.push(Change::DecideMany(bulk(reviewer, &at)));
         }
         for (n, &i) in primaries.iter().filter(|i| !old.contains(i)).enumerate() {
             let mut v = verdict(&mut rng, Stage::TitleAbstract, &ta_reasons);
@@ -159,17 +162,7 @@ pub fn two_reviewers(project: &Project, seed: u64) -> Vec<Change> {
     let mut consensus = Vec::new();
     if !old.is_empty() {
         let at = clock.tick(&mut rng);
-        consensus.extend(old.iter().map(|&i| {
-            let mut d = decision(
-                &project.records[i].key,
-                CONSENSUS,
-                Stage::TitleAbstract,
-                Verdict::Exclude(vec![ta_reasons[ta_reasons.len() - 1].clone()]),
-                at.clone(),
-            );
-            d.rule = Some("no abstract".into());
-            d
-        }));
+        consensus.extend(bulk(CONSENSUS, &at));
     }
     for (i, a, b) in &ta {
         if let (Some(a), Some(b)) = (a, b) {

@@ -245,6 +245,18 @@ fn counts_cells(s: &Status) -> Vec<String> {
     .collect()
 }
 
+/// A source's or a database's row: two naming cells, then its counts.
+fn source_cells(first: String, second: String, s: &SourceTally) -> Vec<String> {
+    let mut row = vec![
+        first,
+        second,
+        fmt_n(s.counts.records),
+        fmt_n(s.counts.duplicates),
+    ];
+    row.extend(counts_cells(&s.counts));
+    row
+}
+
 const COUNTS: [&str; 7] = [
     "to screen",
     "screened",
@@ -303,16 +315,7 @@ pub fn tables(project: &Project, t: &Tally) -> Vec<Table> {
         rows: t
             .sources
             .iter()
-            .map(|s| {
-                let mut row = vec![
-                    s.path.clone(),
-                    s.database.clone(),
-                    fmt_n(s.counts.records),
-                    fmt_n(s.counts.duplicates),
-                ];
-                row.extend(counts_cells(&s.counts));
-                row
-            })
+            .map(|s| source_cells(s.path.clone(), s.database.clone(), s))
             .collect(),
     });
     let mut header = vec!["database", "sources", "records", "duplicates"];
@@ -324,16 +327,7 @@ pub fn tables(project: &Project, t: &Tally) -> Vec<Table> {
         rows: t
             .databases
             .iter()
-            .map(|s| {
-                let mut row = vec![
-                    s.database.clone(),
-                    fmt_n(s.sources),
-                    fmt_n(s.counts.records),
-                    fmt_n(s.counts.duplicates),
-                ];
-                row.extend(counts_cells(&s.counts));
-                row
-            })
+            .map(|s| source_cells(s.database.clone(), fmt_n(s.sources), s))
             .collect(),
     });
     out.push(Table {

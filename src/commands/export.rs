@@ -1,7 +1,7 @@
 //! `screener export`: records with their decisions, for a reference
 //! manager (RIS, BibTeX), a spreadsheet (CSV) or ASReview (docs/EXPORT.md).
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 
 use crate::cli::{DecisionArg, ExportArgs, ExportFormat};
 use crate::export::decisions::{self, Which};
@@ -11,7 +11,6 @@ use crate::import::Format;
 use crate::project::Project;
 use crate::record::Record;
 use crate::store;
-use crate::tally;
 
 /// The format a record was read from (its source's), for the writers that
 /// give back a record of their own format as it was.
@@ -26,13 +25,8 @@ fn format_of(project: &Project) -> impl Fn(&Record) -> Format + '_ {
 }
 
 pub fn run(args: &ExportArgs) -> Result<()> {
-    let (project, report) = store::load(&args.project)?;
-    super::status::warn_dropped(&args.project, &report);
-    let reviewer = tally::report_reviewer(&project, args.reviewer.as_deref())
-        .map_err(|e| anyhow!("{}: {e}", args.project.display()))?;
-    if let Some(note) = tally::no_decisions_note(&project, &reviewer) {
-        eprintln!("note: {note}");
-    }
+    let (project, reviewer) =
+        super::status::load_for_report(&args.project, args.reviewer.as_deref())?;
     let which = match args.decision {
         Some(DecisionArg::Include) => Which::Include,
         Some(DecisionArg::Exclude) => Which::Exclude,

@@ -6,16 +6,10 @@ use anyhow::{Result, anyhow};
 use crate::cli::{PrismaArgs, PrismaFormat};
 use crate::prisma;
 use crate::store;
-use crate::tally;
 
 pub fn run(args: &PrismaArgs) -> Result<()> {
-    let (project, report) = store::load(&args.project)?;
-    super::status::warn_dropped(&args.project, &report);
-    let reviewer = tally::report_reviewer(&project, args.reviewer.as_deref())
-        .map_err(|e| anyhow!("{}: {e}", args.project.display()))?;
-    if let Some(note) = tally::no_decisions_note(&project, &reviewer) {
-        eprintln!("note: {note}");
-    }
+    let (project, reviewer) =
+        super::status::load_for_report(&args.project, args.reviewer.as_deref())?;
     let p = prisma::compute(&project, &reviewer);
     // The counts come from one pass over the records; a failed identity
     // is a bug, and a report with it must not look right.

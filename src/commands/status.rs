@@ -23,6 +23,24 @@ pub fn warn_dropped(project: &Path, report: &JournalReport) {
     }
 }
 
+/// A project for a report (`prisma`, `export`): loaded read-only with the
+/// journal's decisions, the reviewer whose decisions count
+/// (`tally::report_reviewer`), and a note on stderr when that reviewer
+/// has none while others have some.
+pub fn load_for_report(
+    path: &Path,
+    reviewer: Option<&str>,
+) -> Result<(crate::project::Project, String)> {
+    let (project, report) = store::load(path)?;
+    warn_dropped(path, &report);
+    let reviewer = tally::report_reviewer(&project, reviewer)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    if let Some(note) = tally::no_decisions_note(&project, &reviewer) {
+        eprintln!("note: {note}");
+    }
+    Ok((project, reviewer))
+}
+
 pub fn run(args: &StatusArgs) -> Result<()> {
     let (project, report) = store::load(&args.project)?;
     warn_dropped(&args.project, &report);

@@ -17,12 +17,7 @@ use crate::text;
 /// was read from. Keys are made unique within the file; a record without
 /// one gets `Surname2012`.
 pub fn write(records: &[Record], format_of: impl Fn(&Record) -> Format) -> String {
-    let mut out = String::new();
-    let mut used: HashSet<String> = HashSet::new();
-    for r in records {
-        write_record(&mut out, r, format_of(r) == Format::Bibtex, &mut used, &[]);
-    }
-    out
+    write_with(records.iter().map(|r| (r, Vec::new())), format_of)
 }
 
 /// [`write`], with fields `(name, value)` added to each entry (the

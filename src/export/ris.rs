@@ -15,11 +15,7 @@ use crate::text;
 /// The RIS text of `records`; `format_of` tells the format each record was
 /// read from (the project's source of the record).
 pub fn write(records: &[Record], format_of: impl Fn(&Record) -> Format) -> String {
-    let mut out = String::new();
-    for r in records {
-        write_record(&mut out, r, format_of(r) == Format::Ris, &[]);
-    }
-    out
+    write_with(records.iter().map(|r| (r, Vec::new())), format_of)
 }
 
 /// [`write`], with lines `(tag, value)` added to each record before its

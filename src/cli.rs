@@ -28,10 +28,15 @@ pub enum Command {
     Import(ImportArgs),
     /// Screen the records of PROJECT at the keyboard
     Screen(ScreenArgs),
-    /// Counts of decisions in PROJECT
+    /// Counts of decisions in PROJECT: per reviewer, stage, source and day
     Status(StatusArgs),
     /// What PROJECT, its .bak, journal and quarantine hold; repair on request
     Recover(RecoverArgs),
+    /// The PRISMA 2020 flow diagram's counts (outline, JSON, CSV, the
+    /// PRISMA2020 app's template, SVG, Mermaid)
+    Prisma(PrismaArgs),
+    /// Records with their decisions, for a reference manager or ASReview
+    Export(ExportArgs),
     /// Show the active key bindings
     Keys(KeysArgs),
     /// Print a shell completion script (e.g. `screener completions bash > ~/.local/share/bash-completion/completions/screener`)
@@ -126,9 +131,109 @@ pub struct StatusArgs {
     pub reviewer: Option<String>,
     #[arg(long, value_enum, default_value_t = StageArg::TitleAbstract)]
     pub stage: StageArg,
-    /// Print one JSON object (docs/json.md)
-    #[arg(long)]
+    /// Print one JSON object (docs/json.md); short for --format json
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// text (default), json, csv (section,name,measure,value) or markdown
+    #[arg(long, value_enum)]
+    pub format: Option<StatusFormat>,
+    /// Write to FILE instead of stdout (atomically; see --force)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusFormat {
+    Text,
+    Json,
+    Csv,
+    Markdown,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PrismaArgs {
+    pub project: PathBuf,
+    /// Whose decisions (default: `consensus` where the project has them,
+    /// else the only reviewer)
+    #[arg(long)]
+    pub reviewer: Option<String>,
+    #[arg(long, value_enum, default_value_t = PrismaFormat::Text)]
+    pub format: PrismaFormat,
+    /// Short for --format json
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// Write to FILE instead of stdout (atomically; see --force)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrismaFormat {
+    /// The boxes as an indented outline
+    Text,
+    Json,
+    /// box,label,count
+    Csv,
+    /// The PRISMA2020 R package and Shiny app's data template
+    Prisma2020,
+    /// The flow diagram as a figure
+    Svg,
+    /// A Mermaid flowchart for Markdown
+    Mermaid,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExportArgs {
+    pub project: PathBuf,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Ris)]
+    pub format: ExportFormat,
+    /// Which records (default: include; all for --format asreview)
+    #[arg(long, value_enum)]
+    pub decision: Option<DecisionArg>,
+    /// The decisions of this stage only (default: each record's furthest
+    /// stage: full text where it has a decision there, else title/abstract)
+    #[arg(long, value_enum)]
+    pub stage: Option<StageArg>,
+    /// Whose decisions (default: `consensus` where the project has them,
+    /// else the only reviewer)
+    #[arg(long)]
+    pub reviewer: Option<String>,
+    /// Also the records linked as duplicates (default: primaries only)
+    #[arg(long)]
+    pub with_duplicates: bool,
+    /// Write to FILE instead of stdout (atomically; see --force)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// RIS: decisions in N1 notes, tags as KW
+    Ris,
+    /// CSV: the record's columns, its decision's, then every source field
+    Csv,
+    /// BibTeX: decisions in screener-* fields
+    Bibtex,
+    /// ASReview's columns, with label_included
+    Asreview,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecisionArg {
+    Include,
+    Exclude,
+    Maybe,
+    Undecided,
+    All,
 }
 
 #[derive(clap::Args, Debug)]
@@ -189,7 +294,9 @@ impl From<StageArg> for Stage {
     }
 }
 
-/// `--reviewer`, else the login name, else "reviewer".
+/// `--reviewer`, else the login name (`$USER`, `$LOGNAME`, `$USERNAME`,
+/// else the account's name from the system: cron jobs and containers often
+/// have no `$USER`), else "reviewer".
 pub fn reviewer_or_login(given: Option<&str>) -> String {
     if let Some(r) = given.map(str::trim).filter(|r| !r.is_empty()) {
         return r.to_string();
@@ -197,5 +304,6 @@ pub fn reviewer_or_login(given: Option<&str>) -> String {
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        .or_else(|| whoami::username().ok().filter(|s| !s.trim().is_empty()))
         .unwrap_or_else(|| "reviewer".to_string())
 }

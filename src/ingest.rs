@@ -165,9 +165,10 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
                 input.database.clone().unwrap_or_default(),
             ),
         );
-        // Each record's key depends on its content only: on all cores.
+        // Each record's key depends on its content only (a key screener
+        // exported with the record is content too): on all cores.
         let bases = phases::time("derive keys", || {
-            import::pieces::map(&parsed.records, |(_, r)| r.derive_key())
+            import::pieces::map(&parsed.records, |(_, r)| r.import_key())
         });
         let _loop = phases::start("key loop");
         let records = std::mem::take(&mut parsed.records);

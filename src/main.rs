@@ -22,6 +22,8 @@ fn main() -> ExitCode {
         Command::Screen(a) => commands::screen::run(a),
         Command::Status(a) => commands::status::run(a),
         Command::Recover(a) => commands::recover::run(a),
+        Command::Prisma(a) => commands::prisma::run(a),
+        Command::Export(a) => commands::export::run(a),
         Command::Keys(a) => commands::keys::run(a),
         Command::Completions(a) => commands::completions::completions(a),
         Command::Man => commands::completions::man(),

@@ -9,6 +9,10 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::text;
 
+/// How the RIS export writes a record's key in a note (`N1`), read back by
+/// [`Record::exported_key`].
+pub const EXPORTED_KEY_NOTE: &str = "screener key: ";
+
 /// Where a record came from: the index of its source in the project's
 /// `sources` and its 1-based position in that file. Sorting by origin gives
 /// import order whatever the storage order.
@@ -206,6 +210,37 @@ impl Record {
         )
     }
 
+    /// The key screener's own export wrote into this record (RIS
+    /// `N1  - screener key: …`, BibTeX `screener-key`), when its identity
+    /// part is still this record's [`base_key`](Self::base_key). The
+    /// export adds notes and keywords (the decision, tags) that change the
+    /// content hash; with this a record exported and imported again keeps
+    /// its key, whichever format it was first read from. A record whose
+    /// DOI, PMID or title was edited since gets a key from its content.
+    pub fn exported_key(&self) -> Option<&str> {
+        let written = self.extra.iter().find_map(|f| match f.tag.as_str() {
+            "N1" => f.value.strip_prefix(EXPORTED_KEY_NOTE),
+            "screener-key" => Some(f.value.as_str()),
+            _ => None,
+        })?;
+        let written = written.trim();
+        let base = self.base_key();
+        (written.len() > base.len() + 1
+            && written.starts_with(base.as_str())
+            && written[base.len()..].starts_with('~')
+            && !written.contains(char::is_whitespace))
+        .then_some(written)
+    }
+
+    /// The key a record gets at import: [`exported_key`](Self::exported_key)
+    /// where there is one, else [`derive_key`](Self::derive_key).
+    pub fn import_key(&self) -> String {
+        match self.exported_key() {
+            Some(k) => k.to_string(),
+            None => self.derive_key(),
+        }
+    }
+
     /// The title to show: the title, or a "(no title)" marker with the
     /// abstract's first telling words (after a structured abstract's
     /// heading and a stock opening: `abstracts::stand_in`), so a line is
@@ -292,6 +327,27 @@ mod tests {
         b.duplicate_of = Some("x".into());
         b.key = "whatever".into();
         assert_eq!(a.derive_key(), b.derive_key());
+    }
+
+    #[test]
+    fn an_exported_key_is_kept_only_while_it_names_the_record() {
+        let original = rec("Peer support", "10.1/x");
+        let key = original.derive_key();
+        let mut back = original.clone();
+        back.push_extra("N1", format!("{EXPORTED_KEY_NOTE}{key}"));
+        back.push_extra("N1", "screener decision: include");
+        back.keywords.push("screener:include".into());
+        assert_ne!(back.derive_key(), key);
+        assert_eq!(back.import_key(), key);
+        // The DOI was edited since: a new record, a key of its own.
+        back.doi = "10.1/y".into();
+        assert!(back.import_key().starts_with("doi:10.1/y~"));
+        // A note that is not a key, or a key with spaces, is ignored.
+        let mut odd = original.clone();
+        odd.push_extra("N1", format!("{EXPORTED_KEY_NOTE}doi:10.1/x"));
+        assert_eq!(odd.import_key(), odd.derive_key());
+        odd.extra[0].value = format!("{EXPORTED_KEY_NOTE}doi:10.1/x~1 2");
+        assert_eq!(odd.import_key(), odd.derive_key());
     }
 
     #[test]

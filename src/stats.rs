@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use crate::project::{Project, Stage, Verdict};
+use crate::record::Record;
 
 /// The records screened at `stage`: every primary at title/abstract; at full
 /// text, the primaries this reviewer included (and, when the project says
@@ -107,13 +108,29 @@ pub struct Status {
 }
 
 pub fn status(project: &Project, reviewer: &str, stage: Stage) -> Status {
+    status_where(project, reviewer, stage, |_| true)
+}
+
+/// [`status`] over the records `keep` accepts (one source's, one
+/// database's): `records`, `duplicates` and the decisions counted are
+/// theirs.
+pub fn status_where(
+    project: &Project,
+    reviewer: &str,
+    stage: Stage,
+    keep: impl Fn(&Record) -> bool,
+) -> Status {
     let current = project.current_decisions(reviewer, stage);
-    let eligible = eligible(project, reviewer, stage);
+    let eligible: Vec<usize> = eligible(project, reviewer, stage)
+        .into_iter()
+        .filter(|&i| keep(&project.records[i]))
+        .collect();
+    let kept = || project.records.iter().filter(|r| keep(r));
     let mut s = Status {
         reviewer: reviewer.to_string(),
         stage: stage.cli_name(),
-        records: project.records.len(),
-        duplicates: project.records.iter().filter(|r| !r.is_primary()).count(),
+        records: kept().count(),
+        duplicates: kept().filter(|r| !r.is_primary()).count(),
         eligible: eligible.len(),
         ..Status::default()
     };

@@ -3,8 +3,10 @@
 
 pub mod completions;
 pub mod demo;
+pub mod export;
 pub mod import;
 pub mod keys;
 pub mod recover;
+pub mod prisma;
 pub mod screen;
 pub mod status;

@@ -17,10 +17,25 @@ use crate::text;
 /// was read from. Keys are made unique within the file; a record without
 /// one gets `Surname2012`.
 pub fn write(records: &[Record], format_of: impl Fn(&Record) -> Format) -> String {
+    write_with(records.iter().map(|r| (r, Vec::new())), format_of)
+}
+
+/// [`write`], with fields `(name, value)` added to each entry (the
+/// export's `screener-*` decision fields); values are escaped.
+pub fn write_with<'a>(
+    records: impl IntoIterator<Item = (&'a Record, Vec<(&'static str, String)>)>,
+    format_of: impl Fn(&Record) -> Format,
+) -> String {
     let mut out = String::new();
     let mut used: HashSet<String> = HashSet::new();
-    for r in records {
-        write_record(&mut out, r, format_of(r) == Format::Bibtex, &mut used);
+    for (r, added) in records {
+        write_record(
+            &mut out,
+            r,
+            format_of(r) == Format::Bibtex,
+            &mut used,
+            &added,
+        );
     }
     out
 }
@@ -168,7 +183,13 @@ fn field(out: &mut String, name: &str, value: &str) {
     let _ = writeln!(out, "  {name} = {{{value}}},");
 }
 
-fn write_record(out: &mut String, r: &Record, bibtex_origin: bool, used: &mut HashSet<String>) {
+fn write_record(
+    out: &mut String,
+    r: &Record,
+    bibtex_origin: bool,
+    used: &mut HashSet<String>,
+    added: &[(&str, String)],
+) {
     let key = match r.extra.iter().find(|f| f.tag == KEY_TAG) {
         Some(f) => f.value.clone(),
         None => make_key(r, used),
@@ -266,6 +287,9 @@ fn write_record(out: &mut String, r: &Record, bibtex_origin: bool, used: &mut Ha
             escape(&f.value)
         };
         field(out, &name, &value);
+    }
+    for (name, value) in added {
+        field(out, name, &escape(value));
     }
     out.push_str("}\n\n");
 }

@@ -74,6 +74,73 @@ fn list_cell(items: &[String], would_split: impl Fn(&str) -> bool) -> String {
     }
 }
 
+/// The decision columns [`write_with`] adds after [`HEADER`].
+pub const DECISION_HEADER: [&str; 9] = [
+    "Decision",
+    "Stage",
+    "Reviewer",
+    "Decided",
+    "Reasons",
+    "Note",
+    "Tags",
+    "Rule",
+    "Duplicate of",
+];
+
+/// [`write`] with each record's decision (`facts`: the names of
+/// `export::decisions::facts`, in [`DECISION_HEADER`]'s order), then a
+/// column `field:TAG` per field the sources had beyond the mapped ones
+/// (first seen first; a tag a record has twice is joined with a line
+/// break), so nothing a record was imported with is left out.
+pub fn write_with<W: Write>(
+    mut out: W,
+    rows: &[(&Record, Vec<(&'static str, String)>)],
+) -> io::Result<()> {
+    let mut tags: Vec<&str> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (r, _) in rows {
+        for f in &r.extra {
+            if seen.insert(f.tag.as_str()) {
+                tags.push(f.tag.as_str());
+            }
+        }
+    }
+    out.write_all(b"\xEF\xBB\xBF")?;
+    let mut w = WriterBuilder::new()
+        .terminator(Terminator::CRLF)
+        .quote_style(QuoteStyle::Necessary)
+        .from_writer(out);
+    let mut header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
+    header.extend(DECISION_HEADER.iter().map(|s| s.to_string()));
+    header.extend(tags.iter().map(|t| format!("field:{t}")));
+    w.write_record(&header)?;
+    for (r, facts) in rows {
+        let mut cells: Vec<String> = row(r).into();
+        for name in DECISION_HEADER {
+            let name = name.to_ascii_lowercase();
+            cells.push(
+                facts
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default(),
+            );
+        }
+        for tag in &tags {
+            let values: Vec<&str> = r
+                .extra
+                .iter()
+                .filter(|f| f.tag == *tag)
+                .map(|f| f.value.as_str())
+                .collect();
+            cells.push(values.join("\n"));
+        }
+        w.write_record(&cells)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,9 +15,18 @@ use crate::text;
 /// The RIS text of `records`; `format_of` tells the format each record was
 /// read from (the project's source of the record).
 pub fn write(records: &[Record], format_of: impl Fn(&Record) -> Format) -> String {
+    write_with(records.iter().map(|r| (r, Vec::new())), format_of)
+}
+
+/// [`write`], with lines `(tag, value)` added to each record before its
+/// `ER` (the export's decision notes and keywords).
+pub fn write_with<'a>(
+    records: impl IntoIterator<Item = (&'a Record, Vec<(&'static str, String)>)>,
+    format_of: impl Fn(&Record) -> Format,
+) -> String {
     let mut out = String::new();
-    for r in records {
-        write_record(&mut out, r, format_of(r) == Format::Ris);
+    for (r, added) in records {
+        write_record(&mut out, r, format_of(r) == Format::Ris, &added);
     }
     out
 }
@@ -81,7 +90,7 @@ pub fn ris_type(kind: &str) -> String {
     t.to_string()
 }
 
-fn write_record(out: &mut String, r: &Record, ris_origin: bool) {
+fn write_record(out: &mut String, r: &Record, ris_origin: bool, added: &[(&str, String)]) {
     line(out, "TY", &ris_type(&r.kind));
     if !r.title.is_empty() {
         let (tag, value) = raw(r, &["TI", "T1"], ris_origin).unwrap_or(("TI", &r.title));
@@ -153,6 +162,9 @@ fn write_record(out: &mut String, r: &Record, ris_origin: bool) {
         } else {
             line(out, "N1", &format!("{}: {}", f.tag, f.value));
         }
+    }
+    for (tag, value) in added {
+        line(out, tag, value);
     }
     out.push_str("ER  - \n");
     if let Some(link) = ovid_link {

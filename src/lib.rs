@@ -1,6 +1,7 @@
 //! screener: the library behind the `screener` binary. Everything here but
 //! `tui` is free of terminal code and driven directly by tests.
 
+pub mod agreement;
 pub mod cli;
 pub mod commands;
 pub mod database;

@@ -4,6 +4,7 @@
 pub mod agreement;
 pub mod cli;
 pub mod commands;
+pub mod compare;
 pub mod database;
 pub mod dedup;
 pub mod export;

@@ -13,6 +13,7 @@ pub mod import;
 pub mod ingest;
 pub mod keys;
 pub mod lock;
+pub mod merge;
 pub mod phases;
 pub mod project;
 pub mod record;

@@ -1,9 +1,11 @@
 //! One function per subcommand; each returns `Err` with a message for the
 //! user (exit code 1).
 
+pub mod compare;
 pub mod completions;
 pub mod demo;
 pub mod import;
 pub mod keys;
+pub mod merge;
 pub mod screen;
 pub mod status;

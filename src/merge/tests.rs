@@ -345,6 +345,18 @@ fn three_way_keeps_the_order_of_the_side_that_moved_reasons() {
     assert_eq!(out.reasons[0].id, "other");
 }
 
+#[test]
+fn an_entry_waits_until_it_heads_every_sequence_that_holds_it() {
+    // "q" sorts first, but the first sequence puts "p" before it.
+    let chains: Vec<Vec<&str>> = vec![vec!["p", "q"], vec!["q"]];
+    let out = merge_sequences(&chains, |a: &str, b: &str| b.cmp(a));
+    assert_eq!(out, ["p", "q"]);
+    // Entries no sequence orders go by the order given; repeats are kept
+    // as often as one sequence holds them.
+    let chains: Vec<Vec<&str>> = vec![vec!["a", "x", "x"], vec!["a", "b", "x"]];
+    assert_eq!(merge_sequences(&chains, |a: &str, b: &str| a.cmp(b)), ["a", "b", "x", "x"]);
+}
+
 /// What one reviewer does in their copy: a few decisions, possibly in the
 /// same second (a decision and its undo), possibly a re-run search.
 #[derive(Debug, Clone)]
@@ -388,9 +400,12 @@ fn build(base_decisions: &[(u8, u8)], branches: &[Branch]) -> Vec<Project> {
         .map(|(n, br)| {
             let mut p = b.clone();
             let who = format!("r{}", br.reviewer);
-            // Every copy starts at the same time, so two copies can hold the
-            // same entry (same reviewer, record, verdict and second).
-            let mut t = start;
+            // Copies screened by different reviewers run at the same time
+            // (their entries meet in the same seconds); one reviewer's
+            // copies follow one another, as one person works in one at a
+            // time.
+            let earlier = branches[..n].iter().filter(|x| x.reviewer == br.reviewer).count();
+            let mut t = start + 1000 * earlier as u32;
             if br.extra_records > 0 {
                 let keys: Vec<String> =
                     (0..br.extra_records).map(|i| format!("b{n}x{i}")).collect();

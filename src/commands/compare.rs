@@ -248,29 +248,26 @@ pub fn pair_text(r: &PairReport) -> String {
         ),
         None => num(None, "agreement", u),
     };
-    out.push_str(&format!("  {:<30}{agreement}\n", "agreement"));
+    const W: usize = 34;
+    out.push_str(&format!("  {:<W$}{agreement}\n", "agreement"));
+    let ci = match r.kappa_ci {
+        Some([lo, hi]) => format!(" (95% CI {lo:.3} to {hi:.3})"),
+        None if r.kappa.is_some() => format!(" (95% CI {})", num(None, "kappa_ci", u)),
+        None => String::new(),
+    };
     out.push_str(&format!(
-        "  {:<30}{}\n",
+        "  {:<W$}{}{ci}\n",
         "Cohen's kappa",
         num(r.kappa, "kappa", u)
     ));
-    match r.kappa_ci {
-        Some([lo, hi]) => out.push_str(&format!(
-            "  {:<30}{lo:.3} to {hi:.3} ({})\n",
-            "", r.kappa_ci_method
-        )),
-        None if r.kappa.is_some() => {
-            out.push_str(&format!("  {:<30}{}\n", "95% CI", num(None, "kappa_ci", u)))
-        }
-        None => {}
-    }
     out.push_str(&format!(
-        "  {:<30}{}\n",
+        "  {:<W$}{}\n",
         "kappa, maybe counted as include",
         num(r.kappa_maybe_as_include, "kappa_maybe_as_include", u)
     ));
-    out.push_str(&format!("  {:<30}{}\n", "PABAK", num(r.pabak, "pabak", u)));
-    out.push_str(&format!("  {:<30}{}\n", "Gwet's AC1", num(r.ac1, "ac1", u)));
+    out.push_str(&format!("  {:<W$}{}\n", "PABAK", num(r.pabak, "pabak", u)));
+    out.push_str(&format!("  {:<W$}{}\n", "Gwet's AC1", num(r.ac1, "ac1", u)));
+    out.push_str(&format!("  ({})\n", r.kappa_ci_method));
     // The table: rows are a, columns b.
     let w = a.chars().count().max(9) + 2;
     out.push_str(&format!("\n  {:<w$}{b}\n", ""));

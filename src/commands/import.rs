@@ -3,7 +3,7 @@ use anyhow::{Context, Result, bail};
 use crate::cli::ImportArgs;
 use crate::human::{count, fmt_n};
 use crate::import::Format;
-use crate::ingest::{self, ImportReport, Input};
+use crate::ingest::{ImportReport, Input};
 use crate::phases;
 use crate::project::Project;
 use crate::store::Store;
@@ -22,6 +22,13 @@ pub fn run(args: &ImportArgs) -> Result<()> {
             .with_context(|| format!("{}: cannot read", f.display()))?;
         contents.push((f.display().to_string(), bytes));
     }
+    let votes = match args.decisions_from {
+        Some(tool) => Some(
+            crate::votes::Prepared::read(tool, args.reviewer.as_deref(), &contents, format)
+                .map_err(anyhow::Error::msg)?,
+        ),
+        None => None,
+    };
     let inputs: Vec<Input> = contents
         .iter()
         .map(|(path, bytes)| Input {
@@ -31,9 +38,9 @@ pub fn run(args: &ImportArgs) -> Result<()> {
             database: args.source.clone(),
         })
         .collect();
-    let report = if args.project.exists() {
+    let (report, votes) = if args.project.exists() {
         let (mut project, mut store, _) = Store::open(&args.project)?;
-        let report = ingest::import_files(&mut project, &inputs)?;
+        let report = crate::votes::import_files(&mut project, &inputs, votes.as_ref())?;
         store
             .checkpoint(&mut project)
             .with_context(|| format!("{}: cannot write the project", args.project.display()))?;
@@ -49,7 +56,7 @@ pub fn run(args: &ImportArgs) -> Result<()> {
             );
         }
         let mut project = Project::new();
-        let report = ingest::import_files(&mut project, &inputs)?;
+        let report = crate::votes::import_files(&mut project, &inputs, votes.as_ref())?;
         // Holds the lock while writing, and refuses if another import
         // created the file meanwhile.
         phases::time("write project", || Store::create(&args.project, &project))?;
@@ -58,9 +65,16 @@ pub fn run(args: &ImportArgs) -> Result<()> {
         report
     };
     if args.json {
-        println!("{}", serde_json::to_string(&report)?);
+        let mut json = serde_json::to_value(&report)?;
+        if let (Some(v), Some(map)) = (&votes, json.as_object_mut()) {
+            map.insert("decisions".into(), serde_json::to_value(v)?);
+        }
+        println!("{json}");
     } else {
         print_human(&args.project.display().to_string(), &report);
+        if let Some(v) = &votes {
+            print!("{}", crate::votes::report_text(v));
+        }
     }
     Ok(())
 }

@@ -354,7 +354,10 @@ fn an_entry_waits_until_it_heads_every_sequence_that_holds_it() {
     // Entries no sequence orders go by the order given; repeats are kept
     // as often as one sequence holds them.
     let chains: Vec<Vec<&str>> = vec![vec!["a", "x", "x"], vec!["a", "b", "x"]];
-    assert_eq!(merge_sequences(&chains, |a: &str, b: &str| a.cmp(b)), ["a", "b", "x", "x"]);
+    assert_eq!(
+        merge_sequences(&chains, |a: &str, b: &str| a.cmp(b)),
+        ["a", "b", "x", "x"]
+    );
 }
 
 /// What one reviewer does in their copy: a few decisions, possibly in the
@@ -404,7 +407,10 @@ fn build(base_decisions: &[(u8, u8)], branches: &[Branch]) -> Vec<Project> {
             // (their entries meet in the same seconds); one reviewer's
             // copies follow one another, as one person works in one at a
             // time.
-            let earlier = branches[..n].iter().filter(|x| x.reviewer == br.reviewer).count();
+            let earlier = branches[..n]
+                .iter()
+                .filter(|x| x.reviewer == br.reviewer)
+                .count();
             let mut t = start + 1000 * earlier as u32;
             if br.extra_records > 0 {
                 let keys: Vec<String> =

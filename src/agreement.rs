@@ -6,7 +6,7 @@
 //! A coefficient that cannot be computed (no record, or no variation at
 //! all, where kappa is 0/0) is an [`Undefined`] with the reason, never NaN,
 //! 0 or 1. The formulas and the published examples they are checked
-//! against are in `docs/COMPARE.md`.
+//! against are in `docs/TWO-REVIEWERS.md`.
 
 use std::fmt;
 

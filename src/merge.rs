@@ -1,6 +1,6 @@
 //! Joining copies of one review (`screener merge`, and the git merge
 //! driver): records matched by key, every decision of every file kept with
-//! its reviewer, reasons matched by id. `docs/MERGE.md` says what happens
+//! its reviewer, reasons matched by id. `docs/TWO-REVIEWERS.md` says what happens
 //! to each part of a project and why.
 //!
 //! [`merge`] is a join: the result does not depend on the order of the

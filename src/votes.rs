@@ -9,7 +9,7 @@
 //! RAYYAN-EXCLUSION-REASONS: … | RAYYAN-LABELS: … | USER-NOTES: …`, in
 //! the CSV `notes` column or the RIS `N1` field), Abstrackr's consensus
 //! and per-reviewer label columns (1 include, -1 exclude, 0 maybe; `o`
-//! not labelled). `docs/DECISIONS-FROM.md` has the details.
+//! not labelled). `docs/TWO-REVIEWERS.md` has the details.
 
 use std::collections::{BTreeMap, HashMap};
 

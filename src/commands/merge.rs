@@ -1,5 +1,5 @@
 //! `screener merge A B… -o OUT` and `screener merge-driver %O %A %B`
-//! (docs/MERGE.md).
+//! (docs/TWO-REVIEWERS.md).
 
 use std::io::Write;
 use std::path::Path;

@@ -168,6 +168,18 @@ pub fn align<'a>(sides: &[Side<'a>], stage: Stage) -> Vec<Unit<'a>> {
     units
 }
 
+/// The sides of reviewers of one project.
+pub fn in_one<'a>(project: &'a Project, reviewers: &[&'a str]) -> Vec<Side<'a>> {
+    reviewers
+        .iter()
+        .map(|&reviewer| Side {
+            project,
+            reviewer,
+            file: "",
+        })
+        .collect()
+}
+
 /// A record the two reviewers decided differently, for the resolve screen:
 /// the primary's key and both current decisions.
 #[derive(Debug, Clone, PartialEq)]
@@ -186,19 +198,7 @@ pub fn conflicts<'a>(
     b: &'a str,
     stage: Stage,
 ) -> Vec<RecordConflict<'a>> {
-    let sides = [
-        Side {
-            project,
-            reviewer: a,
-            file: "",
-        },
-        Side {
-            project,
-            reviewer: b,
-            file: "",
-        },
-    ];
-    align(&sides, stage)
+    align(&in_one(project, &[a, b]), stage)
         .into_iter()
         .filter_map(|u| match (u.decisions[0], u.decisions[1]) {
             (Some(x), Some(y)) if !same_verdict(&x.verdict, &y.verdict) => Some(RecordConflict {
@@ -225,24 +225,7 @@ pub fn carry_agreements(
     by: &str,
     at: &str,
 ) -> Vec<Decision> {
-    let sides = [
-        Side {
-            project,
-            reviewer: a,
-            file: "",
-        },
-        Side {
-            project,
-            reviewer: b,
-            file: "",
-        },
-        Side {
-            project,
-            reviewer: by,
-            file: "",
-        },
-    ];
-    align(&sides, stage)
+    align(&in_one(project, &[a, b, by]), stage)
         .into_iter()
         .filter_map(|u| {
             let (x, y) = (u.decisions[0]?, u.decisions[1]?);

@@ -48,18 +48,7 @@ fn two_reviewers_in_one_file_give_the_table_the_conflicts_and_the_lists() {
     decide(&mut p, "c", "bob", ex(&["outcome"]), T);
     decide(&mut p, "d", "alice", Verdict::Maybe, T);
     decide(&mut p, "e", "bob", Verdict::Maybe, T);
-    let sides = [
-        Side {
-            project: &p,
-            reviewer: "alice",
-            file: "",
-        },
-        Side {
-            project: &p,
-            reviewer: "bob",
-            file: "",
-        },
-    ];
+    let sides = in_one(&p, &["alice", "bob"]);
     let units = align(&sides, Stage::TitleAbstract);
     let r = pair_report(&sides, &units, 0, 1, Stage::TitleAbstract);
     assert_eq!(r.records, 6);
@@ -109,18 +98,7 @@ fn kappa_without_variation_is_reported_undefined_with_its_reason() {
         decide(&mut p, k, "alice", Verdict::Include, T);
         decide(&mut p, k, "bob", Verdict::Include, T);
     }
-    let sides = [
-        Side {
-            project: &p,
-            reviewer: "alice",
-            file: "",
-        },
-        Side {
-            project: &p,
-            reviewer: "bob",
-            file: "",
-        },
-    ];
+    let sides = in_one(&p, &["alice", "bob"]);
     let units = align(&sides, Stage::TitleAbstract);
     let r = pair_report(&sides, &units, 0, 1, Stage::TitleAbstract);
     assert_eq!(r.kappa, None);
@@ -260,23 +238,7 @@ fn three_reviewers_give_every_pair_and_fleiss_kappa() {
             decide(&mut p, k, who, v, T);
         }
     }
-    let sides = [
-        Side {
-            project: &p,
-            reviewer: "alice",
-            file: "",
-        },
-        Side {
-            project: &p,
-            reviewer: "bob",
-            file: "",
-        },
-        Side {
-            project: &p,
-            reviewer: "carol",
-            file: "",
-        },
-    ];
+    let sides = in_one(&p, &["alice", "bob", "carol"]);
     let r = multi_report(&sides, Stage::TitleAbstract);
     assert_eq!(r.pairs.len(), 3);
     assert_eq!(r.all_screened, 4);
@@ -288,4 +250,38 @@ fn three_reviewers_give_every_pair_and_fleiss_kappa() {
     // P̄e = (25 + 25 + 4) / 144 = 0.375; kappa = (2/3 - 0.375) / 0.625.
     let want = (2.0 / 3.0 - 0.375) / 0.625;
     assert!((r.fleiss_kappa.unwrap() - want).abs() < 1e-12);
+}
+
+#[test]
+fn full_text_compares_full_text_decisions_and_not_retrieved_counts_as_exclude() {
+    let mut p = project(&["a", "b", "c"]);
+    let mut ft = |key: &str, who: &str, verdict: Verdict| {
+        p.apply(&Change::Decide(Decision {
+            record: key.into(),
+            reviewer: who.into(),
+            stage: Stage::FullText,
+            verdict,
+            note: String::new(),
+            tags: Vec::new(),
+            at: T.into(),
+            rule: None,
+        }))
+    };
+    ft("a", "alice", Verdict::NotRetrieved);
+    ft("a", "bob", ex(&["ft-outcome"]));
+    ft("b", "alice", Verdict::Include);
+    ft("b", "bob", Verdict::Include);
+    // A title/abstract decision is not a full-text one.
+    decide(&mut p, "c", "alice", Verdict::Include, T);
+    decide(&mut p, "c", "bob", ex(&[]), T);
+    let sides = in_one(&p, &["alice", "bob"]);
+    let units = align(&sides, Stage::FullText);
+    let r = pair_report(&sides, &units, 0, 1, Stage::FullText);
+    assert_eq!(r.stage, "full-text");
+    assert_eq!(r.both_screened, 2);
+    assert_eq!(r.agreements, 2);
+    assert_eq!(r.table.counts[1][1], 1);
+    assert_eq!(r.not_retrieved_vs_exclude, 1);
+    assert_eq!(r.conflicts.len(), 1);
+    assert_eq!(r.conflicts[0].a.verdict, "not_retrieved");
 }

@@ -39,6 +39,12 @@ pub enum Command {
     Export(ExportArgs),
     /// Show the active key bindings
     Keys(KeysArgs),
+    /// Agreement between reviewers (kappa, PABAK, AC1) and their conflicts
+    Compare(CompareArgs),
+    /// Join several reviewers' copies of a project into one file
+    Merge(MergeArgs),
+    /// Git merge driver for project files (`screener merge-driver %O %A %B`)
+    MergeDriver(MergeDriverArgs),
     /// Print a shell completion script (e.g. `screener completions bash > ~/.local/share/bash-completion/completions/screener`)
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `screener man | man -l -`
@@ -74,6 +80,78 @@ pub struct ImportArgs {
     /// Print the report as one JSON object (docs/json.md)
     #[arg(long)]
     pub json: bool,
+    /// Also bring the screening decisions the file holds, made in this tool
+    #[arg(long, value_enum, value_name = "TOOL")]
+    pub decisions_from: Option<DecisionsFrom>,
+    /// With --decisions-from: whose votes (ASReview names none: required
+    /// there; for Rayyan and Abstrackr, only this reviewer's votes)
+    #[arg(long, requires = "decisions_from")]
+    pub reviewer: Option<String>,
+}
+
+/// Screening tools whose exports carry decisions (`import --decisions-from`).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecisionsFrom {
+    /// `label_included` or `included`: 1 include, 0 exclude, empty undecided
+    Asreview,
+    /// The notes: `RAYYAN-INCLUSION: {"Name"=>"Included", …}`, exclusion
+    /// reasons and labels
+    Rayyan,
+    /// The per-reviewer label columns (1, -1, 0) and the consensus column
+    Abstrackr,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CompareArgs {
+    /// Two or more reviewers' project files, or one file with --reviewers
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// With one file: the reviewers to compare (two or more); with several
+    /// files: one reviewer per file, in order (needed where a file holds
+    /// decisions by several reviewers)
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    pub reviewers: Vec<String>,
+    #[arg(long, value_enum, default_value_t = StageArg::TitleAbstract)]
+    pub stage: StageArg,
+    /// The report as text, one JSON object (docs/json.md), or CSV with one
+    /// row per conflict
+    #[arg(long, value_enum, default_value_t = CompareFormat::Text)]
+    pub format: CompareFormat,
+    /// Short for --format json
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompareFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct MergeArgs {
+    /// The project files to join (copies of one review)
+    #[arg(required = true, num_args = 2..)]
+    pub files: Vec<PathBuf>,
+    /// The merged project file (new, or one of the inputs)
+    #[arg(short, long, value_name = "OUT")]
+    pub output: PathBuf,
+    /// Print the report as one JSON object (docs/json.md)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct MergeDriverArgs {
+    /// The common ancestor's version (git's %O)
+    pub base: PathBuf,
+    /// Our version, where the result is written (git's %A)
+    pub ours: PathBuf,
+    /// Their version (git's %B)
+    pub theirs: PathBuf,
+    /// The file's path in the repository (git's %P), for messages
+    pub path: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]

@@ -344,6 +344,6 @@ fn count_duplicates(
 /// The database named by the records themselves (`DB`/`DP` fields, the
 /// host of their URLs), or empty.
 /// What names a file's content in [`Source::content_hash`].
-fn file_hash(bytes: &[u8]) -> String {
+pub fn file_hash(bytes: &[u8]) -> String {
     format!("xxh3-128:{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
 }

@@ -2,8 +2,10 @@
 //! `tui` is free of terminal code and driven directly by tests.
 
 pub mod abstracts;
+pub mod agreement;
 pub mod cli;
 pub mod commands;
+pub mod compare;
 pub mod database;
 pub mod dedup;
 pub mod export;
@@ -12,6 +14,7 @@ pub mod import;
 pub mod ingest;
 pub mod keys;
 pub mod lock;
+pub mod merge;
 pub mod outfile;
 pub mod phases;
 pub mod prisma;
@@ -26,3 +29,4 @@ pub mod synth_screening;
 pub mod tally;
 pub mod text;
 pub mod tui;
+pub mod votes;

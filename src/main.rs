@@ -25,6 +25,9 @@ fn main() -> ExitCode {
         Command::Prisma(a) => commands::prisma::run(a),
         Command::Export(a) => commands::export::run(a),
         Command::Keys(a) => commands::keys::run(a),
+        Command::Compare(a) => commands::compare::run(a),
+        Command::Merge(a) => commands::merge::run(a),
+        Command::MergeDriver(a) => commands::merge::driver(a),
         Command::Completions(a) => commands::completions::completions(a),
         Command::Man => commands::completions::man(),
     };

@@ -65,7 +65,7 @@ impl Verdict {
 
 /// One entry of the decision history. What counts is the latest entry per
 /// (record, reviewer, stage); earlier ones stay as history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Decision {
     pub record: String,
     pub reviewer: String,
@@ -137,7 +137,7 @@ impl Highlight {
 }
 
 /// What a reviewer said about a duplicate link.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DuplicateReview {
     /// The record that was linked as a duplicate.
     pub record: String,

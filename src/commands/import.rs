@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use crate::cli::ImportArgs;
 use crate::human::{count, fmt_n};
 use crate::import::Format;
-use crate::ingest::{self, ImportReport, Input};
+use crate::ingest::{ImportReport, Input};
 use crate::lock::LockError;
 use crate::phases;
 use crate::project::Project;
@@ -30,6 +30,13 @@ pub fn run(args: &ImportArgs) -> Result<()> {
             .with_context(|| format!("{}: cannot read", f.display()))?;
         contents.push((f.display().to_string(), bytes));
     }
+    let votes = match args.decisions_from {
+        Some(tool) => Some(
+            crate::votes::Prepared::read(tool, args.reviewer.as_deref(), &contents, format)
+                .map_err(anyhow::Error::msg)?,
+        ),
+        None => None,
+    };
     let inputs: Vec<Input> = contents
         .iter()
         .map(|(path, bytes)| Input {
@@ -40,7 +47,7 @@ pub fn run(args: &ImportArgs) -> Result<()> {
         })
         .collect();
     let mut waiting = Waiting::default();
-    let report = loop {
+    let (report, votes) = loop {
         if args.project.exists() {
             let (mut project, mut store, opened) = match Store::open(&args.project) {
                 Err(e) if waiting.for_import(&args.project, &e) => continue,
@@ -50,7 +57,7 @@ pub fn run(args: &ImportArgs) -> Result<()> {
             for warning in opened.warnings(&args.project) {
                 let _ = writeln!(std::io::stderr(), "warning: {warning}");
             }
-            let report = ingest::import_files(&mut project, &inputs)?;
+            let report = crate::votes::import_files(&mut project, &inputs, votes.as_ref())?;
             store
                 .checkpoint(&mut project)
                 .with_context(|| format!("{}: cannot write the project", args.project.display()))?;
@@ -66,7 +73,7 @@ pub fn run(args: &ImportArgs) -> Result<()> {
             );
         }
         let mut project = Project::new();
-        let report = ingest::import_files(&mut project, &inputs)?;
+        let report = crate::votes::import_files(&mut project, &inputs, votes.as_ref())?;
         // Holds the lock while writing. Another import creating the same
         // project meanwhile is waited for, and these files are then added
         // to what it created.
@@ -81,9 +88,16 @@ pub fn run(args: &ImportArgs) -> Result<()> {
         break report;
     };
     if args.json {
-        println!("{}", serde_json::to_string(&report)?);
+        let mut json = serde_json::to_value(&report)?;
+        if let (Some(v), Some(map)) = (&votes, json.as_object_mut()) {
+            map.insert("decisions".into(), serde_json::to_value(v)?);
+        }
+        println!("{json}");
     } else {
         print_human(&args.project.display().to_string(), &report);
+        if let Some(v) = &votes {
+            print!("{}", crate::votes::report_text(v));
+        }
     }
     Ok(())
 }

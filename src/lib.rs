@@ -13,6 +13,7 @@ pub mod keys;
 pub mod lock;
 pub mod phases;
 pub mod project;
+pub mod rank;
 pub mod record;
 pub mod record_list;
 pub mod splitmix;

@@ -12,6 +12,7 @@ fn main() -> ExitCode {
         Command::Screen(a) => commands::screen::run(a),
         Command::Status(a) => commands::status::run(a),
         Command::Keys(a) => commands::keys::run(a),
+        Command::Simulate(a) => commands::simulate::run(a),
         Command::Completions(a) => commands::completions::completions(a),
         Command::Man => commands::completions::man(),
     };

@@ -6,4 +6,5 @@ pub mod demo;
 pub mod import;
 pub mod keys;
 pub mod screen;
+pub mod simulate;
 pub mod status;

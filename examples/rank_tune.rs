@@ -9,6 +9,7 @@
 //! Options: `--runs K` `--seed N` `--c X` `--ratio X` `--budget N`
 //! `--no-bigrams` `--no-keywords` `--journal` `--chars N` `--min-df N`
 //! `--max-df X` `--no-sublinear` `--query max|random:K|uncertain:K`
+//! `--stop R` (stop each run at this recall; WSS@100 is then meaningless)
 //! `--threads N` `--emit-pairs DIR` (write each set's prior pairs as
 //! `DIR/SET.pairs.json` for `scripts/asreview_sim.py`, and run nothing).
 
@@ -33,6 +34,7 @@ fn main() {
             "--c" => opts.model.c = val().parse().expect("c"),
             "--ratio" => opts.model.ratio = val().parse().expect("ratio"),
             "--budget" => opts.model.budget = val().parse().expect("budget"),
+            "--stop" => opts.stop_recall = val().parse().expect("stop"),
             "--tol" => opts.model.tol = val().parse().expect("tol"),
             "--no-bigrams" => opts.features.bigrams = false,
             "--no-keywords" => opts.features.keywords = false,
@@ -91,8 +93,8 @@ fn main() {
     results.sort_by_key(|r| r.0);
     println!("{opts:?} runs={runs} seed={seed}");
     println!(
-        "{:<28} {:>6} {:>4} {:>7} {:>7} {:>6} {:>8} {:>8}",
-        "set", "n", "rel", "wss95", "wss100", "rrf10", "step ms", "first ms"
+        "{:<28} {:>6} {:>4} {:>7} {:>7} {:>6} {:>8} {:>8} {:>8}",
+        "set", "n", "rel", "wss95", "wss100", "rrf10", "step ms", "first ms", "upd/step"
     );
     let (mut a, mut b, mut c) = (0.0, 0.0, 0.0);
     for (_, f, r) in &results {
@@ -100,8 +102,10 @@ fn main() {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let steps: usize = r.runs.iter().map(|x| x.retrain_ms.len()).sum();
+        let updates: usize = r.runs.iter().map(|x| x.updates).sum();
         println!(
-            "{:<28} {:>6} {:>4} {:>7.3} {:>7.3} {:>6.3} {:>8.2} {:>8.1}",
+            "{:<28} {:>6} {:>4} {:>7.3} {:>7.3} {:>6.3} {:>8.2} {:>8.1} {:>8.0}",
             name,
             r.records,
             r.relevant,
@@ -109,7 +113,8 @@ fn main() {
             r.wss100(),
             r.rrf10(),
             r.retrain_ms_mean(),
-            r.first_ranking_ms()
+            r.first_ranking_ms(),
+            updates as f64 / steps.max(1) as f64
         );
         a += r.wss95();
         b += r.wss100();

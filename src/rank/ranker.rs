@@ -136,6 +136,9 @@ pub struct Timing {
     pub features_ms: f64,
     /// Records tokenized (the others came from the cache).
     pub tokenized: usize,
+    /// Features (distinct terms kept) and non-zero values of the matrix.
+    pub features: usize,
+    pub nonzeros: usize,
     /// The last retrain step: training, scoring every record, sorting.
     pub step_ms: f64,
     /// Coordinate updates in that step.
@@ -384,6 +387,8 @@ fn run(input: Input, rx: Receiver<Msg>, shared: Arc<Shared>, notify: impl Fn()) 
         timing: Timing {
             features_ms: 0.0,
             tokenized,
+            features: features.matrix.features(),
+            nonzeros: features.matrix.ids.len(),
             ..Timing::default()
         },
         scores: Vec::with_capacity(n),

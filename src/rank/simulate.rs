@@ -107,11 +107,26 @@ pub fn read_labeled(bytes: &[u8], name: &str) -> Result<Labeled, String> {
 }
 
 /// Everything a simulation can vary.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub features: FeatureConfig,
     pub model: ModelConfig,
     pub query: Query,
+    /// Stop a run once this share of the relevant records is found (1.0:
+    /// the last one, as `simulate` does; the tuning harness stops at 0.95,
+    /// where WSS@95 is known, to save time).
+    pub stop_recall: f64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            features: FeatureConfig::default(),
+            model: ModelConfig::default(),
+            query: Query::default(),
+            stop_recall: 1.0,
+        }
+    }
 }
 
 /// One replay from one prior pair.
@@ -128,6 +143,8 @@ pub struct Run {
     /// Milliseconds of each retrain step (train, score every record, pick
     /// the next).
     pub retrain_ms: Vec<f64>,
+    /// Coordinate updates over all steps.
+    pub updates: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -236,13 +253,18 @@ pub fn replay(
         model.set_label(x, row, Some(l));
         queue.take(row);
     }
-    let mut left = labels.iter().filter(|&&l| l).count() - usize::from(labels[prior.0]);
+    let relevant = labels.iter().filter(|&&l| l).count();
+    let mut found = usize::from(labels[prior.0]);
+    // Found at least `stop_recall` of the relevant records: done.
+    let enough = ((opts.stop_recall * relevant as f64).ceil() as usize).clamp(1, relevant);
+    let mut updates = 0;
     let mut order = Vec::with_capacity(n);
     let mut retrain_ms = Vec::new();
     let mut scores = Vec::with_capacity(n);
-    while left > 0 {
+    while found < enough {
         let t = Instant::now();
         model.train(x);
+        updates += model.last_updates;
         model.score_all(x, &mut scores);
         let Some(next) = queue.next(&scores) else {
             break;
@@ -252,11 +274,15 @@ pub fn replay(
         model.set_label(x, next, Some(labels[next]));
         order.push(labels[next]);
         if labels[next] {
-            left -= 1;
+            found += 1;
         }
     }
     let priors = 1 + usize::from(prior.0 != prior.1);
-    order.resize(n - priors, false);
+    // A run stopped early: the relevant records not found go last, so
+    // that the metrics count them (WSS up to the recall reached is exact).
+    let missing = relevant - found;
+    order.resize(n - priors - missing, false);
+    order.resize(n - priors, true);
     Run {
         prior,
         wss95: metrics::wss(&order, 0.95),
@@ -264,5 +290,6 @@ pub fn replay(
         rrf10: metrics::rrf(&order, 0.10),
         order,
         retrain_ms,
+        updates,
     }
 }

@@ -45,6 +45,8 @@ pub enum Command {
     Merge(MergeArgs),
     /// Git merge driver for project files (`screener merge-driver %O %A %B`)
     MergeDriver(MergeDriverArgs),
+    /// Replay a labelled set through the relevance ranking: WSS@95, WSS@100, RRF@10, timings
+    Simulate(SimulateArgs),
     /// Print a shell completion script (e.g. `screener completions bash > ~/.local/share/bash-completion/completions/screener`)
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `screener man | man -l -`
@@ -355,6 +357,40 @@ pub struct KeysArgs {
     /// README's Keys section)
     #[arg(long, conflicts_with = "keymap")]
     pub markdown: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SimulateArgs {
+    /// A labelled table (ASReview CSV: title, abstract, …, label_included 1/0)
+    pub labeled: PathBuf,
+    /// Print one JSON object (docs/json.md)
+    #[arg(long)]
+    pub json: bool,
+    /// Seed of the prior pairs and the model's tie-breaking
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Runs, each from its own prior include and exclude drawn with the seed
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub runs: u32,
+    /// Start from these 0-based data rows (an include, an exclude) instead
+    /// of drawn pairs, as ASReview's `--prior-idx I J`; repeat for more runs
+    #[arg(long, value_name = "I,J", value_parser = parse_pair)]
+    pub prior_rows: Vec<(usize, usize)>,
+    /// Write the recall curves as an SVG image
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+}
+
+fn parse_pair(s: &str) -> Result<(usize, usize), String> {
+    let (a, b) = s
+        .split_once(',')
+        .ok_or_else(|| format!("`{s}`: expected two row numbers, e.g. 3,17"))?;
+    let row = |v: &str| {
+        v.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("`{v}` is not a row number (0-based)"))
+    };
+    Ok((row(a)?, row(b)?))
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

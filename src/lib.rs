@@ -19,6 +19,7 @@ pub mod outfile;
 pub mod phases;
 pub mod prisma;
 pub mod project;
+pub mod rank;
 pub mod record;
 pub mod record_list;
 pub mod splitmix;

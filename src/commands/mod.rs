@@ -11,4 +11,5 @@ pub mod merge;
 pub mod prisma;
 pub mod recover;
 pub mod screen;
+pub mod simulate;
 pub mod status;

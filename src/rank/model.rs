@@ -1,0 +1,355 @@
+//! The classifier: a linear support vector machine with squared hinge loss
+//! and class weights (the model ASReview LAB's default and scikit-learn's
+//! `LinearSVC` fit), trained by dual coordinate descent (Hsieh et al. 2008,
+//! "A dual coordinate descent method for large-scale linear SVM", the
+//! method of LIBLINEAR).
+//!
+//! Why this method: each labelled record has one dual variable, and the
+//! weights are kept as their sum, so adding a decision adds one variable at
+//! zero (still a valid point) and training goes on from where it was; a
+//! taken-back decision subtracts its part. A step does at most
+//! [`ModelConfig::budget`] coordinate updates, each costing one record's
+//! terms, so a retrain costs the same at 10 decisions and at 10,000; with
+//! few decisions the budget covers many passes and the model is trained to
+//! convergence, as LIBLINEAR would.
+//!
+//! The intercept is a constant feature of value 1, regularised like the
+//! others (LIBLINEAR's `intercept_scaling = 1`).
+
+use std::collections::HashMap;
+
+use super::features::Matrix;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelConfig {
+    /// Regularisation: larger fits the decisions more closely.
+    pub c: f32,
+    /// How much more the includes weigh, in total, than the excludes
+    /// (ASReview's "balanced" sample weights with this ratio).
+    pub ratio: f32,
+    /// Coordinate updates per retrain step.
+    pub budget: usize,
+    /// A pass over all decisions whose largest projected gradient is below
+    /// this ends the step early (LIBLINEAR's default tolerance is 0.1 on
+    /// its own scale; this is per coordinate).
+    pub tol: f32,
+}
+
+impl Default for ModelConfig {
+    fn default() -> Self {
+        ModelConfig {
+            c: 0.11,
+            ratio: 9.8,
+            budget: 20_000,
+            tol: 1e-3,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Slot {
+    row: u32,
+    /// +1 include, -1 exclude.
+    y: f32,
+    alpha: f32,
+    /// `x·x + 1` (the intercept's constant feature).
+    qii: f32,
+}
+
+/// A trained (or training) linear model over one [`Matrix`].
+#[derive(Debug, Clone)]
+pub struct Model {
+    cfg: ModelConfig,
+    /// One weight per feature, then the intercept.
+    w: Vec<f32>,
+    slots: Vec<Slot>,
+    slot_of: HashMap<u32, usize>,
+    pos: usize,
+    neg: usize,
+    /// The next updates: new decisions first, then a shuffled pass.
+    queue: Vec<u32>,
+    rng: u64,
+    /// Coordinate updates in the last step.
+    pub last_updates: usize,
+}
+
+impl Model {
+    pub fn new(features: usize, cfg: ModelConfig, seed: u64) -> Model {
+        Model {
+            cfg,
+            w: vec![0.0; features + 1],
+            slots: Vec::new(),
+            slot_of: HashMap::new(),
+            pos: 0,
+            neg: 0,
+            queue: Vec::new(),
+            rng: seed,
+            last_updates: 0,
+        }
+    }
+
+    pub fn config(&self) -> &ModelConfig {
+        &self.cfg
+    }
+
+    /// Includes and excludes the model learns from.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.pos, self.neg)
+    }
+
+    /// Whether both classes are there: before that, scores mean nothing.
+    pub fn ready(&self) -> bool {
+        self.pos > 0 && self.neg > 0
+    }
+
+    pub fn weights(&self) -> &[f32] {
+        &self.w[..self.w.len() - 1]
+    }
+
+    pub fn intercept(&self) -> f32 {
+        self.w[self.w.len() - 1]
+    }
+
+    /// Sets what the reviewer said about `row`: `Some(true)` include,
+    /// `Some(false)` exclude, `None` neither (maybe, or taken back).
+    pub fn set_label(&mut self, x: &Matrix, row: usize, label: Option<bool>) {
+        let row32 = row as u32;
+        if let Some(&s) = self.slot_of.get(&row32) {
+            let same = match label {
+                Some(l) => (self.slots[s].y > 0.0) == l,
+                None => false,
+            };
+            if same {
+                return;
+            }
+            self.remove(x, s);
+        }
+        let Some(l) = label else {
+            return;
+        };
+        let (_, vals) = x.row(row);
+        let qii = vals.iter().map(|v| v * v).sum::<f32>() + 1.0;
+        self.slot_of.insert(row32, self.slots.len());
+        self.slots.push(Slot {
+            row: row32,
+            y: if l { 1.0 } else { -1.0 },
+            alpha: 0.0,
+            qii,
+        });
+        if l {
+            self.pos += 1;
+        } else {
+            self.neg += 1;
+        }
+        self.queue.push(row32);
+    }
+
+    fn remove(&mut self, x: &Matrix, s: usize) {
+        let slot = self.slots.swap_remove(s);
+        self.slot_of.remove(&slot.row);
+        if let Some(moved) = self.slots.get(s) {
+            self.slot_of.insert(moved.row, s);
+        }
+        if slot.alpha != 0.0 {
+            self.axpy(x, slot.row as usize, -slot.alpha * slot.y);
+        }
+        if slot.y > 0.0 {
+            self.pos -= 1;
+        } else {
+            self.neg -= 1;
+        }
+    }
+
+    fn axpy(&mut self, x: &Matrix, row: usize, a: f32) {
+        let (ids, vals) = x.row(row);
+        for (&i, &v) in ids.iter().zip(vals) {
+            self.w[i as usize] += a * v;
+        }
+        let last = self.w.len() - 1;
+        self.w[last] += a;
+    }
+
+    /// The diagonal term of each class: `1 / (2 C_i)`, with `C_i` the
+    /// class's weight times C. Weights as ASReview's `Balanced(ratio)`
+    /// computes them: includes 1, excludes `pos / (ratio * neg)`, scaled
+    /// so that the weights sum to the number of decisions.
+    fn diagonals(&self) -> (f32, f32) {
+        let (p, n) = (self.pos.max(1) as f32, self.neg.max(1) as f32);
+        let r = self.cfg.ratio;
+        let total = p + n;
+        let wp = total / (p * (1.0 + 1.0 / r));
+        let wn = total / (n * (r + 1.0));
+        (1.0 / (2.0 * self.cfg.c * wp), 1.0 / (2.0 * self.cfg.c * wn))
+    }
+
+    /// One retrain step: up to the budget's coordinate updates.
+    pub fn train(&mut self, x: &Matrix) {
+        self.last_updates = 0;
+        if self.slots.is_empty() {
+            return;
+        }
+        let (dpos, dneg) = self.diagonals();
+        let mut pass_max = 0.0f32;
+        let mut pass_len = 0usize;
+        while self.last_updates < self.cfg.budget {
+            let Some(row) = self.queue.pop() else {
+                // A whole pass without a change worth making: converged.
+                if pass_len >= self.slots.len() && pass_max < self.cfg.tol {
+                    break;
+                }
+                self.refill();
+                pass_max = 0.0;
+                pass_len = 0;
+                continue;
+            };
+            let Some(&s) = self.slot_of.get(&row) else {
+                continue;
+            };
+            let pg = self.update(x, s, dpos, dneg);
+            pass_max = pass_max.max(pg);
+            pass_len += 1;
+            self.last_updates += 1;
+        }
+    }
+
+    /// A shuffled pass over every decision.
+    fn refill(&mut self) {
+        self.queue.clear();
+        self.queue.extend(self.slots.iter().map(|s| s.row));
+        for i in (1..self.queue.len()).rev() {
+            let j = (crate::splitmix::next(&mut self.rng) % (i as u64 + 1)) as usize;
+            self.queue.swap(i, j);
+        }
+    }
+
+    /// One coordinate update; returns the size of the projected gradient.
+    fn update(&mut self, x: &Matrix, s: usize, dpos: f32, dneg: f32) -> f32 {
+        let Slot { row, y, alpha, qii } = self.slots[s];
+        let dii = if y > 0.0 { dpos } else { dneg };
+        let g = y * self.score_row(x, row as usize) - 1.0 + dii * alpha;
+        let pg = if alpha == 0.0 { g.min(0.0) } else { g };
+        if pg.abs() < 1e-12 {
+            return 0.0;
+        }
+        let new = (alpha - g / (qii + dii)).max(0.0);
+        let delta = new - alpha;
+        if delta != 0.0 {
+            self.slots[s].alpha = new;
+            self.axpy(x, row as usize, delta * y);
+        }
+        pg.abs()
+    }
+
+    /// The model's score of one record (a margin: above 0 leans include).
+    pub fn score_row(&self, x: &Matrix, row: usize) -> f32 {
+        let (ids, vals) = x.row(row);
+        let mut s = self.w[self.w.len() - 1];
+        for (&i, &v) in ids.iter().zip(vals) {
+            s += self.w[i as usize] * v;
+        }
+        s
+    }
+
+    /// Scores of every record into `out`.
+    pub fn score_all(&self, x: &Matrix, out: &mut Vec<f32>) {
+        out.clear();
+        out.extend((0..x.rows()).map(|i| self.score_row(x, i)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rank::features::{FeatureConfig, Matrix, terms_of};
+    use crate::record::Record;
+
+    fn matrix(texts: &[&str]) -> Matrix {
+        let cfg = FeatureConfig {
+            max_df: 1.0,
+            ..FeatureConfig::default()
+        };
+        let recs: Vec<Record> = texts
+            .iter()
+            .map(|t| Record {
+                title: t.to_string(),
+                ..Record::default()
+            })
+            .collect();
+        Matrix::build(&terms_of(&recs, &cfg), &cfg)
+    }
+
+    /// The dual objective's optimality: every coordinate's projected
+    /// gradient is (near) zero.
+    fn max_pg(m: &Model, x: &Matrix) -> f32 {
+        let (dp, dn) = m.diagonals();
+        m.slots
+            .iter()
+            .map(|s| {
+                let d = if s.y > 0.0 { dp } else { dn };
+                let g = s.y * m.score_row(x, s.row as usize) - 1.0 + d * s.alpha;
+                if s.alpha == 0.0 {
+                    g.min(0.0).abs()
+                } else {
+                    g.abs()
+                }
+            })
+            .fold(0.0, f32::max)
+    }
+
+    #[test]
+    fn converges_and_keeps_weights_equal_to_the_dual_sum() {
+        let x = matrix(&[
+            "red apple",
+            "green apple",
+            "red car",
+            "blue car",
+            "fast car",
+        ]);
+        let mut m = Model::new(x.features(), ModelConfig::default(), 1);
+        m.set_label(&x, 0, Some(true));
+        m.set_label(&x, 2, Some(false));
+        m.set_label(&x, 3, Some(false));
+        m.train(&x);
+        assert!(max_pg(&m, &x) < 1e-3, "{}", max_pg(&m, &x));
+        // w = Σ α y x (plus the intercept).
+        let mut w = vec![0.0f32; x.features() + 1];
+        for s in &m.slots {
+            let (ids, vals) = x.row(s.row as usize);
+            for (&i, &v) in ids.iter().zip(vals) {
+                w[i as usize] += s.alpha * s.y * v;
+            }
+            w[x.features()] += s.alpha * s.y;
+        }
+        for (a, b) in w.iter().zip(&m.w) {
+            assert!((a - b).abs() < 1e-5);
+        }
+        assert!(m.score_row(&x, 1) > m.score_row(&x, 4));
+    }
+
+    #[test]
+    fn taking_a_decision_back_is_as_if_it_was_never_made() {
+        let x = matrix(&[
+            "red apple",
+            "green apple",
+            "red car",
+            "blue car",
+            "fast car",
+        ]);
+        let mut a = Model::new(x.features(), ModelConfig::default(), 1);
+        a.set_label(&x, 0, Some(true));
+        a.set_label(&x, 2, Some(false));
+        a.train(&x);
+        a.set_label(&x, 3, Some(false));
+        a.train(&x);
+        a.set_label(&x, 3, None);
+        a.train(&x);
+        let mut b = Model::new(x.features(), ModelConfig::default(), 1);
+        b.set_label(&x, 0, Some(true));
+        b.set_label(&x, 2, Some(false));
+        b.train(&x);
+        assert_eq!(a.counts(), (1, 1));
+        for i in 0..x.rows() {
+            assert!((a.score_row(&x, i) - b.score_row(&x, i)).abs() < 1e-3);
+        }
+    }
+}

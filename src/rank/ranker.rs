@@ -1,0 +1,509 @@
+//! [`Ranker`]: the relevance order for one reviewer at one stage, kept
+//! current on a background thread.
+//!
+//! The screen builds one when it opens ([`Input::from_project`] reads only
+//! that reviewer's decisions: blind dual screening), calls
+//! [`Ranker::decide`] after every decision and undo (a send on a channel,
+//! never a wait), and takes [`Ranker::latest`] when it moves to the next
+//! record: an `Arc` to the last finished [`Ranking`], so the order changes
+//! between records and never under the reader's eyes. The thread builds the
+//! features (reusing `PROJECT.rank`), trains, scores every eligible record,
+//! sorts the undecided ones and publishes, then sleeps until the next
+//! decision; while the model has not converged it keeps refining.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::cache;
+use super::explain::Explanation;
+use super::features::{FeatureConfig, Matrix, Terms};
+use super::model::{Model, ModelConfig};
+use super::query::{Query, Queue};
+use super::stopping::{self, Stopping};
+use crate::project::{Project, Stage, Verdict};
+use crate::record::Record;
+use crate::record_list::Records;
+
+/// What a decision tells the ranking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    Include,
+    Exclude,
+    /// Counts as neither for the model, as relevant for the stopping
+    /// estimate.
+    Maybe,
+    /// No decision (never made, or taken back).
+    Undecided,
+}
+
+impl Label {
+    pub fn of(verdict: &Verdict) -> Label {
+        match verdict {
+            Verdict::Include => Label::Include,
+            Verdict::Exclude(_) | Verdict::NotRetrieved => Label::Exclude,
+            Verdict::Maybe => Label::Maybe,
+            Verdict::Cleared => Label::Undecided,
+        }
+    }
+
+    fn class(self) -> Option<bool> {
+        match self {
+            Label::Include => Some(true),
+            Label::Exclude => Some(false),
+            Label::Maybe | Label::Undecided => None,
+        }
+    }
+
+    fn relevant(self) -> bool {
+        matches!(self, Label::Include | Label::Maybe)
+    }
+}
+
+/// Everything the ranking starts from.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The project's records (shared, not copied).
+    pub records: Records,
+    /// Indices of the records to rank: the screen's queue.
+    pub eligible: Vec<usize>,
+    /// This reviewer's current decisions at this stage, in the order they
+    /// were first made.
+    pub decided: Vec<(usize, Label)>,
+    /// `PROJECT.rank`, or `None` for no cache.
+    pub cache: Option<PathBuf>,
+    pub seed: u64,
+    pub features: FeatureConfig,
+    pub model: ModelConfig,
+}
+
+impl Input {
+    /// The input for `reviewer` at `stage`: only that reviewer's decisions.
+    /// `path` is the project file (the cache goes beside it).
+    pub fn from_project(
+        project: &Project,
+        path: Option<&Path>,
+        reviewer: &str,
+        stage: Stage,
+        seed: u64,
+    ) -> Input {
+        let eligible = crate::stats::eligible(project, reviewer, stage);
+        let current = project.current_decisions(reviewer, stage);
+        let primary_of = project.primary_of();
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        for (i, d) in project.decisions.iter().enumerate() {
+            if d.reviewer == reviewer && d.stage == stage && d.verdict.is_decided() {
+                let key = primary_of
+                    .get(d.record.as_str())
+                    .copied()
+                    .unwrap_or(d.record.as_str());
+                first.entry(key).or_insert(i);
+            }
+        }
+        let mut decided: Vec<(usize, usize, Label)> = eligible
+            .iter()
+            .filter_map(|&i| {
+                let key = project.records[i].key.as_str();
+                let d = current.get(key)?;
+                Some((
+                    first.get(key).copied().unwrap_or(usize::MAX),
+                    i,
+                    Label::of(&d.verdict),
+                ))
+            })
+            .collect();
+        decided.sort_by_key(|&(at, _, _)| at);
+        Input {
+            records: project.records.clone(),
+            eligible,
+            decided: decided.into_iter().map(|(_, i, l)| (i, l)).collect(),
+            cache: path.map(cache::rank_path),
+            seed,
+            features: FeatureConfig::default(),
+            model: ModelConfig::default(),
+        }
+    }
+}
+
+/// How long the work behind a ranking took.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timing {
+    /// Building the features (once; reading the cache included).
+    pub features_ms: f64,
+    /// Records tokenized (the others came from the cache).
+    pub tokenized: usize,
+    /// Features (distinct terms kept) and non-zero values of the matrix.
+    pub features: usize,
+    pub nonzeros: usize,
+    /// The last retrain step: training, scoring every record, sorting.
+    pub step_ms: f64,
+    /// Coordinate updates in that step.
+    pub updates: usize,
+}
+
+/// One finished ranking: immutable, shared with the screen.
+#[derive(Debug)]
+pub struct Ranking {
+    /// Decisions sent with [`Ranker::decide`] that it has learned from.
+    pub generation: u64,
+    /// Both an include and an exclude are known: the order is the model's.
+    /// Before that the order is seeded random, and the header should say so.
+    pub ready: bool,
+    pub includes: usize,
+    pub excludes: usize,
+    /// The undecided eligible records (record indices), best first.
+    pub order: Vec<u32>,
+    pub stopping: Stopping,
+    pub timing: Timing,
+    features: Arc<Features>,
+    /// Weights per feature, then the intercept.
+    weights: Arc<Vec<f32>>,
+    /// Score per row of the features.
+    scores: Vec<f32>,
+}
+
+impl Ranking {
+    /// The model's score of a record (a margin: above 0 leans include), if
+    /// it is ranked and the model is ready.
+    pub fn score(&self, record: usize) -> Option<f32> {
+        let row = self.features.row_of(record)?;
+        self.ready.then(|| self.scores[row])
+    }
+
+    /// The terms that moved the score of `record` (its index) most: up to
+    /// `n` that pushed it up and `n` that pushed it down.
+    pub fn explain(&self, record: &Record, index: usize, n: usize) -> Option<Explanation> {
+        let row = self.features.row_of(index)?;
+        if !self.ready {
+            return None;
+        }
+        Some(Explanation::new(
+            record,
+            &self.features.cfg,
+            &self.features.matrix,
+            row,
+            &self.weights,
+            n,
+        ))
+    }
+}
+
+/// The features of the eligible records.
+#[derive(Debug)]
+struct Features {
+    cfg: FeatureConfig,
+    matrix: Matrix,
+    /// Record index of each row, and the row of each record index.
+    records: Vec<u32>,
+    rows: HashMap<u32, u32>,
+}
+
+impl Features {
+    fn row_of(&self, record: usize) -> Option<usize> {
+        self.rows.get(&(record as u32)).map(|&r| r as usize)
+    }
+}
+
+enum Msg {
+    Decide(u64, usize, Label),
+    Stop,
+}
+
+struct Shared {
+    latest: Mutex<Option<Arc<Ranking>>>,
+    published: Condvar,
+}
+
+/// See the module documentation.
+pub struct Ranker {
+    tx: Sender<Msg>,
+    shared: Arc<Shared>,
+    sent: AtomicU64,
+    worker: Option<JoinHandle<()>>,
+}
+
+impl Ranker {
+    /// Starts the background thread. `notify` is called (on that thread)
+    /// after each new ranking is published, e.g. to wake the screen's
+    /// event loop; it must not block.
+    pub fn start(input: Input, notify: impl Fn() + Send + 'static) -> Ranker {
+        let (tx, rx) = mpsc::channel();
+        let shared = Arc::new(Shared {
+            latest: Mutex::new(None),
+            published: Condvar::new(),
+        });
+        let worker_shared = Arc::clone(&shared);
+        let worker = std::thread::Builder::new()
+            .name("ranker".into())
+            .spawn(move || run(input, rx, worker_shared, notify))
+            .ok();
+        Ranker {
+            tx,
+            shared,
+            sent: AtomicU64::new(0),
+            worker,
+        }
+    }
+
+    /// A decision (or an undo: the label it goes back to) on the record
+    /// with index `record`. Returns at once.
+    pub fn decide(&self, record: usize, label: Label) {
+        let seq = self.sent.fetch_add(1, Ordering::Relaxed) + 1;
+        let _ = self.tx.send(Msg::Decide(seq, record, label));
+    }
+
+    /// The last finished ranking, if there is one yet. Never waits for
+    /// training: the lock is held only to swap a pointer.
+    pub fn latest(&self) -> Option<Arc<Ranking>> {
+        self.shared.latest.lock().map(|g| g.clone()).unwrap_or(None)
+    }
+
+    /// Waits (up to `timeout`) for a ranking that has learned from every
+    /// decision sent so far. For tests and the command line, not the screen.
+    pub fn wait_current(&self, timeout: Duration) -> Option<Arc<Ranking>> {
+        let want = self.sent.load(Ordering::Relaxed);
+        let deadline = Instant::now() + timeout;
+        let mut guard = self.shared.latest.lock().ok()?;
+        loop {
+            if let Some(r) = guard.as_ref().filter(|r| r.generation >= want) {
+                return Some(Arc::clone(r));
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return None;
+            }
+            guard = self
+                .shared
+                .published
+                .wait_timeout(guard, deadline - now)
+                .ok()?
+                .0;
+        }
+    }
+}
+
+impl Drop for Ranker {
+    fn drop(&mut self) {
+        let _ = self.tx.send(Msg::Stop);
+        if let Some(w) = self.worker.take() {
+            let _ = w.join();
+        }
+    }
+}
+
+/// Every eligible record's terms, from the cache where its text is the
+/// same, tokenized otherwise; the cache rewritten when anything was new.
+fn load_terms(input: &Input) -> (Vec<Terms>, usize) {
+    let records = &input.records;
+    let cached = input
+        .cache
+        .as_deref()
+        .and_then(|p| cache::read_file(p).ok())
+        .and_then(|b| cache::decode(&input.features, &b))
+        .unwrap_or_default();
+    let hashes: Vec<u64> =
+        crate::import::pieces::map(&input.eligible, |&i| cache::text_hash(&records[i]));
+    let missing: Vec<usize> = (0..input.eligible.len())
+        .filter(|&k| !cached.contains_key(&hashes[k]))
+        .collect();
+    let fresh = crate::import::pieces::map_with(&missing, Vec::new, |scratch, &k| {
+        Terms::of(&records[input.eligible[k]], &input.features, scratch)
+    });
+    let mut fresh = fresh.into_iter();
+    let mut terms = Vec::with_capacity(input.eligible.len());
+    let mut next_missing = missing.iter().peekable();
+    for (k, h) in hashes.iter().enumerate() {
+        if next_missing.peek() == Some(&&k) {
+            next_missing.next();
+            terms.push(fresh.next().unwrap_or_default());
+        } else {
+            terms.push(cached.get(h).cloned().unwrap_or_default());
+        }
+    }
+    if !missing.is_empty() {
+        if let Some(path) = &input.cache {
+            // Keep what the cache had for records not ranked now (the
+            // other stage's), if they are still in the project.
+            let mut all_h = hashes.clone();
+            let mut all_t = terms.clone();
+            let ranked: std::collections::HashSet<u64> = hashes.iter().copied().collect();
+            let in_project: std::collections::HashSet<u64> =
+                records.iter().map(cache::text_hash).collect();
+            for (h, t) in cached {
+                if !ranked.contains(&h) && in_project.contains(&h) {
+                    all_h.push(h);
+                    all_t.push(t);
+                }
+            }
+            // A cache that cannot be written costs time next open, nothing
+            // else.
+            let _ = cache::write_file(path, &cache::encode(&input.features, &all_h, &all_t));
+        }
+    }
+    (terms, missing.len())
+}
+
+struct Worker {
+    features: Arc<Features>,
+    model: Model,
+    queue: Queue,
+    /// Current label per row.
+    labels: Vec<Label>,
+    /// Rows decided, in the order first decided (for the stopping test).
+    sequence: Vec<u32>,
+    generation: u64,
+    timing: Timing,
+    scores: Vec<f32>,
+}
+
+fn run(input: Input, rx: Receiver<Msg>, shared: Arc<Shared>, notify: impl Fn()) {
+    let t = Instant::now();
+    let (terms, tokenized) = load_terms(&input);
+    let matrix = Matrix::build(&terms, &input.features);
+    drop(terms);
+    let records: Vec<u32> = input.eligible.iter().map(|&i| i as u32).collect();
+    let rows = records
+        .iter()
+        .enumerate()
+        .map(|(r, &i)| (i, r as u32))
+        .collect();
+    let features = Arc::new(Features {
+        cfg: input.features.clone(),
+        matrix,
+        records,
+        rows,
+    });
+    let n = features.records.len();
+    let mut w = Worker {
+        model: Model::new(features.matrix.features(), input.model.clone(), input.seed),
+        queue: Queue::new(n, Query::Max, input.seed),
+        labels: vec![Label::Undecided; n],
+        sequence: Vec::new(),
+        generation: 0,
+        timing: Timing {
+            features_ms: 0.0,
+            tokenized,
+            features: features.matrix.features(),
+            nonzeros: features.matrix.ids.len(),
+            ..Timing::default()
+        },
+        scores: Vec::with_capacity(n),
+        features,
+    };
+    for &(record, label) in &input.decided {
+        w.set(record, label);
+    }
+    w.timing.features_ms = t.elapsed().as_secs_f64() * 1e3;
+    let mut dirty = true;
+    loop {
+        // Wait for a decision only when there is nothing left to refine.
+        let first = if dirty {
+            match rx.try_recv() {
+                Ok(m) => Some(m),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Disconnected) => return,
+            }
+        } else {
+            match rx.recv_timeout(Duration::from_secs(3600)) {
+                Ok(m) => Some(m),
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        };
+        for msg in first.into_iter().chain(rx.try_iter()) {
+            match msg {
+                Msg::Stop => return,
+                Msg::Decide(seq, record, label) => {
+                    w.set(record, label);
+                    w.generation = w.generation.max(seq);
+                    dirty = true;
+                }
+            }
+        }
+        if !dirty {
+            continue;
+        }
+        let ranking = w.step();
+        // Until the model has converged, keep refining without waiting.
+        dirty = w.model.last_updates >= w.model.config().budget;
+        if let Ok(mut g) = shared.latest.lock() {
+            *g = Some(Arc::new(ranking));
+        }
+        shared.published.notify_all();
+        notify();
+    }
+}
+
+impl Worker {
+    fn set(&mut self, record: usize, label: Label) {
+        let Some(row) = self.features.row_of(record) else {
+            return;
+        };
+        let old = self.labels[row];
+        if old == label {
+            return;
+        }
+        self.labels[row] = label;
+        self.model
+            .set_label(&self.features.matrix, row, label.class());
+        match (old, label) {
+            (_, Label::Undecided) => {
+                self.queue.put_back(row);
+                self.sequence.retain(|&r| r as usize != row);
+            }
+            (Label::Undecided, _) => {
+                self.queue.take(row);
+                self.sequence.push(row as u32);
+            }
+            _ => {}
+        }
+    }
+
+    fn step(&mut self) -> Ranking {
+        let t = Instant::now();
+        let x = &self.features.matrix;
+        self.model.train(x);
+        let ready = self.model.ready();
+        if ready {
+            self.model.score_all(x, &mut self.scores);
+        } else {
+            // Seeded random order: every score equal, the queue's random
+            // tie-breaker decides.
+            self.scores.clear();
+            self.scores.resize(x.rows(), 0.0);
+        }
+        let order = self
+            .queue
+            .ranked(&self.scores)
+            .into_iter()
+            .map(|r| self.features.records[r as usize])
+            .collect();
+        let relevant: Vec<bool> = self
+            .sequence
+            .iter()
+            .map(|&r| self.labels[r as usize].relevant())
+            .collect();
+        let stopping = stopping::estimate(&relevant, x.rows(), 0.95, 0.95);
+        self.timing.step_ms = t.elapsed().as_secs_f64() * 1e3;
+        self.timing.updates = self.model.last_updates;
+        let mut weights = self.model.weights().to_vec();
+        weights.push(self.model.intercept());
+        let (includes, excludes) = self.model.counts();
+        Ranking {
+            generation: self.generation,
+            ready,
+            includes,
+            excludes,
+            order,
+            stopping,
+            timing: self.timing,
+            features: Arc::clone(&self.features),
+            weights: Arc::new(weights),
+            scores: self.scores.clone(),
+        }
+    }
+}

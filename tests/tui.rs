@@ -1227,6 +1227,27 @@ fn reopening_resumes_at_the_first_undecided_record() {
 }
 
 #[test]
+fn a_note_on_an_undecided_record_is_there_after_reopening() {
+    let mut h = harness();
+    h.keys("c");
+    type_text(&mut h, "ask about the cohort");
+    h.keys("enter i u");
+    let app = app_with(
+        h.app.project.clone(),
+        "alice",
+        Stage::TitleAbstract,
+        Keymap::default_map(),
+    );
+    assert_eq!(app.counts().decided(), 0, "the undo left it undecided");
+    assert_eq!(app.position(), 0);
+    let mut reopened = Harness::new(app, 80, 24);
+    assert!(
+        reopened.screen().contains("Note: ask about the cohort"),
+        "the Cleared entry carries the note"
+    );
+}
+
+#[test]
 fn a_page_without_titles_shows_a_marker_never_an_empty_line() {
     let mut h = harness();
     for _ in 0..30 {

@@ -329,22 +329,11 @@ impl App {
                 .enumerate()
                 .map(|(i, r)| (r.key.clone(), i)),
         );
-        // Blind: only this reviewer's entries at this stage are read. The
-        // latest entry counts, `Cleared` ones included (they carry notes
-        // on undecided records).
-        // A decision made on a record that a later import linked as a
-        // duplicate counts for its group's primary (docs/ARCHITECTURE.md,
-        // "Duplicates and decisions").
-        let primary_of = project.primary_of();
+        // Blind: only this reviewer's entries at this stage are read, the
+        // latest per duplicate group, `Cleared` ones included (they carry
+        // notes on undecided records).
         let mut states = vec![RecordState::default(); n];
-        for d in &project.decisions {
-            if d.reviewer != reviewer || d.stage != stage {
-                continue;
-            }
-            let key = primary_of
-                .get(d.record.as_str())
-                .copied()
-                .unwrap_or(d.record.as_str());
+        for (key, d) in project.latest_entries(&reviewer, stage) {
             if let Some(&i) = key_index.get(key) {
                 states[i] = RecordState {
                     verdict: d.verdict.is_decided().then(|| d.verdict.clone()),

@@ -378,9 +378,9 @@ fn main() {
     let open_ms = t.elapsed().as_secs_f64() * 1000.0;
     drop(probe);
     let t = Instant::now();
-    let index = screener::tui::search::SearchIndex::build(&project.records);
+    let index = screener::screening::search::SearchIndex::build(&project.records);
     let index_ms = t.elapsed().as_secs_f64() * 1000.0;
-    let finder = screener::tui::search::Finder::new("zqx").expect("a query");
+    let finder = screener::screening::search::Finder::new("zqx").expect("a query");
     let t = Instant::now();
     let hits = (0..project.records.len())
         .filter(|&i| finder.matches(&index, i))

@@ -15,6 +15,7 @@ pub mod phases;
 pub mod project;
 pub mod record;
 pub mod record_list;
+pub mod screening;
 pub mod splitmix;
 pub mod stats;
 pub mod store;

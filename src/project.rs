@@ -120,7 +120,7 @@ pub enum Change {
 }
 
 /// Terms highlighted in titles and abstracts: words, phrases and `child*`
-/// wildcards, case-insensitive (`tui::highlight` matches them).
+/// wildcards, case-insensitive (`screening::highlight` matches them).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Highlight {

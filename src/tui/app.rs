@@ -12,19 +12,19 @@
 use std::collections::HashMap;
 
 use super::action::Action;
-use super::filter::{self, Filter};
-use super::highlight::Highlighter;
-use super::history::{History, RecordState, Step};
 use super::input::LineEditor;
 use super::keymap::{Keymap, Lookup, Mode};
 use super::open::{self, OpenTarget};
-use super::order::{self, QueueOrder};
-use super::rate::{self, Rate};
-use super::search::{Finder, SearchIndex};
 use super::theme::Theme;
 use super::view;
 use crate::keys::Key;
 use crate::project::{Change, Decision, Project, Stage, Verdict};
+use crate::screening::filter::{self, Filter};
+use crate::screening::highlight::Highlighter;
+use crate::screening::history::{History, RecordState, Step};
+use crate::screening::order::{self, QueueOrder};
+use crate::screening::rate::{self, Rate};
+use crate::screening::search::{Finder, SearchIndex};
 use crate::stats;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,12 +8,12 @@ use super::app::{
     App, BulkPlan, ConfirmBox, Effect, ListEdit, Menu, MenuPick, Overlay, Picker, Purpose, View,
     step_index,
 };
-use super::filter::{self, Filter};
-use super::highlight::Highlighter;
-use super::history::{RecordState, Step};
 use super::keymap::Mode;
 use crate::human::fmt_n;
 use crate::project::{Change, DuplicateReview, Reason, Stage, Verdict};
+use crate::screening::filter::{self, Filter};
+use crate::screening::highlight::Highlighter;
+use crate::screening::history::{RecordState, Step};
 
 impl App {
     /// Applies a project change in memory and returns the effect that saves

@@ -129,13 +129,13 @@ fn status_label(app: &App) -> Option<String> {
             fmt_n(app.dup.pairs.len())
         ));
     } else {
-        if app.order() != super::order::QueueOrder::Import {
+        if app.order() != crate::screening::order::QueueOrder::Import {
             parts.push(app.order().label().to_string());
         }
         if !app.filters().is_empty() {
             parts.push(format!(
                 "filter: {} · {} of {}",
-                super::filter::rule(app.filters(), &app.project),
+                crate::screening::filter::rule(app.filters(), &app.project),
                 fmt_n(app.rows().len()),
                 fmt_n(app.queue_len())
             ));
@@ -321,10 +321,10 @@ fn render_footer(frame: &mut Frame, app: &App, t: &Theme, area: Rect) {
 pub(crate) fn marked_runs<'a>(
     text: &'a str,
     base: Style,
-    marks: &[(std::ops::Range<usize>, super::highlight::Kind)],
+    marks: &[(std::ops::Range<usize>, crate::screening::highlight::Kind)],
     t: &Theme,
 ) -> Vec<(&'a str, Style)> {
-    use super::highlight::Kind;
+    use crate::screening::highlight::Kind;
     let mut out = Vec::new();
     let mut at = 0;
     for (r, k) in marks {
@@ -353,7 +353,7 @@ pub(crate) fn marks_in(
     app: &App,
     text: &str,
     terms: bool,
-) -> Vec<(std::ops::Range<usize>, super::highlight::Kind)> {
+) -> Vec<(std::ops::Range<usize>, crate::screening::highlight::Kind)> {
     let mut marks = if terms {
         app.highlighter.find(text)
     } else {
@@ -363,9 +363,9 @@ pub(crate) fn marks_in(
         marks.extend(
             f.find_all(text)
                 .into_iter()
-                .map(|r| (r, super::highlight::Kind::Search)),
+                .map(|r| (r, crate::screening::highlight::Kind::Search)),
         );
-        marks = super::highlight::paint(text.len(), marks);
+        marks = crate::screening::highlight::paint(text.len(), marks);
     }
     marks
 }

@@ -8,5 +8,8 @@ pub mod filter;
 pub mod highlight;
 pub mod history;
 pub mod order;
+pub mod queue;
 pub mod rate;
 pub mod search;
+
+pub use queue::{Counts, Cursor, Screening};

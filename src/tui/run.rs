@@ -74,13 +74,14 @@ pub fn run_with(
     let mut app = crate::phases::time("App::new", || {
         App::new(project, name, reviewer.to_string(), stage, keymap).with_prefs(prefs)
     });
-    app.flash = opening_message(path, &report, &store).or(app.flash.take());
+    let flash = opening_message(path, &report, &store).or(app.take_flash());
+    app.set_flash(flash);
     let (tx, rx) = mpsc::channel();
     let notes = tx.clone();
     let writer_phase = crate::phases::start("writer start");
     let writer = Writer::start(
         store,
-        app.project.clone(),
+        app.project().clone(),
         Timing::from_env(),
         Arc::new(move |n| {
             let _ = notes.send(Input::Note(n));
@@ -91,7 +92,7 @@ pub fn run_with(
     session.project_dir = project_dir;
     session.trace = std::env::var_os("SCREENER_TRACE").map(PathBuf::from);
     let result = session.screen(tx, &rx);
-    let records = session.app.project.records.len();
+    let records = session.app.project().records.len();
     if records > 50_000 && session.saved > 0 {
         eprintln!(
             "{}: writing the project file ({} records)…",
@@ -100,7 +101,7 @@ pub fn run_with(
         );
     }
     let summary = session.finish(path);
-    crate::store::release(std::mem::take(&mut session.app.project));
+    crate::store::release(session.app.take_project());
     result?;
     Ok(summary)
 }
@@ -258,7 +259,7 @@ impl Session {
             return false;
         };
         matches!(
-            self.app.keymap.lookup(self.app.mode(), &[key]),
+            self.app.keymap().lookup(self.app.mode(), &[key]),
             Lookup::Action(Action::Quit)
         )
     }
@@ -339,10 +340,10 @@ impl Session {
             }
             Note::Checkpointed { took, .. } => self.checkpoints.push(took),
             Note::CheckpointFailed(e) => {
-                self.app.flash = Some(format!(
+                self.app.step(Event::Notice(format!(
                     "Could not update the project file ({e}); your decisions are safe in the \
                      journal, trying again later"
-                ));
+                )));
             }
         }
     }

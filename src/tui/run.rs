@@ -136,7 +136,8 @@ pub struct Session {
     writer: Option<Writer>,
     /// Changes reported on disk.
     pub saved: usize,
-    /// For each change in flight, the index of the key that made it.
+    /// For each change in flight, the index of the key that made it (with
+    /// a trace only, like `keys`).
     inflight: VecDeque<usize>,
     keys: Vec<KeyTiming>,
     checkpoints: Vec<Duration>,
@@ -287,8 +288,10 @@ impl Session {
                 let Some(ev) = tui_event::convert(ev) else {
                     return Flow::Continue;
                 };
-                let is_key = matches!(ev, Event::Key(_));
-                if is_key {
+                // Timings are kept only for a trace: a session of a day's
+                // keys would otherwise grow a list nobody reads.
+                let timed = self.trace.is_some();
+                if timed && matches!(ev, Event::Key(_)) {
                     self.keys.push(KeyTiming {
                         received,
                         frame: None,
@@ -299,7 +302,9 @@ impl Session {
                 for effect in self.app.step(ev) {
                     match effect {
                         Effect::Persist(change) => {
-                            self.inflight.push_back(self.keys.len().saturating_sub(1));
+                            if timed {
+                                self.inflight.push_back(self.keys.len().saturating_sub(1));
+                            }
                             if let Some(w) = &self.writer {
                                 w.persist(change);
                             }
@@ -443,4 +448,52 @@ pub fn peak_rss_kb() -> Option<u64> {
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Record;
+    use ct::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn key(c: char) -> Input {
+        Input::Term(
+            ct::Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+            Instant::now(),
+        )
+    }
+
+    #[test]
+    fn key_timings_are_kept_for_a_trace_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.ron");
+        let mut project = Project::new();
+        for n in 0..3 {
+            project.records.push(Record {
+                key: format!("t:{n}"),
+                title: format!("Record {n}"),
+                ..Record::default()
+            });
+        }
+        let store = Store::create(&path, &project).unwrap();
+        let writer = Writer::start(store, project.clone(), Timing::from_env(), Arc::new(|_| {}));
+        let app = App::new(
+            project,
+            "p.ron".into(),
+            "alice".into(),
+            Stage::TitleAbstract,
+            Keymap::default_map(),
+        );
+        let mut session = Session::new(app, writer);
+        for c in ['i', 'i', 'j'] {
+            session.handle(key(c));
+        }
+        assert_eq!(session.app.counts().included, 2, "the keys did their work");
+        assert!(session.keys.is_empty() && session.inflight.is_empty());
+        session.trace = Some(dir.path().join("trace"));
+        session.handle(key('m'));
+        assert_eq!(session.keys.len(), 1);
+        assert_eq!(session.inflight.len(), 1, "the decision is in flight");
+        session.finish(&path);
+    }
 }

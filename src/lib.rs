@@ -19,6 +19,7 @@ pub mod screening;
 pub mod splitmix;
 pub mod stats;
 pub mod store;
+#[cfg(any(test, feature = "testkit"))]
 pub mod synth;
 pub mod text;
 pub mod tui;

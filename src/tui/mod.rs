@@ -10,6 +10,7 @@ pub mod component;
 pub mod components;
 pub mod ctx;
 pub mod event;
+#[cfg(any(test, feature = "testkit"))]
 pub mod harness;
 pub mod help;
 pub mod input;

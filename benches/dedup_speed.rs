@@ -26,10 +26,22 @@
 //!   erratum of an earlier paper, a second paper of the same authors in
 //!   the same issue.
 
+mod common;
+
 use std::time::Instant;
 
 use screener::dedup;
 use screener::record::Record;
+
+/// CPU time of this thread in seconds: the machine is shared, so wall
+/// time alone says little about the code.
+fn cpu_seconds() -> f64 {
+    common::thread_cpu().as_secs_f64()
+}
+
+fn peak_rss_mib() -> f64 {
+    common::peak_rss_kib() as f64 / 1024.0
+}
 
 struct Rng(u64);
 
@@ -302,33 +314,6 @@ fn score(records: &[Record], paper: &[u32]) -> (f64, f64) {
     )
 }
 
-/// CPU time of this thread in seconds (user + system, 10 ms ticks): the
-/// machine is shared, so wall time alone says little about the code.
-fn cpu_seconds() -> f64 {
-    std::fs::read_to_string("/proc/thread-self/stat")
-        .ok()
-        .and_then(|s| {
-            // Fields after the command name, which is in parentheses.
-            let rest = &s[s.rfind(')')? + 2..];
-            let f: Vec<&str> = rest.split_whitespace().collect();
-            let utime: f64 = f.get(11)?.parse().ok()?;
-            let stime: f64 = f.get(12)?.parse().ok()?;
-            Some((utime + stime) / 100.0)
-        })
-        .unwrap_or(0.0)
-}
-
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
 /// The records as RIS, to time a whole `screener import` on them.
 fn write_ris(records: &[Record], path: &str) -> std::io::Result<()> {
     use std::io::Write;
@@ -420,10 +405,7 @@ fn main() {
             cpu.push(cpu_seconds() - c);
             quality = score(&rs, &paper);
         }
-        times.sort_by(f64::total_cmp);
-        cpu.sort_by(f64::total_cmp);
-        clone_cpu.sort_by(f64::total_cmp);
-        let (median, median_cpu) = (times[times.len() / 2], cpu[cpu.len() / 2]);
+        let (median, median_cpu) = (common::median(&mut times), common::median(&mut cpu));
         println!(
             "{:>9} {:>9} {:>7.2}% {:>8.2}% {:>10.0} {:>10.0} {:>12.0} {:>11.2} {:>10.1} {:>9.0}",
             n,
@@ -434,7 +416,7 @@ fn main() {
             median_cpu * 1000.0,
             n as f64 / median,
             median_cpu * 1e6 / n as f64,
-            median_cpu / clone_cpu[clone_cpu.len() / 2].max(1e-9),
+            median_cpu / common::median(&mut clone_cpu).max(1e-9),
             peak_rss_mib().max(before)
         );
     }

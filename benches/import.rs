@@ -23,6 +23,8 @@
 //! comparison is measured in one run on this shared machine. Medians of
 //! `--runs` runs (default 3; 1 at 1M).
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{BufWriter, Write};
@@ -33,6 +35,8 @@ use std::time::Instant;
 use screener::import::{self, Format};
 use screener::record::Record;
 use screener::synth;
+
+use common::{peak_rss_kib, process_cpu, run_child};
 
 const SEED: u64 = 42;
 
@@ -193,40 +197,19 @@ fn generate(dir: &Path, n: usize, formats: &[Format]) -> Vec<(Format, PathBuf)> 
     out
 }
 
-fn peak_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-/// CPU time of this process, all threads, user and system.
-fn cpu_secs() -> f64 {
-    // SAFETY: an all-zero rusage is a valid value for getrusage to fill.
-    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: a valid pointer to our own rusage.
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
-    let t = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
-    t(u.ru_utime) + t(u.ru_stime)
-}
-
 /// In the child: read (as `screener import` reads: `import::read_file`),
 /// decode, parse; print wall seconds, records, peak KiB, CPU seconds (the
 /// order older builds of this child print too).
 fn child(format: &str, path: &str) {
     let format = Format::from_name(format).expect("format");
     let start = Instant::now();
-    let cpu = cpu_secs();
+    let cpu = process_cpu();
     let bytes = import::read_file(Path::new(path)).expect("read");
     let (_, parsed) = import::parse(&bytes, Some(format)).expect("parse");
     let secs = start.elapsed().as_secs_f64();
-    let cpu = cpu_secs() - cpu;
+    let cpu = process_cpu() - cpu;
     assert_eq!(parsed.reported, 0);
-    println!("{secs} {} {} {cpu}", parsed.records.len(), peak_kib());
+    println!("{secs} {} {} {cpu}", parsed.records.len(), peak_rss_kib());
     // The records are not freed: that is not parsing.
     std::mem::forget(parsed);
 }
@@ -306,32 +289,15 @@ fn measure_import(exe: &Path, dir: &Path, file: &Path) -> Run {
     }
     let phases = dir.join("bench.phases");
     let _ = std::fs::remove_file(&phases);
-    let start = Instant::now();
-    // Reaped by wait4 below, which also gives its peak memory.
-    #[allow(clippy::zombie_processes)]
-    let child = Command::new(exe)
-        .arg("import")
-        .arg(&project)
-        .arg(file)
-        .env("SCREENER_PHASES", &phases)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn screener");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: wait4 on our own child with valid pointers; it is reaped here
-    // instead of by `Child::wait`.
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let secs = start.elapsed().as_secs_f64();
-    assert_eq!(r, pid, "wait4");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "{} import failed",
-        exe.display()
+    let cost = run_child(
+        Command::new(exe)
+            .arg("import")
+            .arg(&project)
+            .arg(file)
+            .env("SCREENER_PHASES", &phases)
+            .stdout(std::process::Stdio::null()),
+        &format!("{} import", exe.display()),
     );
-    let t = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
     let phases = std::fs::read_to_string(&phases)
         .unwrap_or_default()
         .lines()
@@ -345,10 +311,10 @@ fn measure_import(exe: &Path, dir: &Path, file: &Path) -> Run {
         })
         .collect();
     Run {
-        secs,
+        secs: cost.wall,
         records: 0,
-        peak_kib: usage.ru_maxrss as u64,
-        cpu: t(usage.ru_utime) + t(usage.ru_stime),
+        peak_kib: cost.peak_kib,
+        cpu: cost.cpu,
         phases,
     }
 }
@@ -356,10 +322,7 @@ fn measure_import(exe: &Path, dir: &Path, file: &Path) -> Run {
 /// The run with the median CPU time, with the median of each column and
 /// of each phase.
 fn median(runs: &[Run]) -> Run {
-    let mid = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
+    let mid = |mut v: Vec<f64>| common::median(&mut v);
     let mut phases: BTreeMap<&str, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
     let mut order: Vec<&str> = Vec::new();
     for r in runs {

@@ -4,14 +4,16 @@
 //!     cargo bench --bench import_csv                  # 10k, 100k, 1M records
 //!     cargo bench --bench import_csv -- 10000 100000  # chosen sizes
 //!
-//! Each size is written once to `$TMPDIR/screener-bench-csv-N.csv` by a
-//! small deterministic generator (fixed seed; until the shared `synth`
-//! generator lands), then parsed in a fresh child process per run, so
+//! Each size is written once to `$TMPDIR/screener-bench-csv-N-sm.csv` by
+//! a small deterministic generator (Scopus columns; fixed seed, the shared
+//! SplitMix64 of `common::Rng`), then parsed in a fresh child process per run, so
 //! that the peak resident memory (VmHWM) is that run's alone. A run is
 //! `std::fs::read` + `import::parse` (decode, sniff, rows, mapping). The
 //! table gives medians over the runs; with `python3` on the PATH the same
 //! file is also read with Python's `csv.reader` for scale (not a
 //! dependency: skipped when absent).
+
+mod common;
 
 use std::fmt::Write as _;
 use std::io::{BufWriter, Write};
@@ -20,6 +22,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use screener::import::{self, Format};
+
+use common::{Rng, median, peak_rss_kib, process_cpu};
 
 const CHILD: &str = "SCREENER_BENCH_CSV_CHILD";
 
@@ -56,7 +60,7 @@ fn main() {
         "py cpu s"
     );
     for n in sizes {
-        let path = std::env::temp_dir().join(format!("screener-bench-csv-{n}.csv"));
+        let path = std::env::temp_dir().join(format!("screener-bench-csv-{n}-sm.csv"));
         if !path.exists() {
             generate(&path, n).expect("write the generated file");
         }
@@ -114,39 +118,17 @@ fn main() {
     }
 }
 
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-/// CPU time of this (single-threaded) process so far, in seconds: the
-/// machine is shared, so wall time alone says little.
-fn cpu_seconds() -> f64 {
-    std::fs::read_to_string("/proc/self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(f64::NAN, |ns| ns / 1e9)
-}
-
 /// One run: prints `wall_seconds cpu_seconds peak_kib records`.
 fn child(path: &Path) {
     let start = Instant::now();
-    let cpu = cpu_seconds();
+    let cpu = process_cpu();
     let bytes = std::fs::read(path).expect("read");
     let (format, parsed) = import::parse(&bytes, None).expect("parse");
-    let cpu = cpu_seconds() - cpu;
+    let cpu = process_cpu() - cpu;
     let secs = start.elapsed().as_secs_f64();
     assert_eq!(format, Format::Csv);
     assert!(parsed.warnings.is_empty(), "{:?}", &parsed.warnings[..1]);
-    let peak = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .unwrap_or(0);
-    println!("{secs} {cpu} {peak} {}", parsed.total());
+    println!("{secs} {cpu} {} {}", peak_rss_kib(), parsed.total());
 }
 
 /// Python's csv.reader over the same file (rows only, no mapping): wall
@@ -165,24 +147,6 @@ fn python_csv(path: &PathBuf) -> Option<(f64, f64)> {
     let text = String::from_utf8_lossy(&out.stdout);
     let mut f = text.split_whitespace().map(|x| x.parse::<f64>());
     Some((f.next()?.ok()?, f.next()?.ok()?))
-}
-
-/// xorshift64*: fixed seed, the same file on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
-        v[self.below(v.len())]
-    }
 }
 
 const WORDS: &[&str] = &[

@@ -22,6 +22,8 @@
 //! Numbers are medians or percentiles of one run; the machine is shared, so
 //! compare columns of one run, not runs.
 
+mod common;
+
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -32,6 +34,8 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use screener::project::Stage;
 use screener::store::{self, ronfmt};
 use screener::{stats, synth};
+
+use common::{percentile, run_child};
 
 struct Options {
     sizes: Vec<usize>,
@@ -394,41 +398,13 @@ fn read_full(f: &mut std::fs::File, buf: &mut [u8]) -> usize {
 /// Runs the binary; returns its wall time, CPU time (user + system) and
 /// peak RSS (MB).
 fn run_measured(args: &[&str]) -> (f64, f64, f64) {
-    let t = Instant::now();
-    // Reaped by wait4 below, which also gives its peak memory.
-    #[allow(clippy::zombie_processes)]
-    let child = Command::new(env!("CARGO_BIN_EXE_screener"))
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: wait4 on our own child with valid pointers; it is reaped here
-    // instead of by `Child::wait`.
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(r, pid, "wait4");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "screener {args:?} failed"
+    let cost = run_child(
+        Command::new(env!("CARGO_BIN_EXE_screener"))
+            .args(args)
+            .stdout(std::process::Stdio::null()),
+        &format!("screener {args:?}"),
     );
-    let secs = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
-    (
-        t.elapsed().as_secs_f64(),
-        secs(usage.ru_utime) + secs(usage.ru_stime),
-        usage.ru_maxrss as f64 / 1024.0,
-    )
-}
-
-fn percentile(v: &mut [f64], p: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    v.sort_by(f64::total_cmp);
-    let i = ((v.len() - 1) as f64 * p).round() as usize;
-    v[i.min(v.len() - 1)]
+    (cost.wall, cost.cpu, cost.peak_kib as f64 / 1024.0)
 }
 
 fn file_len(p: &Path) -> u64 {

@@ -9,6 +9,8 @@
 //! lengths: titles ~12 words, abstracts ~220 words, 1-12 authors) until
 //! `synth` lands on main.
 
+mod common;
+
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -23,6 +25,8 @@ use screener::tui::app::{App, Effect, Event};
 use screener::tui::keymap::Keymap;
 use screener::tui::view;
 
+use common::{Rng, percentile, thread_cpu};
+
 /// A writer that counts and forgets, like a fast terminal.
 struct Sink(usize);
 
@@ -33,20 +37,6 @@ impl Write for Sink {
     }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
-    }
-}
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        screener::splitmix::next(&mut self.0)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, words: &[&'a str]) -> &'a str {
-        words[self.below(words.len())]
     }
 }
 
@@ -245,18 +235,6 @@ fn generate(n: usize) -> Project {
     p
 }
 
-/// CPU time of this thread: the work a key costs, without the time the
-/// scheduler gave other processes (the machine is shared).
-fn thread_cpu() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes one timespec into the pointer given.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-}
-
 struct Bench {
     app: App,
     terminal: Terminal<CrosstermBackend<Sink>>,
@@ -351,11 +329,14 @@ impl Bench {
     }
 }
 
-fn stats(times: &mut [Duration]) -> (f64, f64, f64) {
-    times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
-    (ms(at(0.5)), ms(at(0.99)), ms(*times.last().unwrap()))
+/// Median, p99 and maximum of `times`, in milliseconds.
+fn stats(times: &[Duration]) -> (f64, f64, f64) {
+    let mut ms: Vec<f64> = times.iter().map(|d| d.as_secs_f64() * 1000.0).collect();
+    (
+        percentile(&mut ms, 0.5),
+        percentile(&mut ms, 0.99),
+        percentile(&mut ms, 1.0),
+    )
 }
 
 fn main() {
@@ -378,9 +359,9 @@ fn main() {
     let open_ms = t.elapsed().as_secs_f64() * 1000.0;
     drop(probe);
     let t = Instant::now();
-    let index = screener::tui::search::SearchIndex::build(&project.records);
+    let index = screener::screening::search::SearchIndex::build(&project.records);
     let index_ms = t.elapsed().as_secs_f64() * 1000.0;
-    let finder = screener::tui::search::Finder::new("zqx").expect("a query");
+    let finder = screener::screening::search::Finder::new("zqx").expect("a query");
     let t = Instant::now();
     let hits = (0..project.records.len())
         .filter(|&i| finder.matches(&index, i))
@@ -506,12 +487,12 @@ fn main() {
         Vec::new(),
     ));
 
-    for (name, mut times, mut cpu) in rows {
-        let (median, p99, max) = stats(&mut times);
+    for (name, times, cpu) in rows {
+        let (median, p99, max) = stats(&times);
         let cpu99 = if cpu.is_empty() {
             "".to_string()
         } else {
-            format!("{:.2}", stats(&mut cpu).1)
+            format!("{:.2}", stats(&cpu).1)
         };
         println!(
             "{name:<44} {:>6} {median:>10.2} {p99:>10.2} {max:>10.2} {cpu99:>12}",
@@ -672,8 +653,8 @@ fn pty_section(project: &Project) {
                 moves.push(d);
             }
         }
-        for (what, mut t) in [("moves", moves), ("decide/undo + fsync", writes)] {
-            let (median, p99, max) = stats(&mut t);
+        for (what, t) in [("moves", moves), ("decide/undo + fsync", writes)] {
+            let (median, p99, max) = stats(&t);
             let label = format!("binary, {name}: {what}");
             println!(
                 "{label:<44} {:>6} {median:>10.2} {p99:>10.2} {max:>10.2}",

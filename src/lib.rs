@@ -22,10 +22,13 @@ pub mod project;
 pub mod rank;
 pub mod record;
 pub mod record_list;
+pub mod screening;
 pub mod splitmix;
 pub mod stats;
 pub mod store;
+#[cfg(any(test, feature = "testkit"))]
 pub mod synth;
+#[cfg(any(test, feature = "testkit"))]
 pub mod synth_screening;
 pub mod tally;
 pub mod text;

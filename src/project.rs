@@ -120,7 +120,7 @@ pub enum Change {
 }
 
 /// Terms highlighted in titles and abstracts: words, phrases and `child*`
-/// wildcards, case-insensitive (`tui::highlight` matches them).
+/// wildcards, case-insensitive (`screening::highlight` matches them).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Highlight {
@@ -320,6 +320,16 @@ impl Project {
     /// wins; the returned `Decision.record` is the member it was made on.
     /// Cleared decisions are left out: the group is undecided.
     pub fn current_decisions(&self, reviewer: &str, stage: Stage) -> HashMap<&str, &Decision> {
+        let mut latest = self.latest_entries(reviewer, stage);
+        latest.retain(|_, d| d.verdict.is_decided());
+        latest
+    }
+
+    /// What `current_decisions` is made from: the latest entry per
+    /// duplicate group, by the same rule, `Cleared` ones kept. A `Cleared`
+    /// entry is an undecided group, but it still carries the note and tags
+    /// a reviewer left on it (the screen shows them).
+    pub fn latest_entries(&self, reviewer: &str, stage: Stage) -> HashMap<&str, &Decision> {
         let primary_of = self.primary_of();
         let mut latest: HashMap<&str, &Decision> = HashMap::new();
         for d in &self.decisions {
@@ -331,7 +341,6 @@ impl Project {
                 latest.insert(key, d);
             }
         }
-        latest.retain(|_, d| d.verdict.is_decided());
         latest
     }
 
@@ -528,6 +537,35 @@ mod tests {
         assert_eq!(r.get("alice"), Some(&2));
         assert_eq!(r.get("bob"), Some(&0));
         assert_eq!(r.len(), 2);
+    }
+
+    #[test]
+    fn latest_entries_keep_cleared_ones_that_current_decisions_drop() {
+        let mut p = Project::new();
+        for key in ["a", "b"] {
+            p.records.push(crate::record::Record {
+                key: key.into(),
+                ..Default::default()
+            });
+        }
+        // "b" is linked to the primary "a": its entries count for "a".
+        p.records[1].duplicate_of = Some("a".into());
+        decide(&mut p, "b", "alice", Verdict::Include);
+        decide(&mut p, "a", "alice", Verdict::Cleared);
+        p.decisions[1].note = "ask Bob".into();
+        decide(&mut p, "a", "bob", Verdict::Maybe);
+        let latest = p.latest_entries("alice", Stage::TitleAbstract);
+        assert_eq!(latest.len(), 1);
+        assert_eq!(latest["a"].verdict, Verdict::Cleared);
+        assert_eq!(latest["a"].note, "ask Bob");
+        assert!(
+            p.current_decisions("alice", Stage::TitleAbstract)
+                .is_empty()
+        );
+        assert_eq!(
+            p.current_decisions("bob", Stage::TitleAbstract)["a"].verdict,
+            Verdict::Maybe
+        );
     }
 
     #[test]

@@ -135,13 +135,13 @@ pub fn days(project: &Project, reviewer: &str, stage: Stage) -> Vec<Day> {
         .iter()
         .filter(|d| d.reviewer == reviewer && d.stage == stage)
         .filter_map(|d| {
-            let t = crate::tui::rate::seconds(&d.at)?;
+            let t = crate::screening::rate::seconds(&d.at)?;
             Some((t, d.at.get(..10)?, d))
         })
         .collect();
     entries.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut seen: HashMap<&str, ()> = HashMap::new();
-    let mut out: BTreeMap<&str, (Day, crate::tui::rate::Rate)> = BTreeMap::new();
+    let mut out: BTreeMap<&str, (Day, crate::screening::rate::Rate)> = BTreeMap::new();
     for (t, date, d) in entries {
         let (day, rate) = out.entry(date).or_insert_with(|| {
             (
@@ -152,7 +152,7 @@ pub fn days(project: &Project, reviewer: &str, stage: Stage) -> Vec<Day> {
                     bulk: 0,
                     per_hour: None,
                 },
-                crate::tui::rate::Rate::default(),
+                crate::screening::rate::Rate::default(),
             )
         });
         let decided = d.verdict != Verdict::Cleared;

@@ -236,7 +236,7 @@ fn highlight_terms_are_edited_on_screen_stored_and_styled() {
 #[test]
 fn no_color_keeps_include_and_exclude_apart_by_bold_reverse_and_underline() {
     let mut app = demo_app();
-    app.theme = Theme::new(ThemeKind::Default, true);
+    app.set_theme(Theme::new(ThemeKind::Default, true));
     let mut h = Harness::new(app, 80, 24);
     with_terms(&mut h);
     h.keys("esc");
@@ -262,7 +262,7 @@ fn no_color_keeps_include_and_exclude_apart_by_bold_reverse_and_underline() {
 #[test]
 fn high_contrast_theme_uses_backgrounds() {
     let mut app = demo_app();
-    app.theme = Theme::new(ThemeKind::HighContrast, false);
+    app.set_theme(Theme::new(ThemeKind::HighContrast, false));
     let mut h = Harness::new(app, 80, 24);
     with_terms(&mut h);
     h.keys("esc");
@@ -566,13 +566,13 @@ fn list_view_shows_status_reasons_title_year_source() {
         assert!(h.screen().lines().nth(4).unwrap().contains("✗  Comparator"));
         // Enter opens the record, tab goes back.
         h.keys("down enter");
-        assert_eq!(h.app.view, View::Record);
+        assert_eq!(h.app.view(), View::Record);
         assert!(
             h.screen()
                 .contains("Your decision: excluded (Study design)")
         );
         h.keys("tab");
-        assert_eq!(h.app.view, View::List);
+        assert_eq!(h.app.view(), View::List);
     }
 }
 
@@ -591,7 +591,7 @@ fn the_list_scrolls_and_jumps() {
     h.keys("g 9 9 enter");
     assert!(h.screen().contains("There is no row 99"));
     // A record key works too.
-    let key = h.app.project.records[h.app.rows()[20]].key.clone();
+    let key = h.app.project().records[h.app.rows()[20]].key.clone();
     h.keys("g");
     type_text(&mut h, &key);
     h.keys("enter");
@@ -599,6 +599,23 @@ fn the_list_scrolls_and_jumps() {
     // The wheel moves the cursor three rows.
     h.app.step(Event::Wheel { down: true });
     assert_eq!(h.app.position(), 23);
+}
+
+#[test]
+fn the_list_window_follows_every_move_of_an_undo() {
+    let mut h = harness();
+    // A filtered list: the decided record leaves it, the undo puts it back
+    // above the cursor (which moves down a row with it) and then goes to it.
+    h.keys("l f 1 g 6 enter i g 1 8 enter");
+    assert_eq!(h.app.position(), 17);
+    assert!(h.screen().contains("\n  1 "), "rows 1-18 shown");
+    h.keys("u");
+    assert_eq!(h.app.position(), 5, "on the record taken back");
+    let screen = h.screen();
+    assert!(
+        !screen.contains("\n  1 ") && screen.contains("\n  2 "),
+        "the window moved down a row with the cursor and stayed: {screen}"
+    );
 }
 
 // ----- search ----------------------------------------------------------------------
@@ -626,7 +643,7 @@ fn incremental_search_with_next_and_previous_match() {
             .iter()
             .enumerate()
             .filter(|(_, i)| {
-                let r = &h.app.project.records[**i];
+                let r = &h.app.project().records[**i];
                 format!("{} {} {}", r.title, r.abstract_text, r.authors.join(" "))
                     .to_lowercase()
                     .contains("spino")
@@ -661,9 +678,9 @@ fn search_covers_authors_and_abstracts_and_ignores_case() {
     let screen = h.screen();
     assert!(screen.contains("Paleo-colour"), "{screen}");
     // An empty search clears the highlighting.
-    assert!(h.app.search.is_some());
+    assert!(h.app.search().is_some());
     h.keys("/ enter");
-    assert!(h.app.search.is_none());
+    assert!(h.app.search().is_none());
     assert!(h.screen().contains("Search cleared"));
 }
 
@@ -836,7 +853,7 @@ fn queue_orders_and_seeded_random_order_is_stable() {
         .app
         .rows()
         .iter()
-        .map(|&i| h.app.project.records[i].year)
+        .map(|&i| h.app.project().records[i].year)
         .collect();
     let mut expected = years.clone();
     expected.sort_by_key(|y| std::cmp::Reverse(y.unwrap_or(i32::MIN)));
@@ -867,7 +884,7 @@ fn full_text_app() -> App {
     let mut h = harness();
     h.keys("i m e 1 enter i");
     app_with(
-        h.app.project.clone(),
+        h.app.project().clone(),
         "alice",
         Stage::FullText,
         Keymap::default_map(),
@@ -944,8 +961,8 @@ fn duplicate_review_side_by_side_confirm_or_split() {
         assert!(review.split);
         assert_eq!(review.reviewer, "alice");
         assert_eq!(h.app.queue_len(), 34, "the split record is screened too");
-        assert_eq!(h.app.view, View::Record);
-        let split = h.app.project.records.last().unwrap();
+        assert_eq!(h.app.view(), View::Record);
+        let split = h.app.project().records.last().unwrap();
         assert!(split.duplicate_of.is_none());
         assert!(h.app.verdict_of(&split.key).is_none(), "undecided");
         h.keys("D");
@@ -979,7 +996,7 @@ fn another_reviewers_decisions_notes_and_tags_never_show() {
     bob.keys("enter t");
     type_text(&mut bob, "bobtag");
     bob.keys("enter i e 1 enter m");
-    let project = bob.app.project.clone();
+    let project = bob.app.project().clone();
     let mut h = Harness::new(
         app_with(
             project,
@@ -1016,7 +1033,7 @@ fn another_reviewers_decisions_notes_and_tags_never_show() {
     assert!(!seen.contains("Your decision"));
     let mut list = Harness::new(
         app_with(
-            bob.app.project.clone(),
+            bob.app.project().clone(),
             "alice",
             Stage::TitleAbstract,
             Keymap::default_map(),
@@ -1085,15 +1102,15 @@ fn scrolling_stops_at_the_end_of_the_record() {
     let screen = h.screen();
     let body: Vec<&str> = screen.lines().skip(3).take(10).collect();
     assert!(body.iter().any(|l| l.contains("Keywords:")), "{screen}");
-    let scroll = h.app.scroll;
+    let scroll = h.app.scroll();
     h.keys("down");
-    assert_eq!(h.app.scroll, scroll, "no scrolling past the end");
+    assert_eq!(h.app.scroll(), scroll, "no scrolling past the end");
     h.app.step(Event::Wheel { down: false });
-    assert_eq!(h.app.scroll, scroll - 3, "the wheel scrolls three lines");
+    assert_eq!(h.app.scroll(), scroll - 3, "the wheel scrolls three lines");
     for _ in 0..20 {
         h.keys("pageup");
     }
-    assert_eq!(h.app.scroll, 0);
+    assert_eq!(h.app.scroll(), 0);
 }
 
 #[test]
@@ -1200,7 +1217,7 @@ fn the_vim_keymap_drives_the_same_screen() {
     h.keys("/");
     type_text(&mut h, "spino");
     h.keys("enter n tab G");
-    assert_eq!(h.app.view, View::List);
+    assert_eq!(h.app.view(), View::List);
     assert_eq!(h.app.position(), 32);
 }
 
@@ -1208,7 +1225,7 @@ fn the_vim_keymap_drives_the_same_screen() {
 fn reopening_resumes_at_the_first_undecided_record() {
     let mut h = harness();
     h.keys("i i m");
-    let project = h.app.project.clone();
+    let project = h.app.project().clone();
     let app = app_with(
         project,
         "alice",
@@ -1217,13 +1234,34 @@ fn reopening_resumes_at_the_first_undecided_record() {
     );
     assert_eq!(app.position(), 3);
     let app = app_with(
-        h.app.project.clone(),
+        h.app.project().clone(),
         "bob",
         Stage::TitleAbstract,
         Keymap::default_map(),
     );
     assert_eq!(app.position(), 0);
     assert_eq!(app.counts().decided(), 0);
+}
+
+#[test]
+fn a_note_on_an_undecided_record_is_there_after_reopening() {
+    let mut h = harness();
+    h.keys("c");
+    type_text(&mut h, "ask about the cohort");
+    h.keys("enter i u");
+    let app = app_with(
+        h.app.project().clone(),
+        "alice",
+        Stage::TitleAbstract,
+        Keymap::default_map(),
+    );
+    assert_eq!(app.counts().decided(), 0, "the undo left it undecided");
+    assert_eq!(app.position(), 0);
+    let mut reopened = Harness::new(app, 80, 24);
+    assert!(
+        reopened.screen().contains("Note: ask about the cohort"),
+        "the Cleared entry carries the note"
+    );
 }
 
 #[test]

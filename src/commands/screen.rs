@@ -4,9 +4,9 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::cli::{OrderArg, ScreenArgs, ScreenOptions, ThemeArg, reviewer_or_login};
+use crate::screening::order::QueueOrder;
 use crate::tui::app::Prefs;
 use crate::tui::keymap::{Keymap, user_layer_path};
-use crate::tui::order::QueueOrder;
 use crate::tui::run;
 use crate::tui::signals::Stopped;
 use crate::tui::theme::{Theme, ThemeKind};

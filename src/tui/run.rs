@@ -84,12 +84,13 @@ pub fn run_with(
     let mut app = crate::phases::time("App::new", || {
         App::new(project, name, reviewer.to_string(), stage, keymap).with_prefs(prefs)
     });
-    app.flash = opening_message(path, &report, &store).or(app.flash.take());
+    let flash = opening_message(path, &report, &store).or(app.take_flash());
+    app.set_flash(flash);
     let notes = tx.clone();
     let writer_phase = crate::phases::start("writer start");
     let writer = Writer::start(
         store,
-        app.project.clone(),
+        app.project().clone(),
         Timing::from_env(),
         Arc::new(move |n| {
             let _ = notes.send(Input::Note(n));
@@ -101,7 +102,7 @@ pub fn run_with(
     session.trace = std::env::var_os("SCREENER_TRACE").map(PathBuf::from);
     let result = session.screen(tx, &rx);
     watch.arm();
-    let records = session.app.project.records.len();
+    let records = session.app.project().records.len();
     if records > 50_000 && session.saved > 0 {
         // Not `eprintln!`: after SIGHUP the terminal is gone, and a failed
         // print must not stop the checkpoint.
@@ -113,7 +114,7 @@ pub fn run_with(
         );
     }
     let mut summary = session.finish(path);
-    crate::store::release(std::mem::take(&mut session.app.project));
+    crate::store::release(session.app.take_project());
     summary.signal = watch.received();
     drop(watch);
     if summary.signal.is_none() {
@@ -158,7 +159,8 @@ pub struct Session {
     writer: Option<Writer>,
     /// Changes reported on disk.
     pub saved: usize,
-    /// For each change in flight, the index of the key that made it.
+    /// For each change in flight, the index of the key that made it (with
+    /// a trace only, like `keys`).
     inflight: VecDeque<usize>,
     keys: Vec<KeyTiming>,
     checkpoints: Vec<Duration>,
@@ -290,7 +292,7 @@ impl Session {
             return false;
         };
         matches!(
-            self.app.keymap.lookup(self.app.mode(), &[key]),
+            self.app.keymap().lookup(self.app.mode(), &[key]),
             Lookup::Action(Action::Quit)
         )
     }
@@ -318,8 +320,10 @@ impl Session {
                 let Some(ev) = tui_event::convert(ev) else {
                     return Flow::Continue;
                 };
-                let is_key = matches!(ev, Event::Key(_));
-                if is_key {
+                // Timings are kept only for a trace: a session of a day's
+                // keys would otherwise grow a list nobody reads.
+                let timed = self.trace.is_some();
+                if timed && matches!(ev, Event::Key(_)) {
                     self.keys.push(KeyTiming {
                         received,
                         frame: None,
@@ -330,7 +334,9 @@ impl Session {
                 for effect in self.app.step(ev) {
                     match effect {
                         Effect::Persist(change) => {
-                            self.inflight.push_back(self.keys.len().saturating_sub(1));
+                            if timed {
+                                self.inflight.push_back(self.keys.len().saturating_sub(1));
+                            }
                             if let Some(w) = &self.writer {
                                 w.persist(change);
                             }
@@ -371,10 +377,10 @@ impl Session {
             }
             Note::Checkpointed { took, .. } => self.checkpoints.push(took),
             Note::CheckpointFailed(e) => {
-                self.app.flash = Some(format!(
+                self.app.step(Event::Notice(format!(
                     "Could not update the project file ({e}); your decisions are safe in the \
                      journal, trying again later"
-                ));
+                )));
             }
         }
     }
@@ -479,4 +485,52 @@ pub fn peak_rss_kb() -> Option<u64> {
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Record;
+    use ct::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn key(c: char) -> Input {
+        Input::Term(
+            ct::Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+            Instant::now(),
+        )
+    }
+
+    #[test]
+    fn key_timings_are_kept_for_a_trace_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.ron");
+        let mut project = Project::new();
+        for n in 0..3 {
+            project.records.push(Record {
+                key: format!("t:{n}"),
+                title: format!("Record {n}"),
+                ..Record::default()
+            });
+        }
+        let store = Store::create(&path, &project).unwrap();
+        let writer = Writer::start(store, project.clone(), Timing::from_env(), Arc::new(|_| {}));
+        let app = App::new(
+            project,
+            "p.ron".into(),
+            "alice".into(),
+            Stage::TitleAbstract,
+            Keymap::default_map(),
+        );
+        let mut session = Session::new(app, writer);
+        for c in ['i', 'i', 'j'] {
+            session.handle(key(c));
+        }
+        assert_eq!(session.app.counts().included, 2, "the keys did their work");
+        assert!(session.keys.is_empty() && session.inflight.is_empty());
+        session.trace = Some(dir.path().join("trace"));
+        session.handle(key('m'));
+        assert_eq!(session.keys.len(), 1);
+        assert_eq!(session.inflight.len(), 1, "the decision is in flight");
+        session.finish(&path);
+    }
 }

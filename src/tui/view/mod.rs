@@ -1,13 +1,11 @@
-//! Pure render functions: `App` in, a frame out. Layout constants live here
-//! and `App` asks through `record_line_count`, `record_area` and
-//! `list_rows_visible`, so scrolling stops exactly at the last line.
-//! Only what is on screen is built: the list draws its visible rows, the
-//! record view wraps one record.
+//! The frame around the components: `App` in, a frame out. The header
+//! (project, progress, counts, rate), the rules, the footer (save mark and
+//! the top component's key hints), then the view and the overlays draw
+//! themselves (`Component::draw`). Layout constants live here, so the
+//! components scroll by exactly what is shown. Only what is on screen is
+//! built: the list draws its visible rows, the record view wraps one record.
 
-mod dups;
-mod list;
-mod overlays;
-mod record;
+pub mod widgets;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -16,15 +14,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::action::Action;
-use super::app::{App, Overlay, View};
-use super::keymap::Mode;
+use super::app::App;
+use super::component::Component;
+use super::ctx::Ctx;
 use super::theme::Theme;
 use super::wrap::wrap;
 use crate::human::fmt_n;
-
-pub use overlays::{help_area_height, help_line_count};
-pub use record::{record_area, record_line_count};
+use crate::screening::highlight::{self, Kind};
 
 /// Rows above the body (two header lines and a rule) and below it (a rule
 /// and the footer).
@@ -64,6 +60,13 @@ pub fn truncate(s: &str, width: usize) -> String {
     out
 }
 
+/// The last part of a path, for a file named on screen.
+pub fn file_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
 pub(crate) fn body_rect(area: Rect) -> Rect {
     Rect {
         x: area.x,
@@ -87,61 +90,33 @@ pub fn render(frame: &mut Frame, app: &App) {
         );
         return;
     }
-    let t = &app.theme;
-    render_header(frame, app, t, Rect { height: 2, ..area });
+    let cx = app.ctx();
+    let t = &cx.theme;
+    let view = app.view_component();
+    render_header(frame, cx, t, Rect { height: 2, ..area });
     rule(
         frame,
         area.x,
         area.y + 2,
         area.width,
-        status_label(app).as_deref(),
+        view.status(cx).as_deref(),
         t,
     );
-    let body = body_rect(area);
-    match app.view {
-        View::Record => record::render(frame, app, t, body),
-        View::List => list::render(frame, app, t, body),
-        View::Duplicates => dups::render(frame, app, t, body),
-    }
+    view.draw(frame, body_rect(area), cx);
     let bottom = area.y + area.height - FOOTER_ROWS;
-    rule(frame, area.x, bottom, area.width, app.flash.as_deref(), t);
+    rule(frame, area.x, bottom, area.width, cx.flash.as_deref(), t);
     let footer = Rect {
         y: bottom + 1,
         height: 1,
         ..area
     };
-    match app.overlays.last() {
-        Some(Overlay::Search(sb)) => overlays::render_search_line(frame, app, sb, t, footer),
-        _ => render_footer(frame, app, t, footer),
+    let top = app.top();
+    if !top.draw_footer(frame, footer, cx) {
+        render_footer(frame, cx, top, t, footer);
     }
-    for o in &app.overlays {
-        overlays::render(frame, app, o, t);
+    for layer in app.layers() {
+        layer.component().draw(frame, area, cx);
     }
-}
-
-/// What the top rule says: the order and the filters when not the default.
-fn status_label(app: &App) -> Option<String> {
-    let mut parts = Vec::new();
-    if app.view == View::Duplicates {
-        parts.push(format!(
-            "duplicate review · pair {} of {}",
-            fmt_n(app.dup.index + 1),
-            fmt_n(app.dup.pairs.len())
-        ));
-    } else {
-        if app.order() != super::order::QueueOrder::Import {
-            parts.push(app.order().label().to_string());
-        }
-        if !app.filters().is_empty() {
-            parts.push(format!(
-                "filter: {} · {} of {}",
-                super::filter::rule(app.filters(), &app.project),
-                fmt_n(app.rows().len()),
-                fmt_n(app.queue_len())
-            ));
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 fn rule(frame: &mut Frame, x: u16, y: u16, width: u16, text: Option<&str>, t: &Theme) {
@@ -168,10 +143,11 @@ fn rule(frame: &mut Frame, x: u16, y: u16, width: u16, text: Option<&str>, t: &T
     );
 }
 
-fn render_header(frame: &mut Frame, app: &App, t: &Theme, area: Rect) {
-    let n = app.queue_len();
-    let shown = app.rows().len();
-    let counts = app.counts();
+fn render_header(frame: &mut Frame, cx: &Ctx, t: &Theme, area: Rect) {
+    let s = &cx.screening;
+    let n = s.queue().len();
+    let shown = s.rows().len();
+    let counts = s.counts();
     let decided = counts.decided().min(n);
     let percent = (decided * 100).checked_div(n).unwrap_or(0);
     let bar_cells = if area.width >= 100 { 16 } else { 8 };
@@ -179,7 +155,7 @@ fn render_header(frame: &mut Frame, app: &App, t: &Theme, area: Rect) {
     let position = if shown == 0 {
         format!("0/{}", fmt_n(shown))
     } else {
-        format!("{}/{}", fmt_n(app.position() + 1), fmt_n(shown))
+        format!("{}/{}", fmt_n(s.cursor().row() + 1), fmt_n(shown))
     };
     let right = format!(
         "{position}  {}{} {percent}% ",
@@ -188,9 +164,9 @@ fn render_header(frame: &mut Frame, app: &App, t: &Theme, area: Rect) {
     );
     let left = format!(
         " screener · {} · {} · {}",
-        app.project_name,
-        app.reviewer,
-        app.stage.label()
+        cx.project_name,
+        s.reviewer(),
+        s.stage().label()
     );
     let room = usize::from(area.width).saturating_sub(right.width() + 1);
     let left = truncate(&left, room);
@@ -216,10 +192,10 @@ fn render_header(frame: &mut Frame, app: &App, t: &Theme, area: Rect) {
     }
     let left_n = n - decided;
     parts.push(Span::raw(format!(" · {} left", fmt_n(left_n))));
-    let rate = match app.rate().per_hour() {
+    let rate = match cx.rate.per_hour() {
         Some(r) => {
-            let eta = app
-                .rate()
+            let eta = cx
+                .rate
                 .eta(left_n)
                 .map(|e| format!(" · ETA {e}"))
                 .unwrap_or_default();
@@ -234,76 +210,23 @@ fn render_header(frame: &mut Frame, app: &App, t: &Theme, area: Rect) {
     frame.render_widget(Paragraph::new(vec![line1, Line::from(parts)]), area);
 }
 
-/// The footer's key hints for a mode, most important first.
-fn hints(mode: Mode) -> &'static [Action] {
-    match mode {
-        Mode::Screening => &[
-            Action::Include,
-            Action::Exclude,
-            Action::Maybe,
-            Action::Undo,
-            Action::Help,
-            Action::Quit,
-            Action::Search,
-            Action::List,
-            Action::Note,
-            Action::Tags,
-        ],
-        Mode::List => &[
-            Action::OpenRecord,
-            Action::Filter,
-            Action::BulkExclude,
-            Action::Help,
-            Action::List,
-            Action::Search,
-            Action::Include,
-            Action::Exclude,
-        ],
-        Mode::ReasonPicker => &[Action::Confirm, Action::AddReason, Action::Cancel],
-        Mode::Search => &[Action::Confirm, Action::NextMatch, Action::Cancel],
-        Mode::Input | Mode::Confirm | Mode::Menu => &[Action::Confirm, Action::Cancel],
-        Mode::Terms => &[
-            Action::Add,
-            Action::Edit,
-            Action::Delete,
-            Action::SwitchList,
-            Action::Close,
-        ],
-        Mode::Reasons => &[
-            Action::Add,
-            Action::Edit,
-            Action::Delete,
-            Action::SwitchList,
-            Action::Close,
-        ],
-        Mode::CriteriaEditor => &[Action::Add, Action::Edit, Action::Delete, Action::Close],
-        Mode::Duplicates => &[
-            Action::ConfirmDuplicate,
-            Action::SplitDuplicate,
-            Action::Next,
-            Action::Close,
-        ],
-        Mode::Help => &[Action::Close],
-    }
-}
-
 /// The marker of a saved decision: "saved ✓" once every change is on disk.
-pub fn saved_mark(app: &App, t: &Theme) -> Span<'static> {
-    if let Some(err) = app.save_error() {
+pub fn saved_mark(cx: &Ctx, t: &Theme) -> Span<'static> {
+    if let Some(err) = &cx.save_error {
         Span::styled(format!(" NOT SAVED ({err}); retrying "), t.warn)
-    } else if app.unsaved() > 0 {
-        Span::styled(format!(" saving… ({}) ", app.unsaved()), t.maybe)
+    } else if cx.unsaved() > 0 {
+        Span::styled(format!(" saving… ({}) ", cx.unsaved()), t.maybe)
     } else {
         Span::styled(" saved ✓ ", t.ok)
     }
 }
 
-fn render_footer(frame: &mut Frame, app: &App, t: &Theme, area: Rect) {
-    let mode = app.mode();
-    let mut spans = vec![saved_mark(app, t), Span::raw(" ")];
+fn render_footer(frame: &mut Frame, cx: &Ctx, top: &dyn Component, t: &Theme, area: Rect) {
+    let mode = top.mode();
+    let mut spans = vec![saved_mark(cx, t), Span::raw(" ")];
     let mut used: usize = spans.iter().map(|s| s.content.width()).sum();
-    for &a in hints(mode) {
-        if let Some(k) = app.keymap.key_for(mode, a) {
+    for &a in top.hints() {
+        if let Some(k) = cx.keymap.key_for(mode, a) {
             let word = format!(" {}  ", a.short());
             if used + k.width() + word.width() > usize::from(area.width) {
                 break;
@@ -321,10 +244,9 @@ fn render_footer(frame: &mut Frame, app: &App, t: &Theme, area: Rect) {
 pub(crate) fn marked_runs<'a>(
     text: &'a str,
     base: Style,
-    marks: &[(std::ops::Range<usize>, super::highlight::Kind)],
+    marks: &[(std::ops::Range<usize>, Kind)],
     t: &Theme,
 ) -> Vec<(&'a str, Style)> {
-    use super::highlight::Kind;
     let mut out = Vec::new();
     let mut at = 0;
     for (r, k) in marks {
@@ -349,23 +271,15 @@ pub(crate) fn marked_runs<'a>(
 }
 
 /// Include/exclude terms and the search, found in `text`.
-pub(crate) fn marks_in(
-    app: &App,
-    text: &str,
-    terms: bool,
-) -> Vec<(std::ops::Range<usize>, super::highlight::Kind)> {
+pub(crate) fn marks_in(cx: &Ctx, text: &str, terms: bool) -> Vec<(std::ops::Range<usize>, Kind)> {
     let mut marks = if terms {
-        app.highlighter.find(text)
+        cx.highlighter.find(text)
     } else {
         Vec::new()
     };
-    if let Some(f) = &app.search {
-        marks.extend(
-            f.find_all(text)
-                .into_iter()
-                .map(|r| (r, super::highlight::Kind::Search)),
-        );
-        marks = super::highlight::paint(text.len(), marks);
+    if let Some(f) = &cx.search {
+        marks.extend(f.find_all(text).into_iter().map(|r| (r, Kind::Search)));
+        marks = highlight::paint(text.len(), marks);
     }
     marks
 }
@@ -373,14 +287,6 @@ pub(crate) fn marks_in(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands() {
-        assert_eq!(fmt_n(0), "0");
-        assert_eq!(fmt_n(999), "999");
-        assert_eq!(fmt_n(2310), "2,310");
-        assert_eq!(fmt_n(1_000_000), "1,000,000");
-    }
 
     #[test]
     fn truncation_by_display_width() {

@@ -1,6 +1,8 @@
-//! The list view: a table of the records shown (row number, status, note
-//! mark, reasons, title, year, source). Only the rows on screen are built,
-//! so it costs the same at 100 records as at 100,000.
+//! The list view (mode `list`): a table of the records shown (row number,
+//! status, note mark, reasons, title, year, source). Its keys move rows
+//! rather than scroll a record; everything else it shares with the record
+//! view (`browse`). Only the rows on screen are built, so it costs the
+//! same at 100 records as at 100,000.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,12 +11,78 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::{marked_runs, marks_in, truncate};
+use super::browse::{self, Browse};
 use crate::human::fmt_n;
 use crate::project::Verdict;
-use crate::tui::app::App;
-use crate::tui::forms::file_name;
+use crate::tui::action::Action;
+use crate::tui::app::View;
+use crate::tui::component::Component;
+use crate::tui::ctx::{Answer, Ctx};
+use crate::tui::keymap::Mode;
 use crate::tui::theme::Theme;
+use crate::tui::view::{self, file_name, marked_runs, marks_in, truncate};
+
+#[derive(Debug, Default)]
+pub struct ListView;
+
+impl Component for ListView {
+    fn mode(&self) -> Mode {
+        Mode::List
+    }
+
+    fn act(&mut self, action: Action, cx: &mut Ctx) {
+        if !browse::allowed(action, Browse::List, cx) {
+            return;
+        }
+        let page = i64::from(view::list_rows_visible(cx.height).saturating_sub(1).max(1));
+        match action {
+            Action::ScrollDown => move_rows(cx, 1),
+            Action::ScrollUp => move_rows(cx, -1),
+            Action::PageDown => move_rows(cx, page),
+            Action::PageUp => move_rows(cx, -page),
+            Action::List | Action::Close => browse::switch(Browse::List, cx),
+            Action::OpenRecord => {
+                cx.screening.set_line(0);
+                cx.show(View::Record);
+            }
+            _ => browse::act(action, Browse::List, cx),
+        }
+    }
+
+    fn answer(&mut self, answer: Answer, cx: &mut Ctx) {
+        browse::answer(answer, Browse::List, cx);
+    }
+
+    fn wheel(&mut self, down: bool, cx: &mut Ctx) {
+        move_rows(cx, if down { 3 } else { -3 });
+    }
+
+    fn hints(&self) -> &'static [Action] {
+        &[
+            Action::OpenRecord,
+            Action::Filter,
+            Action::BulkExclude,
+            Action::Help,
+            Action::List,
+            Action::Search,
+            Action::Include,
+            Action::Exclude,
+        ]
+    }
+
+    fn status(&self, cx: &Ctx) -> Option<String> {
+        browse::status(cx)
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        render(frame, cx, &cx.theme, area);
+    }
+}
+
+fn move_rows(cx: &mut Ctx, delta: i64) {
+    let row = (cx.screening.cursor().row() as i64 + delta).max(0) as usize;
+    cx.screening.go_to(row);
+}
 
 struct Widths {
     number: usize,
@@ -23,9 +91,9 @@ struct Widths {
     source: usize,
 }
 
-fn widths(app: &App, width: u16) -> Widths {
+fn widths(cx: &Ctx, width: u16) -> Widths {
     let width = usize::from(width);
-    let number = fmt_n(app.rows().len().max(1)).len();
+    let number = fmt_n(cx.screening.rows().len().max(1)).len();
     let reasons = if width >= 110 {
         22
     } else if width >= 80 {
@@ -50,8 +118,10 @@ fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(gap))
 }
 
-pub fn render(frame: &mut Frame, app: &App, t: &Theme, body: Rect) {
-    let w = widths(app, body.width);
+fn render(frame: &mut Frame, cx: &Ctx, t: &Theme, body: Rect) {
+    let s = &cx.screening;
+    let project = s.project();
+    let w = widths(cx, body.width);
     let mut lines: Vec<Line> = Vec::with_capacity(usize::from(body.height));
     lines.push(Line::styled(
         format!(
@@ -66,20 +136,20 @@ pub fn render(frame: &mut Frame, app: &App, t: &Theme, body: Rect) {
         ),
         t.header,
     ));
-    if app.rows().is_empty() {
+    if s.rows().is_empty() {
         lines.push(Line::styled(" No record matches the filters.", t.dim));
     }
     let visible = usize::from(body.height.saturating_sub(1));
-    for (row, &index) in app
+    for (row, &index) in s
         .rows()
         .iter()
         .enumerate()
-        .skip(app.list_offset)
+        .skip(s.cursor().top())
         .take(visible)
     {
-        let r = &app.project.records[index];
-        let s = app.state(index);
-        let (mark, mark_style) = match &s.verdict {
+        let r = &project.records[index];
+        let state = s.state(index);
+        let (mark, mark_style) = match &state.verdict {
             None => ("·", t.dim),
             Some(Verdict::Include) => ("✓", t.include),
             Some(Verdict::Exclude(_)) => ("✗", t.exclude),
@@ -87,21 +157,20 @@ pub fn render(frame: &mut Frame, app: &App, t: &Theme, body: Rect) {
             Some(Verdict::NotRetrieved) => ("∅", t.maybe),
             Some(Verdict::Cleared) => ("·", t.dim),
         };
-        let noted = if s.note.is_empty() && s.tags.is_empty() {
+        let noted = if state.note.is_empty() && state.tags.is_empty() {
             " "
         } else {
             "✎"
         };
-        let reasons = match &s.verdict {
+        let reasons = match &state.verdict {
             Some(Verdict::Exclude(ids)) => ids
                 .iter()
-                .map(|id| app.project.reason_label(id))
+                .map(|id| project.reason_label(id))
                 .collect::<Vec<_>>()
                 .join(", "),
             _ => String::new(),
         };
-        let source = app
-            .project
+        let source = project
             .sources
             .get(r.origin.source as usize)
             .map(|s| {
@@ -115,7 +184,7 @@ pub fn render(frame: &mut Frame, app: &App, t: &Theme, body: Rect) {
         let year = r.year.map(|y| y.to_string()).unwrap_or_default();
         let title = r.display_title();
         let title = title.replace('\n', " ");
-        let selected = row == app.position();
+        let selected = row == s.cursor().row();
         let base = if selected {
             t.selected
         } else {
@@ -131,7 +200,7 @@ pub fn render(frame: &mut Frame, app: &App, t: &Theme, body: Rect) {
             Span::styled(pad(&reasons, w.reasons), base.patch(t.exclude)),
             Span::styled(" ", base),
         ];
-        spans.extend(title_spans(app, &title, w.title, base, t));
+        spans.extend(title_spans(cx, &title, w.title, base, t));
         spans.push(Span::styled(format!(" {} ", pad(&year, 4)), base));
         spans.push(Span::styled(pad(&source, w.source), base.patch(t.dim)));
         lines.push(Line::from(spans));
@@ -140,9 +209,9 @@ pub fn render(frame: &mut Frame, app: &App, t: &Theme, body: Rect) {
 }
 
 /// The title cut to `width` columns with its highlighted terms.
-fn title_spans(app: &App, title: &str, width: usize, base: Style, t: &Theme) -> Vec<Span<'static>> {
+fn title_spans(cx: &Ctx, title: &str, width: usize, base: Style, t: &Theme) -> Vec<Span<'static>> {
     let cut = truncate(title, width);
-    let marks = marks_in(app, &cut, true);
+    let marks = marks_in(cx, &cut, true);
     let mut spans: Vec<Span<'static>> = marked_runs(&cut, base, &marks, t)
         .into_iter()
         .map(|(s, st)| Span::styled(s.to_string(), st))

@@ -1,6 +1,8 @@
-//! The record view: one record wrapped to the width, with highlighted
-//! terms, this reviewer's decision, tags and note, and the inclusion
-//! criteria panel beside it (wide terminals) or above it (narrow ones).
+//! The record view (mode `screening`): one record wrapped to the width,
+//! with highlighted terms, this reviewer's decision, tags and note, and the
+//! inclusion criteria panel beside it (wide terminals) or above it (narrow
+//! ones). It scrolls the record; everything else it shares with the list
+//! (`browse`).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,19 +10,99 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::{body_rect, marked_runs, marks_in};
+use super::browse::{self, Browse};
 use crate::project::Verdict;
-use crate::tui::app::{App, verdict_word};
-use crate::tui::forms::file_name;
+use crate::tui::action::Action;
+use crate::tui::component::Component;
+use crate::tui::ctx::{Answer, Ctx, verdict_word};
+use crate::tui::keymap::Mode;
 use crate::tui::theme::Theme;
+use crate::tui::view::{self, body_rect, file_name, marked_runs, marks_in};
 use crate::tui::wrap::wrap;
+
+#[derive(Debug, Default)]
+pub struct RecordView;
+
+impl Component for RecordView {
+    fn mode(&self) -> Mode {
+        Mode::Screening
+    }
+
+    fn act(&mut self, action: Action, cx: &mut Ctx) {
+        if !browse::allowed(action, Browse::Record, cx) {
+            return;
+        }
+        let page = i32::from(view::body_area_height(cx.height).saturating_sub(1).max(1));
+        match action {
+            Action::ScrollDown => scroll_by(cx, 1),
+            Action::ScrollUp => scroll_by(cx, -1),
+            Action::PageDown => scroll_by(cx, page),
+            Action::PageUp => scroll_by(cx, -page),
+            Action::List | Action::Close => browse::switch(Browse::Record, cx),
+            _ => browse::act(action, Browse::Record, cx),
+        }
+    }
+
+    fn answer(&mut self, answer: Answer, cx: &mut Ctx) {
+        browse::answer(answer, Browse::Record, cx);
+    }
+
+    fn wheel(&mut self, down: bool, cx: &mut Ctx) {
+        scroll_by(cx, if down { 3 } else { -3 });
+    }
+
+    fn hints(&self) -> &'static [Action] {
+        &[
+            Action::Include,
+            Action::Exclude,
+            Action::Maybe,
+            Action::Undo,
+            Action::Help,
+            Action::Quit,
+            Action::Search,
+            Action::List,
+            Action::Note,
+            Action::Tags,
+        ]
+    }
+
+    fn status(&self, cx: &Ctx) -> Option<String> {
+        browse::status(cx)
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        render(frame, cx, &cx.theme, area);
+    }
+}
+
+/// Scrolls the record by `delta` lines, stopping at its last line.
+pub fn scroll_by(cx: &mut Ctx, delta: i32) {
+    let next = (i32::from(cx.screening.cursor().line()) + delta).max(0);
+    cx.screening
+        .set_line(u16::try_from(next).unwrap_or(u16::MAX));
+    clamp_scroll(cx);
+}
+
+/// Keeps the record's scroll within its lines (after a resize, or a change
+/// of what is shown beside it).
+pub fn clamp_scroll(cx: &mut Ctx) {
+    let total = record_line_count(cx);
+    let visible = usize::from(record_area(cx).height);
+    let max = total.saturating_sub(visible);
+    let line = cx
+        .screening
+        .cursor()
+        .line()
+        .min(u16::try_from(max).unwrap_or(u16::MAX));
+    cx.screening.set_line(line);
+}
 
 /// From this width the criteria panel sits beside the record.
 const SIDE_PANEL_MIN_WIDTH: u16 = 100;
 
 /// Where the record and the criteria panel go in the body.
-fn split(app: &App, body: Rect) -> (Rect, Option<Rect>) {
-    if !app.show_criteria {
+fn split(cx: &Ctx, body: Rect) -> (Rect, Option<Rect>) {
+    if !cx.show_criteria {
         return (body, None);
     }
     if body.width >= SIDE_PANEL_MIN_WIDTH {
@@ -36,7 +118,7 @@ fn split(app: &App, body: Rect) -> (Rect, Option<Rect>) {
         };
         (record, Some(panel))
     } else {
-        let lines = criteria_lines(app, body.width.saturating_sub(2), &app.theme).len() as u16;
+        let lines = criteria_lines(cx, body.width.saturating_sub(2), &cx.theme).len() as u16;
         let panel_h = (lines + 2).min(body.height / 3).max(3).min(body.height);
         let panel = Rect {
             height: panel_h,
@@ -52,25 +134,25 @@ fn split(app: &App, body: Rect) -> (Rect, Option<Rect>) {
 }
 
 /// The area the record is drawn in, for exact scrolling.
-pub fn record_area(app: &App) -> Rect {
-    let body = body_rect(Rect::new(0, 0, app.width, app.height));
-    split(app, body).0
+pub fn record_area(cx: &Ctx) -> Rect {
+    let body = body_rect(Rect::new(0, 0, cx.width, cx.height));
+    split(cx, body).0
 }
 
 /// How many lines the record on screen takes.
-pub fn record_line_count(app: &App, _width: u16) -> usize {
-    let area = record_area(app);
-    record_lines(app, area.width, &app.theme).len()
+pub fn record_line_count(cx: &Ctx) -> usize {
+    let area = record_area(cx);
+    record_lines(cx, area.width, &cx.theme).len()
 }
 
-fn criteria_lines(app: &App, width: u16, t: &Theme) -> Vec<Line<'static>> {
-    let text = app.project.criteria.trim();
+fn criteria_lines(cx: &Ctx, width: u16, t: &Theme) -> Vec<Line<'static>> {
+    let text = cx.screening.project().criteria.trim();
     if text.is_empty() {
         return vec![Line::styled("(no criteria written yet)", t.dim)];
     }
     let mut out = Vec::new();
     for line in text.lines() {
-        let marks = marks_in(app, line, true);
+        let marks = marks_in(cx, line, true);
         out.extend(wrap(
             &marked_runs(line, Style::default(), &marks, t),
             usize::from(width).max(1),
@@ -79,12 +161,12 @@ fn criteria_lines(app: &App, width: u16, t: &Theme) -> Vec<Line<'static>> {
     out
 }
 
-pub fn render(frame: &mut Frame, app: &App, t: &Theme, body: Rect) {
-    let (area, panel) = split(app, body);
-    let lines = record_lines(app, area.width, t);
+fn render(frame: &mut Frame, cx: &Ctx, t: &Theme, body: Rect) {
+    let (area, panel) = split(cx, body);
+    let lines = record_lines(cx, area.width, t);
     let visible: Vec<Line> = lines
         .into_iter()
-        .skip(usize::from(app.scroll))
+        .skip(usize::from(cx.screening.cursor().line()))
         .take(usize::from(area.height))
         .collect();
     frame.render_widget(Paragraph::new(visible), area);
@@ -95,7 +177,7 @@ pub fn render(frame: &mut Frame, app: &App, t: &Theme, body: Rect) {
             .border_style(t.dim)
             .title(Span::styled(" Inclusion criteria ", t.bold));
         let inner = block.inner(p);
-        let lines = criteria_lines(app, inner.width.saturating_sub(1), t);
+        let lines = criteria_lines(cx, inner.width.saturating_sub(1), t);
         let lines: Vec<Line> = lines
             .into_iter()
             .map(|mut l| {
@@ -107,16 +189,18 @@ pub fn render(frame: &mut Frame, app: &App, t: &Theme, body: Rect) {
     }
 }
 
-pub(crate) fn record_lines(app: &App, width: u16, t: &Theme) -> Vec<Line<'static>> {
-    let Some(index) = app.current_index() else {
-        let msg = if app.queue_len() == 0 {
+fn record_lines(cx: &Ctx, width: u16, t: &Theme) -> Vec<Line<'static>> {
+    let s = &cx.screening;
+    let Some(index) = s.current_index() else {
+        let msg = if s.queue().is_empty() {
             " Nothing to screen here."
         } else {
             " No record matches the filters."
         };
         return vec![Line::styled(msg, t.dim)];
     };
-    let r = &app.project.records[index];
+    let project = s.project();
+    let r = &project.records[index];
     let w = usize::from(width.saturating_sub(2)).max(1);
     let mut out: Vec<Line<'static>> = Vec::new();
     let push = |runs: &[(&str, Style)], out: &mut Vec<Line<'static>>| {
@@ -133,12 +217,12 @@ pub(crate) fn record_lines(app: &App, width: u16, t: &Theme) -> Vec<Line<'static
             .to_string();
         push(&[("(no title)", t.maybe), (&rest, t.dim)], &mut out);
     } else {
-        let marks = marks_in(app, &title, true);
+        let marks = marks_in(cx, &title, true);
         push(&marked_runs(&title, t.bold, &marks, t), &mut out);
     }
     let authors = r.short_authors();
     if !authors.is_empty() {
-        let marks = marks_in(app, &authors, false);
+        let marks = marks_in(cx, &authors, false);
         push(
             &marked_runs(&authors, Style::default(), &marks, t),
             &mut out,
@@ -155,7 +239,7 @@ pub(crate) fn record_lines(app: &App, width: u16, t: &Theme) -> Vec<Line<'static
     if !r.kind.is_empty() {
         meta.push(r.kind.clone());
     }
-    if let Some(src) = app.project.sources.get(r.origin.source as usize) {
+    if let Some(src) = project.sources.get(r.origin.source as usize) {
         meta.push(if src.database.is_empty() {
             file_name(&src.path)
         } else {
@@ -163,7 +247,7 @@ pub(crate) fn record_lines(app: &App, width: u16, t: &Theme) -> Vec<Line<'static
         });
     }
     push(&[(&meta.join(" · "), t.dim)], &mut out);
-    let state = app.state(index);
+    let state = s.state(index);
     if let Some(v) = &state.verdict {
         let style = match v {
             Verdict::Include => t.include,
@@ -173,10 +257,7 @@ pub(crate) fn record_lines(app: &App, width: u16, t: &Theme) -> Vec<Line<'static
         let mut text = format!("Your decision: {}", verdict_word(v));
         if let Verdict::Exclude(reasons) = v {
             if !reasons.is_empty() {
-                let labels: Vec<&str> = reasons
-                    .iter()
-                    .map(|id| app.project.reason_label(id))
-                    .collect();
+                let labels: Vec<&str> = reasons.iter().map(|id| project.reason_label(id)).collect();
                 text.push_str(&format!(" ({})", labels.join(", ")));
             }
         }
@@ -204,13 +285,13 @@ pub(crate) fn record_lines(app: &App, width: u16, t: &Theme) -> Vec<Line<'static
             if !s.label.is_empty() {
                 push(&[(&s.label, t.bold)], &mut out);
             }
-            let marks = marks_in(app, &s.text, true);
+            let marks = marks_in(cx, &s.text, true);
             push(&marked_runs(&s.text, Style::default(), &marks, t), &mut out);
         }
     } else if r.abstract_text.trim().is_empty() {
         push(&[("(no abstract)", t.dim)], &mut out);
     } else {
-        let marks = marks_in(app, &r.abstract_text, true);
+        let marks = marks_in(cx, &r.abstract_text, true);
         push(
             &marked_runs(&r.abstract_text, Style::default(), &marks, t),
             &mut out,

@@ -159,6 +159,7 @@ pub struct ResolveArgs {
     /// The reviewer the consensus decisions are recorded as
     #[arg(long = "as", value_name = "NAME", default_value = crate::project::CONSENSUS)]
     pub resolver: String,
+    /// Which stage's decisions are resolved
     #[arg(long, value_enum, default_value_t = StageArg::TitleAbstract)]
     pub stage: StageArg,
     /// A shipped keymap name (default, vim, rayyan) or a path to a .ron keymap

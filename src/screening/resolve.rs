@@ -23,6 +23,14 @@ pub fn reviewers(
     resolver: &str,
 ) -> Result<Vec<String>, String> {
     let all = project.reviewers();
+    if resolver != CONSENSUS && all.get(resolver).is_some_and(|&n| n > 0) {
+        // The consensus would become this reviewer's latest decisions and
+        // change what is being compared.
+        return Err(format!(
+            "--as {resolver}: {resolver} screened this project; the consensus needs a name of \
+             its own (default `{CONSENSUS}`) so that {resolver}'s decisions stay as they are"
+        ));
+    }
     let others: Vec<(&str, usize)> = all
         .iter()
         .filter(|(r, _)| **r != resolver && **r != CONSENSUS)
@@ -233,7 +241,11 @@ mod tests {
         let e = reviewers(&p, &["alice".into(), "alice".into()], CONSENSUS).unwrap_err();
         assert!(e.contains("two or more"), "{e}");
         let e = reviewers(&p, &["alice".into(), "bob".into()], "bob").unwrap_err();
-        assert!(e.contains("resolving"), "{e}");
+        assert!(e.contains("--as bob: bob screened this project"), "{e}");
+        let e = reviewers(&p, &[], "carol").unwrap_err();
+        assert!(e.contains("--as carol: carol screened"), "{e}");
+        let e = reviewers(&p, &[], "lead").unwrap_err();
+        assert!(e.contains("3 reviewers"), "{e}");
     }
 
     #[test]

@@ -274,6 +274,46 @@ fn high_contrast_theme_uses_backgrounds() {
     assert_eq!(styles_of(&buf, "body size", 3)[0].bg, Some(Color::LightRed));
 }
 
+#[test]
+fn high_contrast_secondary_text_is_readable_on_light_and_dark_backgrounds() {
+    let mut app = demo_app();
+    app.set_theme(Theme::new(ThemeKind::HighContrast, false));
+    let mut h = Harness::new(app, 80, 24);
+    let buf = h.buffer();
+    // The record's details line is secondary text: the terminal's own
+    // foreground (never white, which vanishes on a light background),
+    // not dimmed.
+    for style in styles_of(&buf, "2024 · Nature Communications", 3) {
+        assert!(
+            matches!(style.fg, None | Some(Color::Reset)),
+            "secondary text in {:?}",
+            style.fg
+        );
+        assert!(!style.add_modifier.contains(Modifier::DIM));
+    }
+    // Nothing on screen is drawn white or pale on the terminal's background.
+    for cell in buf.content.iter() {
+        if cell.bg == Color::Reset {
+            assert!(
+                !matches!(
+                    cell.fg,
+                    Color::White
+                        | Color::Gray
+                        | Color::LightYellow
+                        | Color::LightGreen
+                        | Color::LightCyan
+                        | Color::LightRed
+                        | Color::LightBlue
+                        | Color::LightMagenta
+                ),
+                "`{}` drawn {:?} on the terminal's background",
+                cell.symbol(),
+                cell.fg
+            );
+        }
+    }
+}
+
 // ----- reasons ----------------------------------------------------------------
 
 #[test]

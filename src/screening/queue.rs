@@ -13,6 +13,7 @@ use super::filter::{self, Filter};
 use super::history::{History, RecordState, Step};
 use super::order::{self, QueueOrder};
 use super::search::{Finder, SearchIndex};
+use crate::dedup::{self, Completed};
 use crate::project::{Change, Decision, Project, Reason, Stage, Verdict};
 use crate::record::Record;
 use crate::stats;
@@ -113,6 +114,8 @@ pub struct Screening {
     has_duplicates: Vec<bool>,
     /// Per record, `stats::group_batches` of its group.
     group_batch: Vec<u32>,
+    /// The list's stand-in titles of untitled records, by record index.
+    stand_ins: std::sync::OnceLock<HashMap<usize, String>>,
     counts: Counts,
     /// Lowercased text of every record, built in slices (`index_more`).
     search_index: SearchIndex,
@@ -169,6 +172,7 @@ impl Screening {
             key_index,
             has_duplicates,
             group_batch,
+            stand_ins: std::sync::OnceLock::new(),
             counts: Counts::default(),
             search_index: SearchIndex::default(),
             history: History::default(),
@@ -320,6 +324,42 @@ impl Screening {
                     || (doi.is_some() && crate::text::normalize_doi(&r.doi) == doi)
             })
         })
+    }
+
+    /// The records linked to record `index` as its copies, in key order
+    /// (none when it is not a primary).
+    pub fn copies(&self, index: usize) -> Vec<&Record> {
+        if !self.has_duplicates.get(index).copied().unwrap_or(false) {
+            return Vec::new();
+        }
+        dedup::copies_of(&self.project.records, &self.project.records[index])
+    }
+
+    /// Record `index` as the screen shows it: a title, DOI, PMID or
+    /// abstract it lacks taken from a copy (`dedup::complete`).
+    pub fn completed(&self, index: usize) -> Completed {
+        dedup::complete(&self.project.records[index], &self.copies(index))
+    }
+
+    /// The list's title of record `index`: its title, or for an untitled
+    /// one a stand-in that tells it apart from the other untitled records
+    /// (`abstracts::distinct_titles`, computed once when first asked).
+    pub fn list_title(&self, index: usize) -> String {
+        let titles = self.stand_ins.get_or_init(|| {
+            let untitled: Vec<usize> = (0..self.project.records.len())
+                .filter(|&i| self.project.records[i].title.trim().is_empty())
+                .collect();
+            let records: Vec<&Record> =
+                untitled.iter().map(|&i| &self.project.records[i]).collect();
+            untitled
+                .into_iter()
+                .zip(crate::abstracts::distinct_titles(&records))
+                .collect()
+        });
+        match titles.get(&index) {
+            Some(t) => t.clone(),
+            None => self.project.records[index].display_title(),
+        }
     }
 
     /// `(primary, duplicate)` record indices of the duplicate links no

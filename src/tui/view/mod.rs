@@ -67,6 +67,22 @@ pub fn file_name(path: &str) -> String {
         .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
+/// Where a record came from, for a column or a line: the source's
+/// database, else its file name.
+pub fn source_name(project: &crate::project::Project, r: &crate::record::Record) -> String {
+    project
+        .sources
+        .get(r.origin.source as usize)
+        .map(|s| {
+            if s.database.is_empty() {
+                file_name(&s.path)
+            } else {
+                s.database.clone()
+            }
+        })
+        .unwrap_or_default()
+}
+
 pub(crate) fn body_rect(area: Rect) -> Rect {
     Rect {
         x: area.x,

@@ -353,3 +353,102 @@ fn the_reading_width_is_a_flag_of_screen_and_demo() {
     );
     assert!(Cli::try_parse_from(["screener", "demo", "--reading-width", "100"]).is_ok());
 }
+
+const EMOJI_RIS: &str = "TY  - JOUR\nTI  - Family life and flags 🇫🇷🇬🇧 with 👨\u{200D}👩\u{200D}👧 and 👍🏽 and 🏳\u{FE0F}\u{200D}🌈 end\nAU  - Repper, Julie\nPY  - 2012\nAB  - Families 👩\u{200D}👩\u{200D}👦\u{200D}👦 together 🇬🇧🇫🇷 flags.\nER  - \nTY  - JOUR\nTI  - Plain\nAU  - Watson, Emma\nPY  - 2013\nAB  - Plain.\nER  - \n";
+
+/// A terminal that cannot join emoji (tmux): each code point of a cluster
+/// is drawn on its own, as wide as it is alone.
+struct SplittingTerminal {
+    rows: Vec<Vec<String>>,
+}
+
+impl SplittingTerminal {
+    fn new(width: u16, height: u16) -> Self {
+        SplittingTerminal {
+            rows: vec![vec![" ".to_string(); usize::from(width)]; usize::from(height)],
+        }
+    }
+
+    fn draw(&mut self, updates: Vec<(u16, u16, &ratatui::buffer::Cell)>) {
+        use unicode_width::UnicodeWidthChar;
+        for (x, y, cell) in updates {
+            let row = &mut self.rows[usize::from(y)];
+            let mut x = usize::from(x);
+            for ch in cell.symbol().chars() {
+                let w = ch.width().unwrap_or(0);
+                if w == 0 || x >= row.len() {
+                    continue;
+                }
+                row[x] = ch.to_string();
+                for k in 1..w {
+                    if x + k < row.len() {
+                        row[x + k] = String::new();
+                    }
+                }
+                x += w;
+            }
+        }
+    }
+}
+
+/// The frame as drawn (what the terminal's next diff starts from), not the
+/// backend's copy of what was sent.
+fn frame(h: &mut Harness) -> ratatui::buffer::Buffer {
+    let Harness { app, terminal, .. } = h;
+    terminal
+        .draw(|f| screener::tui::view::render(f, app))
+        .unwrap()
+        .buffer
+        .clone()
+}
+
+#[test]
+fn emoji_clusters_are_drawn_whole_and_leave_no_stray_cells() {
+    use ratatui::buffer::Buffer;
+    let mut project = Project::new();
+    let input = Input {
+        path: "emoji.ris".into(),
+        bytes: EMOJI_RIS.as_bytes(),
+        format: None,
+        database: None,
+    };
+    import_files(&mut project, &[input]).unwrap();
+    let mut h = Harness::new(app(project), 80, 24);
+    let first = frame(&mut h);
+    // Each cluster is in one cell, whole.
+    let symbols: Vec<&str> = first.content.iter().map(|c| c.symbol()).collect();
+    for cluster in [
+        "🇫🇷",
+        "🇬🇧",
+        "👨\u{200D}👩\u{200D}👧",
+        "👍🏽",
+        "🏳\u{FE0F}\u{200D}🌈",
+        "👩\u{200D}👩\u{200D}👦\u{200D}👦",
+    ] {
+        assert!(symbols.contains(&cluster), "{cluster} is not whole");
+    }
+    h.keys("right");
+    let second = frame(&mut h);
+    assert!(h.screen().contains(" Plain"));
+    let mut term = SplittingTerminal::new(80, 24);
+    term.draw(Buffer::empty(first.area).diff(&first));
+    term.draw(first.diff(&second));
+    for y in 0..24u16 {
+        for x in 0..80u16 {
+            assert_eq!(
+                term.rows[usize::from(y)][usize::from(x)],
+                second[(x, y)].symbol(),
+                "cell {x},{y} left over from the emoji: {:?}",
+                term.rows[usize::from(y)].concat()
+            );
+        }
+    }
+    // Going back draws them again, and what the terminal spilled past a
+    // cluster is overwritten in the same frame.
+    h.keys("left");
+    let again = frame(&mut h);
+    term.draw(second.diff(&again));
+    let title = term.rows[3].concat();
+    assert!(title.contains(" end"), "{title}");
+    assert!(title.contains("Family life and flags"), "{title}");
+}

@@ -136,6 +136,16 @@ fn a_primary_shows_its_copies_and_takes_a_missing_title_and_doi_from_one() {
     h.keys("o");
     assert_eq!(h.opened.len(), 1);
     assert_eq!(h.opened[0].urls, [format!("https://doi.org/{COPY_DOI}")]);
+    // The list shows the same title for it.
+    h.keys("l");
+    let list = h.screen();
+    let number = format!(" {} ", h.app.position() + 1);
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with(&number) && l.contains("Melanin, camouflage")),
+        "{list}"
+    );
+    h.keys("l");
     // A record with no copies says nothing of copies.
     h.keys("g 1 enter");
     assert!(!h.screen().contains("linked cop"));

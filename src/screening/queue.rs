@@ -114,8 +114,9 @@ pub struct Screening {
     has_duplicates: Vec<bool>,
     /// Per record, `stats::group_batches` of its group.
     group_batch: Vec<u32>,
-    /// The list's stand-in titles of untitled records, by record index.
-    stand_ins: std::sync::OnceLock<HashMap<usize, String>>,
+    /// The list's titles of untitled records, by record index
+    /// (`list_title`); emptied when a split changes the links.
+    list_titles: std::sync::OnceLock<HashMap<usize, String>>,
     counts: Counts,
     /// Lowercased text of every record, built in slices (`index_more`).
     search_index: SearchIndex,
@@ -172,7 +173,7 @@ impl Screening {
             key_index,
             has_duplicates,
             group_batch,
-            stand_ins: std::sync::OnceLock::new(),
+            list_titles: std::sync::OnceLock::new(),
             counts: Counts::default(),
             search_index: SearchIndex::default(),
             history: History::default(),
@@ -341,19 +342,37 @@ impl Screening {
         dedup::complete(&self.project.records[index], &self.copies(index))
     }
 
-    /// The list's title of record `index`: its title, or for an untitled
-    /// one a stand-in that tells it apart from the other untitled records
-    /// (`abstracts::distinct_titles`, computed once when first asked).
+    /// The list's title of record `index`: its title; for an untitled
+    /// primary, the title of its first titled copy in key order (as the
+    /// record view shows it, `dedup::complete`); else a stand-in that tells
+    /// it apart from the other untitled records
+    /// (`abstracts::distinct_titles`). Computed once for all records when
+    /// first asked, so a row costs a look-up.
     pub fn list_title(&self, index: usize) -> String {
-        let titles = self.stand_ins.get_or_init(|| {
-            let untitled: Vec<usize> = (0..self.project.records.len())
-                .filter(|&i| self.project.records[i].title.trim().is_empty())
+        let titles = self.list_titles.get_or_init(|| {
+            let records = &self.project.records;
+            let untitled: Vec<usize> = (0..records.len())
+                .filter(|&i| records[i].title.trim().is_empty())
                 .collect();
-            let records: Vec<&Record> =
-                untitled.iter().map(|&i| &self.project.records[i]).collect();
+            let mut borrowed: HashMap<&str, &Record> = HashMap::new();
+            for r in records.iter().filter(|r| !r.title.trim().is_empty()) {
+                if let Some(primary) = r.duplicate_of.as_deref() {
+                    let best = borrowed.entry(primary).or_insert(r);
+                    if r.key < best.key {
+                        *best = r;
+                    }
+                }
+            }
+            let stand_ins: Vec<&Record> = untitled.iter().map(|&i| &records[i]).collect();
             untitled
-                .into_iter()
-                .zip(crate::abstracts::distinct_titles(&records))
+                .iter()
+                .zip(crate::abstracts::distinct_titles(&stand_ins))
+                .map(
+                    |(&i, stand_in)| match borrowed.get(records[i].key.as_str()) {
+                        Some(copy) => (i, copy.display_title()),
+                        None => (i, stand_in),
+                    },
+                )
                 .collect()
         });
         match titles.get(&index) {
@@ -656,6 +675,7 @@ impl Screening {
             .records
             .iter()
             .any(|r| r.duplicate_of.as_deref() == Some(key));
+        self.list_titles = std::sync::OnceLock::new();
         self.rebuild_queue(None);
     }
 

@@ -204,6 +204,10 @@ pub struct ScreenOptions {
     /// Colours; NO_COLOR in the environment turns colours off whatever this says
     #[arg(long, value_enum, default_value_t = ThemeArg::Default)]
     pub theme: ThemeArg,
+    /// The widest an abstract's lines run, in columns, centred on a wider
+    /// screen; 0 uses the whole width
+    #[arg(long, value_name = "COLUMNS", default_value_t = crate::tui::components::record::DEFAULT_READING_WIDTH)]
+    pub reading_width: u16,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

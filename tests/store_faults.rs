@@ -16,7 +16,7 @@ use screener::store::writer::{Note, Timing, Writer};
 use screener::store::{self, Storage, Store};
 use screener::tui::app::App;
 use screener::tui::keymap::Keymap;
-use screener::tui::run::{Input, Session};
+use screener::tui::run::{Flow, Input, Session};
 use screener::tui::view;
 
 const PATH: &str = "/review/p.ron";
@@ -272,6 +272,32 @@ fn a_full_disk_keeps_the_decision_in_memory_says_so_and_retries() {
     let (p, _) = store::load_with(&fs, Path::new(PATH)).unwrap();
     let verdicts: Vec<&Verdict> = p.decisions.iter().map(|d| &d.verdict).collect();
     assert_eq!(verdicts, [&Verdict::Include, &Verdict::Maybe]);
+}
+
+#[test]
+fn the_quit_warning_goes_once_a_retried_save_lands() {
+    let (fs, _) = new_disk(5);
+    let (mut s, notes) = screen_on(&fs, fast());
+    fs.set_space(Some(0));
+    s.handle(key('i'));
+    s.handle(key('m'));
+    pump(&mut s, &notes, |s| s.app.save_error().is_some());
+    assert_eq!(s.handle(key('q')), Flow::Continue, "the first q warns");
+    let screen = render(&s.app);
+    assert!(screen.contains("not on disk yet; quit again"), "{screen}");
+    fs.set_space(None);
+    pump(&mut s, &notes, |s| s.app.unsaved() == 0);
+    let screen = render(&s.app);
+    assert!(screen.contains("saved ✓"), "{screen}");
+    assert!(
+        !screen.contains("not on disk yet"),
+        "a warning that is no longer true:\n{screen}"
+    );
+    assert!(screen.contains("Every change is on disk now"), "{screen}");
+    // Nothing is armed any more: q quits at once, as with nothing pending.
+    assert_eq!(s.handle(key('q')), Flow::Quit);
+    let summary = s.finish(Path::new(PATH));
+    assert_eq!((summary.decisions, summary.unsaved), (2, 0));
 }
 
 #[test]

@@ -114,7 +114,11 @@ fn main_screen() {
         assert!(lines[0].contains("1/33"), "{}", lines[0]);
         assert!(lines[0].contains(" 0%"), "{}", lines[0]);
         assert!(lines[1].contains("✓ 0 included  ✗ 0 excluded  ? 0 maybe · 33 left"));
-        assert!(lines[3].starts_with(" Global latitudinal gradients"));
+        assert!(
+            lines[3]
+                .trim_start()
+                .starts_with("Global latitudinal gradients")
+        );
         assert!(screen.contains("Wilson, L.N.; Gardner, J.D.; Wilson, J.P.; et al."));
         assert!(screen.contains("2024 · Nature Communications 15(1)"));
         let footer = lines.last().unwrap();
@@ -272,6 +276,46 @@ fn high_contrast_theme_uses_backgrounds() {
         Some(Color::LightGreen)
     );
     assert_eq!(styles_of(&buf, "body size", 3)[0].bg, Some(Color::LightRed));
+}
+
+#[test]
+fn high_contrast_secondary_text_is_readable_on_light_and_dark_backgrounds() {
+    let mut app = demo_app();
+    app.set_theme(Theme::new(ThemeKind::HighContrast, false));
+    let mut h = Harness::new(app, 80, 24);
+    let buf = h.buffer();
+    // The record's details line is secondary text: the terminal's own
+    // foreground (never white, which vanishes on a light background),
+    // not dimmed.
+    for style in styles_of(&buf, "2024 · Nature Communications", 3) {
+        assert!(
+            matches!(style.fg, None | Some(Color::Reset)),
+            "secondary text in {:?}",
+            style.fg
+        );
+        assert!(!style.add_modifier.contains(Modifier::DIM));
+    }
+    // Nothing on screen is drawn white or pale on the terminal's background.
+    for cell in buf.content.iter() {
+        if cell.bg == Color::Reset {
+            assert!(
+                !matches!(
+                    cell.fg,
+                    Color::White
+                        | Color::Gray
+                        | Color::LightYellow
+                        | Color::LightGreen
+                        | Color::LightCyan
+                        | Color::LightRed
+                        | Color::LightBlue
+                        | Color::LightMagenta
+                ),
+                "`{}` drawn {:?} on the terminal's background",
+                cell.symbol(),
+                cell.fg
+            );
+        }
+    }
 }
 
 // ----- reasons ----------------------------------------------------------------
@@ -878,6 +922,69 @@ fn open_asks_for_the_doi_or_says_there_is_nothing() {
     h.keys("g 3 3 enter o");
     assert_eq!(h.opened.len(), 1);
     assert!(h.screen().contains("Nothing to open"));
+}
+
+/// The demo with the first record's file link set to `file` (and its DOI
+/// kept or removed).
+fn with_file_link(file: &str, keep_doi: bool) -> Harness {
+    let mut project = demo_project();
+    let r = &mut project.records[0];
+    r.extra.push(screener::record::Field {
+        tag: "L1".into(),
+        value: file.into(),
+    });
+    if !keep_doi {
+        r.doi.clear();
+        r.url.clear();
+        r.extra
+            .retain(|f| !matches!(f.tag.as_str(), "UR" | "L2" | "LK"));
+    }
+    Harness::new(
+        app_with(
+            project,
+            "alice",
+            Stage::TitleAbstract,
+            Keymap::default_map(),
+        ),
+        80,
+        24,
+    )
+}
+
+#[test]
+fn a_file_link_that_is_not_a_pdf_is_opened_only_after_asking() {
+    for file in ["/etc/passwd", "../../x.desktop"] {
+        let mut h = with_file_link(file, false);
+        h.keys("o");
+        assert!(h.opened.is_empty(), "{file} went to the opener unasked");
+        assert_eq!(h.app.mode(), Mode::Confirm);
+        let screen = h.screen();
+        assert!(
+            screen.contains(&format!("Open {file} with the system")),
+            "{screen}"
+        );
+        assert!(screen.contains("It is not a PDF"), "{screen}");
+        h.keys("n");
+        assert!(h.opened.is_empty());
+        assert_eq!(h.app.mode(), Mode::Screening);
+        h.keys("o y");
+        assert_eq!(h.opened.len(), 1);
+        assert_eq!(h.opened[0].files, [file]);
+        assert!(h.opened[0].urls.is_empty());
+    }
+    // Beside a DOI, such a file is left out and the DOI opens unasked.
+    let mut h = with_file_link("/etc/passwd", true);
+    h.keys("o");
+    assert_eq!(h.app.mode(), Mode::Screening);
+    assert!(h.opened[0].files.is_empty());
+    assert!(h.opened[0].urls[0].starts_with("https://doi.org/"));
+    // A PDF and web links open unasked.
+    for file in ["papers/Smith 2020.PDF", "https://example.org/x.html"] {
+        let mut h = with_file_link(file, false);
+        h.keys("o");
+        assert_eq!(h.app.mode(), Mode::Screening, "{file}");
+        assert_eq!(h.opened.len(), 1, "{file}");
+    }
 }
 
 fn full_text_app() -> App {

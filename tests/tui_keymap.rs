@@ -246,6 +246,40 @@ fn mistakes_are_refused_with_file_line_and_column() {
 }
 
 #[test]
+fn mistakes_are_explained_in_the_keymap_s_words() {
+    // A typo gets the nearest action, not the whole vocabulary.
+    let e = layered("default", "(\n  screening: {\n    \"i\": includ,\n  },\n)").unwrap_err();
+    assert!(e.message.contains("did you mean `include`?"), "{e}");
+    assert!(
+        !e.message.contains("exclude_with"),
+        "no list of every action: {e}"
+    );
+    // A reason number out of range says what the numbers are.
+    let e = layered(
+        "default",
+        "(\n  screening: {\n    \"x\": exclude_with(12),\n  },\n)",
+    )
+    .unwrap_err();
+    assert!(e.message.contains("run 1-9"), "{e}");
+    assert_eq!((e.line, e.col), (3, 5));
+    // A misspelled section names the sections, not the parser's type.
+    let e = layered("default", "(\n  screenin: {},\n)").unwrap_err();
+    assert!(e.message.contains("did you mean `screening`?"), "{e}");
+    assert!(!e.to_string().contains("KeymapFile"), "{e}");
+    // Junk after the map is found where it is.
+    let e = layered("default", "(screening: {\"i\": include})\n  junk\n").unwrap_err();
+    assert_eq!((e.line, e.col), (2, 3), "{e}");
+    let e = layered("default", "(screening: {\"i\": include}) // fine\n\n junk").unwrap_err();
+    assert_eq!((e.line, e.col), (3, 2), "{e}");
+    // An unknown shipped name lists the shipped ones, with no file:0:0.
+    let e = Keymap::load("emacs", None).unwrap_err();
+    let said = e.to_string();
+    assert!(!said.contains(":0:0"), "{said}");
+    assert!(said.contains("`emacs`"), "{said}");
+    assert!(said.contains("shipped: default, vim, rayyan"), "{said}");
+}
+
+#[test]
 fn a_bad_keymap_stops_the_binary_before_the_screen() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

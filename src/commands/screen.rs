@@ -25,6 +25,7 @@ pub fn prefs(options: &ScreenOptions) -> Prefs {
             OrderArg::Year => QueueOrder::Year,
         },
         seed: options.seed,
+        reading_width: options.reading_width,
     }
 }
 

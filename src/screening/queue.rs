@@ -13,6 +13,7 @@ use super::filter::{self, Filter};
 use super::history::{History, RecordState, Step};
 use super::order::{self, QueueOrder};
 use super::search::{Finder, SearchIndex};
+use crate::dedup::{self, Completed};
 use crate::project::{Change, Decision, Project, Reason, Stage, Verdict};
 use crate::record::Record;
 use crate::stats;
@@ -116,6 +117,9 @@ pub struct Screening {
     has_duplicates: Vec<bool>,
     /// Per record, `stats::group_batches` of its group.
     group_batch: Vec<u32>,
+    /// The list's titles of untitled records, by record index
+    /// (`list_title`); emptied when a split changes the links.
+    list_titles: std::sync::OnceLock<HashMap<usize, String>>,
     counts: Counts,
     /// Lowercased text of every record, built in slices (`index_more`).
     search_index: SearchIndex,
@@ -173,6 +177,7 @@ impl Screening {
             key_index,
             has_duplicates,
             group_batch,
+            list_titles: std::sync::OnceLock::new(),
             counts: Counts::default(),
             search_index: SearchIndex::default(),
             history: History::default(),
@@ -334,6 +339,60 @@ impl Screening {
                     || (doi.is_some() && crate::text::normalize_doi(&r.doi) == doi)
             })
         })
+    }
+
+    /// The records linked to record `index` as its copies, in key order
+    /// (none when it is not a primary).
+    pub fn copies(&self, index: usize) -> Vec<&Record> {
+        if !self.has_duplicates.get(index).copied().unwrap_or(false) {
+            return Vec::new();
+        }
+        dedup::copies_of(&self.project.records, &self.project.records[index])
+    }
+
+    /// Record `index` as the screen shows it: a title, DOI, PMID or
+    /// abstract it lacks taken from a copy (`dedup::complete`).
+    pub fn completed(&self, index: usize) -> Completed {
+        dedup::complete(&self.project.records[index], &self.copies(index))
+    }
+
+    /// The list's title of record `index`: its title; for an untitled
+    /// primary, the title of its first titled copy in key order (as the
+    /// record view shows it, `dedup::complete`); else a stand-in that tells
+    /// it apart from the other untitled records
+    /// (`abstracts::distinct_titles`). Computed once for all records when
+    /// first asked, so a row costs a look-up.
+    pub fn list_title(&self, index: usize) -> String {
+        let titles = self.list_titles.get_or_init(|| {
+            let records = &self.project.records;
+            let untitled: Vec<usize> = (0..records.len())
+                .filter(|&i| records[i].title.trim().is_empty())
+                .collect();
+            let mut borrowed: HashMap<&str, &Record> = HashMap::new();
+            for r in records.iter().filter(|r| !r.title.trim().is_empty()) {
+                if let Some(primary) = r.duplicate_of.as_deref() {
+                    let best = borrowed.entry(primary).or_insert(r);
+                    if r.key < best.key {
+                        *best = r;
+                    }
+                }
+            }
+            let stand_ins: Vec<&Record> = untitled.iter().map(|&i| &records[i]).collect();
+            untitled
+                .iter()
+                .zip(crate::abstracts::distinct_titles(&stand_ins))
+                .map(
+                    |(&i, stand_in)| match borrowed.get(records[i].key.as_str()) {
+                        Some(copy) => (i, copy.display_title()),
+                        None => (i, stand_in),
+                    },
+                )
+                .collect()
+        });
+        match titles.get(&index) {
+            Some(t) => t.clone(),
+            None => self.project.records[index].display_title(),
+        }
     }
 
     /// `(primary, duplicate)` record indices of the duplicate links no
@@ -633,6 +692,7 @@ impl Screening {
             .records
             .iter()
             .any(|r| r.duplicate_of.as_deref() == Some(key));
+        self.list_titles = std::sync::OnceLock::new();
         self.rebuild_queue(None);
     }
 

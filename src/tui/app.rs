@@ -59,6 +59,11 @@ pub enum Effect {
     Quit,
 }
 
+/// What the first quit says while changes are not on disk.
+fn quit_warning(unsaved: usize) -> String {
+    format!("{unsaved} change(s) are not on disk yet; quit again to leave without them")
+}
+
 /// The screen under the overlays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum View {
@@ -71,12 +76,26 @@ pub enum View {
 }
 
 /// Session choices that are not part of the project.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Prefs {
     pub theme: Theme,
     pub order: QueueOrder,
     /// `None`: a seed fixed per reviewer name.
     pub seed: Option<u64>,
+    /// The widest the record's text is wrapped, in columns (0: the whole
+    /// width); on a wider screen it is centred.
+    pub reading_width: u16,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Prefs {
+            theme: Theme::default(),
+            order: QueueOrder::default(),
+            seed: None,
+            reading_width: record::DEFAULT_READING_WIDTH,
+        }
+    }
 }
 
 /// The views, one component each, alive for the whole session.
@@ -199,9 +218,10 @@ impl App {
         self
     }
 
-    /// Theme and queue order for this session.
+    /// Theme, queue order and reading width for this session.
     pub fn with_prefs(mut self, prefs: Prefs) -> App {
         self.cx.theme = prefs.theme;
+        self.cx.reading_width = prefs.reading_width;
         let s = &mut self.cx.screening;
         if let Some(seed) = prefs.seed {
             s.set_seed(seed);
@@ -365,7 +385,19 @@ impl App {
                 cx.screening
                     .set_window(usize::from(view::list_rows_visible(height)));
             }
-            Event::Saved => cx.saved(),
+            Event::Saved => {
+                cx.saved();
+                if self.quit_armed {
+                    // The warning counted changes that were not on disk;
+                    // once they are, it would be false.
+                    if cx.unsaved() == 0 {
+                        self.quit_armed = false;
+                        cx.flash = Some("Every change is on disk now".into());
+                    } else {
+                        cx.flash = Some(quit_warning(cx.unsaved()));
+                    }
+                }
+            }
             Event::SaveFailed(why) => cx.save_error = Some(why),
             Event::Tick => {
                 let top = match self.layers.last_mut() {
@@ -422,10 +454,7 @@ impl App {
     fn quit(&mut self) {
         if self.cx.unsaved() > 0 && !self.quit_armed {
             self.quit_armed = true;
-            self.cx.flash = Some(format!(
-                "{} change(s) are not on disk yet; quit again to leave without them",
-                self.cx.unsaved()
-            ));
+            self.cx.flash = Some(quit_warning(self.cx.unsaved()));
             return;
         }
         self.cx.effect(Effect::Quit);

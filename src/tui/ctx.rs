@@ -47,6 +47,8 @@ pub enum Answer {
     Pick(super::components::menu::MenuPick),
     /// The bulk action was confirmed.
     Confirmed(super::components::confirm::BulkPlan),
+    /// Opening a file that is not a PDF was confirmed.
+    OpenConfirmed(super::open::OpenTarget),
 }
 
 pub struct Ctx {
@@ -66,6 +68,8 @@ pub struct Ctx {
     pub highlighter: Highlighter,
     /// The inclusion criteria shown beside (or above) the record.
     pub show_criteria: bool,
+    /// The widest the record's text is wrapped (0: no limit).
+    pub reading_width: u16,
     pub(crate) rate: Rate,
     unsaved: usize,
     pub(crate) save_error: Option<String>,
@@ -89,6 +93,7 @@ impl Ctx {
             scan: None,
             highlighter,
             show_criteria: false,
+            reading_width: super::components::record::DEFAULT_READING_WIDTH,
             rate: Rate::default(),
             unsaved: 0,
             save_error: None,

@@ -111,11 +111,17 @@ pub struct KeymapError {
 
 impl fmt::Display for KeymapError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.col, self.message
-        )
+        // Line 0: the error is about the file as a whole (it cannot be
+        // read), or about no file at all (an unknown shipped name).
+        match (self.file.is_empty(), self.line) {
+            (true, _) => write!(f, "{}", self.message),
+            (false, 0) => write!(f, "{}: {}", self.file, self.message),
+            _ => write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.col, self.message
+            ),
+        }
     }
 }
 
@@ -183,6 +189,84 @@ impl KeymapFile {
     }
 }
 
+/// A RON error in the words of a keymap: an unknown action or section
+/// with the closest name (`did you mean `include`?`), never the whole
+/// vocabulary or the parser's type names.
+fn describe_parse_error(code: &ron::Error) -> String {
+    match code {
+        ron::Error::NoSuchEnumVariant {
+            expected, found, ..
+        } => match closest(found, expected) {
+            Some(c) => format!("`{found}` is not an action; did you mean `{c}`?"),
+            None => format!(
+                "`{found}` is not an action; `screener keys` shows the actions bound in each mode"
+            ),
+        },
+        ron::Error::NoSuchStructField {
+            expected, found, ..
+        } => {
+            let sections = expected.join(", ");
+            match closest(found, expected) {
+                Some(c) => format!(
+                    "`{found}` is not a section; did you mean `{c}`? (sections: {sections})"
+                ),
+                None => format!("`{found}` is not a section; the sections are {sections}"),
+            }
+        }
+        ron::Error::TrailingCharacters => {
+            "text after the keymap's closing `)`; a keymap is one `( … )`".into()
+        }
+        // Other messages may name the struct the file is read into.
+        other => other.to_string().replace("KeymapFile", "keymap"),
+    }
+}
+
+/// The name in `names` nearest to `word` when it is close enough to be a
+/// typo (a third of its letters at most, and at least one).
+fn closest<'a>(word: &str, names: &[&'a str]) -> Option<&'a str> {
+    let limit = (word.len() / 3).max(1);
+    names
+        .iter()
+        .filter_map(|n| {
+            crate::dedup::bounded_levenshtein(word.as_bytes(), n.as_bytes(), limit).map(|d| (d, *n))
+        })
+        .min()
+        .map(|(_, n)| n)
+}
+
+/// The line and column (1-based) of the first character that is neither
+/// white space nor in a `//` comment at or after `line`:`col`.
+fn next_token(text: &str, line: usize, col: usize) -> (usize, usize) {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let from = &text[start.min(text.len())..];
+    let offset = start
+        + from
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(from.len(), |(i, _)| i);
+    let mut rest = &text[offset.min(text.len())..];
+    loop {
+        let trimmed = rest.trim_start();
+        match trimmed.strip_prefix("//") {
+            Some(comment) => rest = comment.find('\n').map_or("", |i| &comment[i..]),
+            None => {
+                rest = trimmed;
+                break;
+            }
+        }
+    }
+    let before = &text[..text.len() - rest.len()];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
 #[derive(Debug, Clone)]
 struct Binding {
     action: Action,
@@ -229,17 +313,23 @@ impl Keymap {
             })?;
             (name_or_path.to_string(), text)
         } else {
-            let (_, text) = SHIPPED.iter().find(|(n, _)| *n == name_or_path).ok_or_else(|| {
-                KeymapError {
-                    file: name_or_path.to_string(),
+            let (_, text) = SHIPPED
+                .iter()
+                .find(|(n, _)| *n == name_or_path)
+                .ok_or_else(|| KeymapError {
+                    file: String::new(),
                     line: 0,
                     col: 0,
                     message: format!(
-                        "no shipped keymap of that name; shipped: {} (or give a path to a .ron file)",
-                        SHIPPED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                        "no shipped keymap named `{name_or_path}`; shipped: {} (or give a path \
+                         to a .ron file)",
+                        SHIPPED
+                            .iter()
+                            .map(|(n, _)| *n)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
-                }
-            })?;
+                })?;
             (format!("keymaps/{name_or_path}.ron"), text.to_string())
         };
         let mut sources = vec![base];
@@ -265,11 +355,20 @@ impl Keymap {
             let parsed: KeymapFile = ron::Options::default()
                 .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
                 .from_str(text)
-                .map_err(|e| KeymapError {
-                    file: file.clone(),
-                    line: e.span.start.line,
-                    col: e.span.start.col,
-                    message: e.code.to_string(),
+                .map_err(|e| {
+                    let (line, col) = match e.code {
+                        // RON places it where the value ended, not at the junk.
+                        ron::Error::TrailingCharacters => {
+                            next_token(text, e.span.start.line, e.span.start.col)
+                        }
+                        _ => (e.span.start.line, e.span.start.col),
+                    };
+                    KeymapError {
+                        file: file.clone(),
+                        line,
+                        col,
+                        message: describe_parse_error(&e.code),
+                    }
                 })?;
             for mode in Mode::ALL {
                 let layer = modes.entry(mode).or_default();
@@ -304,6 +403,14 @@ impl Keymap {
                     seen.insert(seq.clone(), line);
                     match action {
                         Some(action) => {
+                            if let Action::ExcludeWith(n) = action {
+                                if !(1..=9).contains(n) {
+                                    return Err(err(format!(
+                                        "`exclude_with({n})`: reasons by number run 1-9; \
+                                         bind `exclude` to pick any reason in the picker"
+                                    )));
+                                }
+                            }
                             if !action.allowed_in(mode) {
                                 return Err(err(format!(
                                     "`{}` is not an action of `{}`",

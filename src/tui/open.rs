@@ -20,6 +20,23 @@ impl OpenTarget {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty() && self.urls.is_empty()
     }
+
+    /// What is opened without asking: PDFs and web links. Any other file
+    /// (`/etc/passwd`, `../../x.desktop`) may be something the system
+    /// opener runs, so the screen asks before handing it over.
+    pub fn safe(&self) -> OpenTarget {
+        OpenTarget {
+            files: self.files.iter().filter(|f| is_pdf(f)).cloned().collect(),
+            urls: self.urls.clone(),
+        }
+    }
+}
+
+/// A file reference naming a PDF (by its extension, in any case).
+pub fn is_pdf(file: &str) -> bool {
+    Path::new(file)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
 }
 
 /// The record's files and links. RIS `L1` is "file attachments"; BibTeX
@@ -139,7 +156,10 @@ pub fn carry_out(t: &OpenTarget, project_dir: &Path) -> String {
         (Some(p), _) => p.display().to_string(),
         (None, Some(u)) => u.clone(),
         (None, None) => {
-            return "Nothing to open: the record has no PDF, DOI or URL".into();
+            return match t.files.first() {
+                Some(f) => format!("Nothing to open: its file {f} is not there"),
+                None => "Nothing to open: the record has no PDF, DOI or URL".into(),
+            };
         }
     };
     let missing = if file.is_none() && !t.files.is_empty() {

@@ -1,7 +1,9 @@
 //! Styles of the screen. Three looks: colour (default), `NO_COLOR` (no
 //! colours at all: meaning carried by bold, underline and reverse video
 //! only, so include terms are bold+reverse and exclude terms underlined),
-//! and high contrast (black/white with bright backgrounds).
+//! and high contrast (the terminal's own foreground, never dimmed, with
+//! bright backgrounds under black text), readable on dark and light
+//! terminals alike.
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -72,15 +74,22 @@ impl Theme {
                 selected: plain.add_modifier(r),
                 header: plain.add_modifier(b | u),
             },
+            // Secondary text keeps the terminal's own foreground (readable
+            // on a dark or a light background, where white is not) and is
+            // never dimmed; colours appear only as backgrounds under black,
+            // and the selected row is reversed.
             ThemeKind::HighContrast => Theme {
-                bold: plain.fg(Color::White).add_modifier(b),
-                dim: plain.fg(Color::White),
-                include: plain.fg(Color::LightGreen).add_modifier(b),
-                exclude: plain.fg(Color::LightRed).add_modifier(b),
-                maybe: plain.fg(Color::LightYellow).add_modifier(b),
+                bold: plain.add_modifier(b),
+                dim: plain,
+                include: plain.bg(Color::LightGreen).fg(Color::Black).add_modifier(b),
+                exclude: plain.bg(Color::LightRed).fg(Color::Black).add_modifier(b),
+                maybe: plain
+                    .bg(Color::LightYellow)
+                    .fg(Color::Black)
+                    .add_modifier(b),
                 warn: plain.bg(Color::LightRed).fg(Color::Black).add_modifier(b),
-                ok: plain.fg(Color::LightGreen).add_modifier(b),
-                key: plain.fg(Color::LightCyan).add_modifier(b),
+                ok: plain.bg(Color::LightGreen).fg(Color::Black).add_modifier(b),
+                key: plain.bg(Color::LightCyan).fg(Color::Black).add_modifier(b),
                 term_include: plain.bg(Color::LightGreen).fg(Color::Black).add_modifier(b),
                 term_exclude: plain
                     .bg(Color::LightRed)
@@ -90,8 +99,8 @@ impl Theme {
                     .bg(Color::LightYellow)
                     .fg(Color::Black)
                     .add_modifier(b),
-                selected: plain.bg(Color::White).fg(Color::Black).add_modifier(b),
-                header: plain.fg(Color::White).add_modifier(b | u),
+                selected: plain.add_modifier(b | r),
+                header: plain.add_modifier(b | u),
             },
         }
     }

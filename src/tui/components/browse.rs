@@ -201,12 +201,26 @@ pub fn act(action: Action, by: Browse, cx: &mut Ctx) {
         }
         Action::Duplicates => cx.show(View::Duplicates),
         Action::Open => {
-            if let Some(r) = cx.screening.current() {
-                let t = open::target(r);
-                if t.is_empty() {
-                    cx.flash = Some("Nothing to open: the record has no PDF, DOI or URL".into());
+            if let Some(index) = cx.screening.current_index() {
+                // A DOI the primary lacks may come from a copy.
+                let t = open::target(&cx.screening.completed(index).record);
+                let safe = t.safe();
+                if !safe.is_empty() {
+                    cx.effect(Effect::Open(safe));
+                } else if let Some(file) = t.files.first() {
+                    // A file of any other kind may be a program or a
+                    // desktop entry the opener would run: ask first.
+                    let message = format!(
+                        "Open {file} with the system opener?\nIt is not a PDF; the opener \
+                         may run it if it is a program or a desktop entry."
+                    );
+                    let only = open::OpenTarget {
+                        files: vec![file.clone()],
+                        urls: Vec::new(),
+                    };
+                    cx.open(Layer::Confirm(Confirm::open(message, only)));
                 } else {
-                    cx.effect(Effect::Open(t));
+                    cx.flash = Some("Nothing to open: the record has no PDF, DOI or URL".into());
                 }
             }
         }
@@ -258,6 +272,7 @@ pub fn answer(answer: Answer, by: Browse, cx: &mut Ctx) {
             }
         }
         Answer::Confirmed(plan) => bulk_exclude(plan, by, cx),
+        Answer::OpenConfirmed(target) => cx.effect(Effect::Open(target)),
     }
 }
 

@@ -1,5 +1,6 @@
-//! The confirmation of a bulk action (mode `confirm`): what it will do,
-//! yes or no. Yes answers the view that asked with the plan.
+//! The confirmation of a bulk action, or of opening a file that is not a
+//! PDF (mode `confirm`): what it will do, yes or no. Yes answers the view
+//! that asked with the plan.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -11,6 +12,7 @@ use crate::tui::action::Action;
 use crate::tui::component::Component;
 use crate::tui::ctx::{Answer, Ctx};
 use crate::tui::keymap::Mode;
+use crate::tui::open::OpenTarget;
 use crate::tui::theme::Theme;
 use crate::tui::view::widgets::{boxed, centered, key_line};
 use crate::tui::wrap::wrap;
@@ -23,15 +25,33 @@ pub struct BulkPlan {
     pub rule: String,
 }
 
+/// What yes carries out.
+#[derive(Debug, Clone)]
+enum Plan {
+    Bulk(BulkPlan),
+    Open(OpenTarget),
+}
+
 #[derive(Debug, Clone)]
 pub struct Confirm {
     message: String,
-    plan: BulkPlan,
+    plan: Plan,
 }
 
 impl Confirm {
     pub fn new(message: String, plan: BulkPlan) -> Confirm {
-        Confirm { message, plan }
+        Confirm {
+            message,
+            plan: Plan::Bulk(plan),
+        }
+    }
+
+    /// Asks before `target` is handed to the system opener.
+    pub fn open(message: String, target: OpenTarget) -> Confirm {
+        Confirm {
+            message,
+            plan: Plan::Open(target),
+        }
     }
 }
 
@@ -42,7 +62,10 @@ impl Component for Confirm {
 
     fn act(&mut self, action: Action, cx: &mut Ctx) {
         match action {
-            Action::Confirm => cx.answer(Answer::Confirmed(self.plan.clone())),
+            Action::Confirm => cx.answer(match &self.plan {
+                Plan::Bulk(plan) => Answer::Confirmed(plan.clone()),
+                Plan::Open(target) => Answer::OpenConfirmed(target.clone()),
+            }),
             Action::Cancel => {
                 cx.close();
                 cx.flash = Some("Nothing changed".into());
@@ -82,7 +105,10 @@ fn render_confirm(frame: &mut Frame, cx: &Ctx, c: &Confirm, t: &Theme) {
     boxed(
         frame,
         centered(area, width, height),
-        "Bulk action",
+        match c.plan {
+            Plan::Bulk(_) => "Bulk action",
+            Plan::Open(_) => "Open a file",
+        },
         lines,
         t,
     );

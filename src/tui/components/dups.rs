@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::help::HelpBox;
+use crate::dedup::same_authors;
 use crate::human::fmt_n;
 use crate::project::{Change, DuplicateReview, Project};
 use crate::record::Record;
@@ -170,15 +171,30 @@ fn fields(project: &Project, r: &Record) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Why the pair was linked, as far as the fields tell.
-fn why(a: &Record, b: &Record) -> &'static str {
+/// Why the pair was linked: the rule and score the import recorded, else
+/// (a link from before they were recorded) what the fields show.
+fn why(a: &Record, b: &Record) -> String {
+    if let Some(m) = &b.duplicate_match {
+        return m.describe();
+    }
     let doi = |r: &Record| crate::text::normalize_doi(&r.doi);
     if doi(a).is_some() && doi(a) == doi(b) {
-        "same DOI"
+        "same DOI".into()
     } else if !a.pmid.trim().is_empty() && a.pmid.trim() == b.pmid.trim() {
-        "same PMID"
+        "same PMID".into()
     } else {
-        "similar title, year and authors"
+        "similar title, year and authors".into()
+    }
+}
+
+/// Whether a field differs between the two records, compared as the
+/// duplicate detection compares it: names as people (`Repper, Julie` is
+/// `Julie Repper`), the rest as folded text.
+fn differs(label: &str, a: &Record, b: &Record, va: &str, vb: &str) -> bool {
+    if label == "Authors" {
+        !same_authors(&a.authors, &b.authors)
+    } else {
+        crate::text::fold(va) != crate::text::fold(vb)
     }
 }
 
@@ -235,7 +251,7 @@ fn render(dup: &DupReview, frame: &mut Frame, cx: &Ctx, t: &Theme, body: Rect) {
         .collect();
     let mut columns: [Vec<Line>; 2] = [Vec::new(), Vec::new()];
     for ((label, va), (_, vb)) in a.iter().zip(b.iter()) {
-        let differs = crate::text::fold(va) != crate::text::fold(vb);
+        let differs = differs(label, primary, linked, va, vb);
         let style = if differs { t.maybe } else { Style::default() };
         let label = format!("{label}{}: ", if differs { " ≠" } else { "" });
         let wrapped: Vec<Vec<Line>> = [va, vb]

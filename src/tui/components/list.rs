@@ -1,5 +1,5 @@
 //! The list view (mode `list`): a table of the records shown (row number,
-//! status, note mark, reasons, title, year, source). Its keys move rows
+//! status, note mark, reasons, title, first author and year, source). Its keys move rows
 //! rather than scroll a record; everything else it shares with the record
 //! view (`browse`). Only the rows on screen are built, so it costs the
 //! same at 100 records as at 100,000.
@@ -14,13 +14,14 @@ use unicode_width::UnicodeWidthStr;
 use super::browse::{self, Browse};
 use crate::human::fmt_n;
 use crate::project::Verdict;
+use crate::record::Record;
 use crate::tui::action::Action;
 use crate::tui::app::View;
 use crate::tui::component::Component;
 use crate::tui::ctx::{Answer, Ctx};
 use crate::tui::keymap::Mode;
 use crate::tui::theme::Theme;
-use crate::tui::view::{self, file_name, marked_runs, marks_in, truncate};
+use crate::tui::view::{self, marked_runs, marks_in, source_name, truncate};
 
 #[derive(Debug, Default)]
 pub struct ListView;
@@ -88,6 +89,7 @@ struct Widths {
     number: usize,
     reasons: usize,
     title: usize,
+    author: usize,
     source: usize,
 }
 
@@ -102,12 +104,14 @@ fn widths(cx: &Ctx, width: u16) -> Widths {
         10
     };
     let source = if width >= 110 { 14 } else { 9 };
-    // number, space, status (2), space, reasons, space, title, space, year (4), space, source
-    let fixed = 1 + number + 1 + 2 + 1 + reasons + 1 + 1 + 4 + 1 + source;
+    let author = if width >= 110 { 18 } else { 12 };
+    // number, space, status (2), space, reasons, space, title, space, author, space, source
+    let fixed = 1 + number + 1 + 2 + 1 + reasons + 1 + 1 + author + 1 + source;
     Widths {
         number,
         reasons,
         title: width.saturating_sub(fixed).max(8),
+        author,
         source,
     }
 }
@@ -130,7 +134,7 @@ fn render(frame: &mut Frame, cx: &Ctx, t: &Theme, body: Rect) {
             pad("", 2),
             pad("reasons", w.reasons),
             pad("title", w.title),
-            pad("year", 4),
+            pad("author, year", w.author),
             pad("source", w.source),
             nw = w.number
         ),
@@ -170,20 +174,9 @@ fn render(frame: &mut Frame, cx: &Ctx, t: &Theme, body: Rect) {
                 .join(", "),
             _ => String::new(),
         };
-        let source = project
-            .sources
-            .get(r.origin.source as usize)
-            .map(|s| {
-                if s.database.is_empty() {
-                    file_name(&s.path)
-                } else {
-                    s.database.clone()
-                }
-            })
-            .unwrap_or_default();
-        let year = r.year.map(|y| y.to_string()).unwrap_or_default();
-        let title = r.display_title();
-        let title = title.replace('\n', " ");
+        let source = source_name(project, r);
+        let author = author_year(r, w.author);
+        let title = s.list_title(index).replace('\n', " ");
         let selected = row == s.cursor().row();
         let base = if selected {
             t.selected
@@ -201,11 +194,27 @@ fn render(frame: &mut Frame, cx: &Ctx, t: &Theme, body: Rect) {
             Span::styled(" ", base),
         ];
         spans.extend(title_spans(cx, &title, w.title, base, t));
-        spans.push(Span::styled(format!(" {} ", pad(&year, 4)), base));
+        spans.push(Span::styled(format!(" {} ", pad(&author, w.author)), base));
         spans.push(Span::styled(pad(&source, w.source), base.patch(t.dim)));
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), body);
+}
+
+/// First author and year in `width` columns; a long surname is cut, not
+/// the year, which tells records apart as much.
+fn author_year(r: &Record, width: usize) -> String {
+    let text = r.author_year();
+    if text.width() <= width {
+        return text;
+    }
+    match (r.year, text.rsplit_once(' ')) {
+        (Some(y), Some((author, year))) if year == y.to_string() => {
+            let room = width.saturating_sub(year.width() + 1);
+            format!("{} {year}", truncate(author, room))
+        }
+        _ => truncate(&text, width),
+    }
 }
 
 /// The title cut to `width` columns with its highlighted terms.

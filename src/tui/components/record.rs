@@ -11,13 +11,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::browse::{self, Browse};
+use crate::dedup::{self, Completed};
 use crate::project::{Project, Verdict};
+use crate::record::Record;
 use crate::tui::action::Action;
 use crate::tui::component::Component;
 use crate::tui::ctx::{Answer, Ctx, verdict_word};
 use crate::tui::keymap::Mode;
 use crate::tui::theme::Theme;
-use crate::tui::view::{self, body_rect, file_name, marked_runs, marks_in};
+use crate::tui::view::{self, body_rect, marked_runs, marks_in, source_name};
 use crate::tui::wrap::wrap;
 
 #[derive(Debug, Default)]
@@ -133,10 +135,28 @@ fn split(cx: &Ctx, body: Rect) -> (Rect, Option<Rect>) {
     }
 }
 
+/// How wide the record's text runs at most by default, in columns: long
+/// lines are hard to read, and readers cap them at about this.
+pub const DEFAULT_READING_WIDTH: u16 = 90;
+
 /// The area the record is drawn in, for exact scrolling.
 pub fn record_area(cx: &Ctx) -> Rect {
     let body = body_rect(Rect::new(0, 0, cx.width, cx.height));
-    split(cx, body).0
+    reading_column(cx, split(cx, body).0)
+}
+
+/// `area` narrowed to the reading width (text plus its one-column margins),
+/// centred.
+fn reading_column(cx: &Ctx, area: Rect) -> Rect {
+    if cx.reading_width == 0 {
+        return area;
+    }
+    let width = area.width.min(cx.reading_width.saturating_add(2));
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        width,
+        ..area
+    }
 }
 
 /// How many lines the record on screen takes.
@@ -163,6 +183,7 @@ fn criteria_lines(cx: &Ctx, width: u16, t: &Theme) -> Vec<Line<'static>> {
 
 fn render(frame: &mut Frame, cx: &Ctx, t: &Theme, body: Rect) {
     let (area, panel) = split(cx, body);
+    let area = reading_column(cx, area);
     let lines = record_lines(cx, area.width, t);
     let visible: Vec<Line> = lines
         .into_iter()
@@ -265,7 +286,9 @@ pub(crate) fn head_lines(
     out: &mut Vec<Line<'static>>,
 ) {
     let project = cx.screening.project();
-    let r = &project.records[index];
+    let copies = cx.screening.copies(index);
+    let completed = dedup::complete(&project.records[index], &copies);
+    let r = &completed.record;
     let title = r.display_title();
     if r.title.trim().is_empty() {
         let rest = title
@@ -293,14 +316,15 @@ pub(crate) fn head_lines(
     if !r.kind.is_empty() {
         meta.push(r.kind.clone());
     }
-    if let Some(src) = project.sources.get(r.origin.source as usize) {
-        meta.push(if src.database.is_empty() {
-            file_name(&src.path)
-        } else {
-            src.database.clone()
-        });
+    let source = source_name(project, r);
+    if !source.is_empty() {
+        meta.push(source);
     }
     push_wrapped(&[(&meta.join(" · "), t.dim)], w, out);
+    if !copies.is_empty() {
+        let line = copies_line(project, &copies, &completed);
+        push_wrapped(&[(&line, t.dim)], w, out);
+    }
 }
 
 /// Record `index`'s abstract (by section where it has them) and keywords,
@@ -312,9 +336,13 @@ pub(crate) fn text_lines(
     t: &Theme,
     out: &mut Vec<Line<'static>>,
 ) {
-    let r = &cx.screening.project().records[index];
-    if !r.sections.is_empty() {
-        for (i, s) in r.sections.iter().enumerate() {
+    let project = cx.screening.project();
+    let copies = cx.screening.copies(index);
+    let completed = dedup::complete(&project.records[index], &copies);
+    let r = &completed.record;
+    let sections = r.abstract_sections();
+    if !sections.is_empty() {
+        for (i, s) in sections.iter().enumerate() {
             if i > 0 {
                 out.push(Line::default());
             }
@@ -338,5 +366,45 @@ pub(crate) fn text_lines(
         out.push(Line::default());
         let kw = format!("Keywords: {}", r.keywords.join("; "));
         push_wrapped(&[(&kw, t.dim)], w, out);
+    }
+}
+
+/// What a primary's copies add: how many, from where, and which of its
+/// fields were taken from one (`2 linked copies (Scopus, page.txt) · title
+/// and DOI 10.1/x from a copy`).
+fn copies_line(project: &Project, copies: &[&Record], completed: &Completed) -> String {
+    let mut sources: Vec<String> = Vec::new();
+    for c in copies {
+        let name = source_name(project, c);
+        if !name.is_empty() && !sources.contains(&name) {
+            sources.push(name);
+        }
+    }
+    let mut line = crate::human::count(copies.len(), "linked copy", "linked copies");
+    if !sources.is_empty() {
+        line.push_str(&format!(" ({})", sources.join(", ")));
+    }
+    let r = &completed.record;
+    let taken: Vec<String> = completed
+        .borrowed
+        .iter()
+        .map(|b| match b.field {
+            "doi" => format!("DOI {}", r.doi.trim()),
+            "pmid" => format!("PMID {}", r.pmid.trim()),
+            other => other.to_string(),
+        })
+        .collect();
+    if !taken.is_empty() {
+        line.push_str(&format!(" · {} taken from a copy", join_and(&taken)));
+    }
+    line
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }

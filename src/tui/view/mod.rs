@@ -67,6 +67,22 @@ pub fn file_name(path: &str) -> String {
         .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
+/// Where a record came from, for a column or a line: the source's
+/// database, else its file name.
+pub fn source_name(project: &crate::project::Project, r: &crate::record::Record) -> String {
+    project
+        .sources
+        .get(r.origin.source as usize)
+        .map(|s| {
+            if s.database.is_empty() {
+                file_name(&s.path)
+            } else {
+                s.database.clone()
+            }
+        })
+        .unwrap_or_default()
+}
+
 pub(crate) fn body_rect(area: Rect) -> Rect {
     Rect {
         x: area.x,
@@ -116,6 +132,57 @@ pub fn render(frame: &mut Frame, app: &App) {
     }
     for layer in app.layers() {
         layer.component().draw(frame, area, cx);
+    }
+    settle_clusters(frame.buffer_mut());
+}
+
+/// Whether terminals disagree on how wide `g` is: emoji joined by ZWJ
+/// (👩‍👩‍👧), flags (pairs of regional indicators, tag sequences), skin
+/// tones and emoji presentation selectors. One that cannot join them (tmux)
+/// draws every part, wider than the two columns it takes here; another
+/// draws a flag's letters in a column each.
+fn is_composite(g: &str) -> bool {
+    g.chars().nth(1).is_some()
+        && g.chars().any(|c| {
+            matches!(c,
+                '\u{200D}' | '\u{FE0F}'
+                | '\u{1F1E6}'..='\u{1F1FF}'
+                | '\u{1F3FB}'..='\u{1F3FF}'
+                | '\u{E0020}'..='\u{E007F}')
+        })
+}
+
+/// Makes a frame safe to diff when it holds composite emoji (`is_composite`)
+/// that the terminal may draw wider or narrower than the two columns they
+/// are given here: the cells they cover get a mark no drawn cell has, so
+/// whatever the terminal left there is redrawn by the next frame, and the
+/// rest of their row is always redrawn, so what the terminal drew past
+/// them is overwritten at once. Each cluster still goes out whole.
+fn settle_clusters(buf: &mut ratatui::buffer::Buffer) {
+    use ratatui::buffer::CellDiffOption;
+    let area = buf.area;
+    for y in area.top()..area.bottom() {
+        let mut x = area.left();
+        let mut redraw = false;
+        while x < area.right() {
+            let cell = &mut buf[(x, y)];
+            if redraw {
+                cell.set_diff_option(CellDiffOption::AlwaysUpdate);
+            }
+            let symbol = cell.symbol();
+            if symbol.len() == 1 {
+                x += 1;
+                continue;
+            }
+            let width = u16::try_from(symbol.width()).unwrap_or(1).max(1);
+            if is_composite(symbol) {
+                redraw = true;
+                for covered in x + 1..(x + width).min(area.right()) {
+                    buf[(covered, y)].set_symbol("");
+                }
+            }
+            x += width;
+        }
     }
 }
 

@@ -145,10 +145,13 @@ impl App {
                 }
             });
         } else if s.counts().decided() == s.queue().len() {
-            cx.flash = Some(format!(
-                "All {} records are screened; you can still revise any of them",
-                s.queue().len()
-            ));
+            cx.flash = Some(match s.queue().len() {
+                1 => "The one record is screened; you can still revise it".into(),
+                n => format!(
+                    "All {} records are screened; you can still revise any of them",
+                    crate::human::fmt_n(n)
+                ),
+            });
         }
         App {
             cx,
@@ -380,9 +383,12 @@ impl App {
     fn quit(&mut self) {
         if self.cx.unsaved() > 0 && !self.quit_armed {
             self.quit_armed = true;
+            let n = self.cx.unsaved();
             self.cx.flash = Some(format!(
-                "{} change(s) are not on disk yet; quit again to leave without them",
-                self.cx.unsaved()
+                "{} {} not on disk yet; quit again to leave without {}",
+                crate::human::count(n, "change", "changes"),
+                if n == 1 { "is" } else { "are" },
+                if n == 1 { "it" } else { "them" },
             ));
             return;
         }

@@ -1,5 +1,5 @@
 //! The list view (mode `list`): a table of the records shown (row number,
-//! status, note mark, reasons, title, year, source). Its keys move rows
+//! record number, status, note mark, reasons, title, year, source). Its keys move rows
 //! rather than scroll a record; everything else it shares with the record
 //! view (`browse`). Only the rows on screen are built, so it costs the
 //! same at 100 records as at 100,000.
@@ -86,6 +86,8 @@ fn move_rows(cx: &mut Ctx, delta: i64) {
 
 struct Widths {
     number: usize,
+    /// The record number (`#12`): its place in import order.
+    record: usize,
     reasons: usize,
     title: usize,
     source: usize,
@@ -93,7 +95,8 @@ struct Widths {
 
 fn widths(cx: &Ctx, width: u16) -> Widths {
     let width = usize::from(width);
-    let number = fmt_n(cx.screening.rows().len().max(1)).len();
+    let number = fmt_n(cx.screening.rows().len().max(1)).len().max(3);
+    let record = 1 + fmt_n(cx.screening.project().records.len().max(1)).len();
     let reasons = if width >= 110 {
         22
     } else if width >= 80 {
@@ -102,10 +105,12 @@ fn widths(cx: &Ctx, width: u16) -> Widths {
         10
     };
     let source = if width >= 110 { 14 } else { 9 };
-    // number, space, status (2), space, reasons, space, title, space, year (4), space, source
-    let fixed = 1 + number + 1 + 2 + 1 + reasons + 1 + 1 + 4 + 1 + source;
+    // number, space, record, space, status (2), space, reasons, space, title, space, year (4),
+    // space, source
+    let fixed = 1 + number + 1 + record + 1 + 2 + 1 + reasons + 1 + 1 + 4 + 1 + source;
     Widths {
         number,
+        record,
         reasons,
         title: width.saturating_sub(fixed).max(8),
         source,
@@ -125,14 +130,16 @@ fn render(frame: &mut Frame, cx: &Ctx, t: &Theme, body: Rect) {
     let mut lines: Vec<Line> = Vec::with_capacity(usize::from(body.height));
     lines.push(Line::styled(
         format!(
-            " {:>nw$} {} {} {} {} {}",
+            " {:>nw$} {:>rw$} {} {} {} {} {}",
+            "row",
             "#",
             pad("", 2),
             pad("reasons", w.reasons),
             pad("title", w.title),
             pad("year", 4),
             pad("source", w.source),
-            nw = w.number
+            nw = w.number,
+            rw = w.record
         ),
         t.header,
     ));
@@ -192,7 +199,13 @@ fn render(frame: &mut Frame, cx: &Ctx, t: &Theme, body: Rect) {
         };
         let mut spans = vec![
             Span::styled(
-                format!(" {:>nw$} ", fmt_n(row + 1), nw = w.number),
+                format!(
+                    " {:>nw$} {:>rw$} ",
+                    fmt_n(row + 1),
+                    format!("#{}", fmt_n(s.number_of(index))),
+                    nw = w.number,
+                    rw = w.record
+                ),
                 base.patch(t.dim),
             ),
             Span::styled(mark, base.patch(mark_style)),

@@ -12,9 +12,10 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::browse::{self, Browse};
 use crate::project::Verdict;
+use crate::screening::history::verdict_word;
 use crate::tui::action::Action;
 use crate::tui::component::Component;
-use crate::tui::ctx::{Answer, Ctx, verdict_word};
+use crate::tui::ctx::{Answer, Ctx};
 use crate::tui::keymap::Mode;
 use crate::tui::theme::Theme;
 use crate::tui::view::{self, body_rect, file_name, marked_runs, marks_in};

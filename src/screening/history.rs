@@ -87,16 +87,17 @@ impl History {
         let mut h = History::default();
         let mut p = 0;
         while p < entries.len() {
-            if let Some(n) = reverses(h.undo.last(), &entries[p..], states, false) {
-                h.undo();
-                for e in &entries[p..p + n] {
-                    states[e.index] = e.state.clone();
+            let undone = reverses(h.undo.last(), &entries[p..], states, false);
+            let redone = undone
+                .is_none()
+                .then(|| reverses(h.redo.last(), &entries[p..], states, true))
+                .flatten();
+            if let Some(n) = undone.or(redone) {
+                if undone.is_some() {
+                    h.undo();
+                } else {
+                    h.redo();
                 }
-                p += n;
-                continue;
-            }
-            if let Some(n) = reverses(h.redo.last(), &entries[p..], states, true) {
-                h.redo();
                 for e in &entries[p..p + n] {
                     states[e.index] = e.state.clone();
                 }

@@ -243,7 +243,8 @@ pub fn stand_in(r: &Record) -> String {
         return "(no title, no abstract)".to_string();
     }
     let shown: Vec<&str> = words.iter().copied().take(STAND_IN_WORDS).collect();
-    format!("(no title) {} …", shown.join(" "))
+    // A no-break space: the `…` does not wrap onto a line of its own.
+    format!("(no title) {}\u{a0}…", shown.join(" "))
 }
 
 /// Titles to show for `records` side by side (the list): a record's
@@ -294,7 +295,7 @@ pub fn distinct_titles(records: &[&Record]) -> Vec<String> {
                 return stand_in(r);
             }
             let shown: Vec<&str> = all[from..].iter().copied().take(STAND_IN_WORDS).collect();
-            format!("(no title) … {} …", shown.join(" "))
+            format!("(no title) … {}\u{a0}…", shown.join(" "))
         })
         .collect()
 }

@@ -330,18 +330,28 @@ impl Project {
     /// entry is an undecided group, but it still carries the note and tags
     /// a reviewer left on it (the screen shows them).
     pub fn latest_entries(&self, reviewer: &str, stage: Stage) -> HashMap<&str, &Decision> {
+        self.entries(reviewer, stage).collect()
+    }
+
+    /// Every entry of one reviewer at one stage in history order, with the
+    /// key of the duplicate group's primary it counts for (the screen
+    /// rebuilds its undo history from them).
+    pub fn entries<'a, 'r>(
+        &'a self,
+        reviewer: &'r str,
+        stage: Stage,
+    ) -> impl Iterator<Item = (&'a str, &'a Decision)> + use<'a, 'r> {
         let primary_of = self.primary_of();
-        let mut latest: HashMap<&str, &Decision> = HashMap::new();
-        for d in &self.decisions {
-            if d.reviewer == reviewer && d.stage == stage {
+        self.decisions
+            .iter()
+            .filter(move |d| d.reviewer == reviewer && d.stage == stage)
+            .map(move |d| {
                 let key = primary_of
                     .get(d.record.as_str())
                     .copied()
                     .unwrap_or(d.record.as_str());
-                latest.insert(key, d);
-            }
-        }
-        latest
+                (key, d)
+            })
     }
 
     /// Links the records' duplicates anew from their content, honouring

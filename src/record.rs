@@ -358,7 +358,7 @@ mod tests {
         };
         assert_eq!(
             r.display_title(),
-            "(no title) In April 2010, Nottinghamshire Healthcare NHS trust won funding …"
+            "(no title) In April 2010, Nottinghamshire Healthcare NHS trust won funding\u{a0}…"
         );
         r.abstract_text.clear();
         assert!(!r.display_title().is_empty());

@@ -532,7 +532,7 @@ fn undo_and_redo_to_any_depth() {
     h.keys("u u u u");
     assert_eq!(h.app.counts().decided(), 0);
     assert_eq!(h.app.position(), 0);
-    assert!(h.screen().contains("Undone: the record is undecided again"));
+    assert!(h.screen().contains("Undone: record #1 is undecided again"));
     h.keys("u");
     assert!(h.screen().contains("Nothing to undo"));
     h.keys("ctrl-r ctrl-r ctrl-r");
@@ -571,7 +571,7 @@ fn undo_brings_back_the_previous_verdict_when_one_is_changed() {
             .contains("Your decision: excluded (Intervention/exposure)")
     );
     h.keys("u");
-    assert!(h.screen().contains("Undone: back to included"));
+    assert!(h.screen().contains("Undone: record #1 back to included"));
     assert!(h.screen().contains("Your decision: included"));
 }
 
@@ -627,7 +627,7 @@ fn the_list_scrolls_and_jumps() {
     assert_eq!(h.app.position(), 32);
     let screen = h.screen();
     assert!(screen.contains(" 33 "), "{screen}");
-    assert!(!screen.contains("\n  1 "), "row 1 scrolled away");
+    assert!(!screen.contains("\n   1 "), "row 1 scrolled away");
     h.keys("home pagedown");
     assert_eq!(h.app.position(), 17, "a page is the visible rows less one");
     h.keys("g 1 2 enter");
@@ -652,12 +652,12 @@ fn the_list_window_follows_every_move_of_an_undo() {
     // above the cursor (which moves down a row with it) and then goes to it.
     h.keys("l f 1 g 6 enter i g 1 8 enter");
     assert_eq!(h.app.position(), 17);
-    assert!(h.screen().contains("\n  1 "), "rows 1-18 shown");
+    assert!(h.screen().contains("\n   1 "), "rows 1-18 shown");
     h.keys("u");
     assert_eq!(h.app.position(), 5, "on the record taken back");
     let screen = h.screen();
     assert!(
-        !screen.contains("\n  1 ") && screen.contains("\n  2 "),
+        !screen.contains("\n   1 ") && screen.contains("\n   2 "),
         "the window moved down a row with the cursor and stayed: {screen}"
     );
 }

@@ -52,7 +52,7 @@ fn a_vim_session_with_search_note_undo_resize_wheel_and_open() {
     t.wait_for("5/10");
     t.wait_for("✓ 1 included");
     t.keys("u");
-    t.wait_for("Undone: the record is undecided again");
+    t.wait_for("Undone: record #4 is undecided again");
     let screen = t.wait_for("4/10");
     assert!(screen.contains("✓ 0 included"), "{screen}");
     assert!(screen.contains("Note: check the tooth"));

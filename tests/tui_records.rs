@@ -139,10 +139,11 @@ fn a_primary_shows_its_copies_and_takes_a_missing_title_and_doi_from_one() {
     // The list shows the same title for it.
     h.keys("l");
     let list = h.screen();
-    let number = format!(" {} ", h.app.position() + 1);
+    let number = (h.app.position() + 1).to_string();
     assert!(
         list.lines()
-            .any(|l| l.starts_with(&number) && l.contains("Melanin, camouflage")),
+            .any(|l| l.split_whitespace().next() == Some(number.as_str())
+                && l.contains("Melanin, camouflage")),
         "{list}"
     );
     h.keys("l");

@@ -9,7 +9,7 @@ use anyhow::Result;
 use unicode_width::UnicodeWidthStr;
 
 use crate::cli::{StatusArgs, StatusFormat, reviewer_or_login};
-use crate::human::fmt_n;
+use crate::human::{count, fmt_n};
 use crate::store::{self, JournalReport};
 use crate::tally::{self, Table, Tally};
 
@@ -82,9 +82,9 @@ fn summary(path: &Path, project: &crate::project::Project, t: &Tally) -> String 
     let _ = writeln!(o, "{} · {} · {}", path.display(), s.reviewer, s.stage);
     let _ = writeln!(
         o,
-        "records {} ({} duplicates) · to screen {} · screened {} · undecided {}",
+        "records {} ({}) · to screen {} · screened {} · undecided {}",
         fmt_n(s.records),
-        fmt_n(s.duplicates),
+        count(s.duplicates, "duplicate", "duplicates"),
         fmt_n(s.eligible),
         fmt_n(s.screened),
         fmt_n(s.undecided)
@@ -177,9 +177,9 @@ fn markdown(path: &Path, t: &Tally, tables: &[Table]) -> String {
     );
     let _ = writeln!(
         o,
-        "{} records ({} duplicates); {} to screen, {} screened: {} included, {} excluded, {} maybe, {} not retrieved; {} undecided.",
-        fmt_n(s.records),
-        fmt_n(s.duplicates),
+        "{} ({}); {} to screen, {} screened: {} included, {} excluded, {} maybe, {} not retrieved; {} undecided.",
+        count(s.records, "record", "records"),
+        count(s.duplicates, "duplicate", "duplicates"),
         fmt_n(s.eligible),
         fmt_n(s.screened),
         fmt_n(s.included),

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::filter::{self, Filter};
-use super::history::{History, RecordState, Step};
+use super::history::{self, Entry, History, RecordState, Step};
 use super::order::{self, QueueOrder};
 use super::search::{Finder, SearchIndex};
 use crate::dedup::{self, Completed};
@@ -124,6 +124,8 @@ pub struct Screening {
     /// Lowercased text of every record, built in slices (`index_more`).
     search_index: SearchIndex,
     history: History,
+    /// Per record, its place in import order from 1 (`number_of`).
+    number: Vec<u32>,
 }
 
 impl Screening {
@@ -139,19 +141,32 @@ impl Screening {
                 .enumerate()
                 .map(|(i, r)| (r.key.clone(), i)),
         );
+        let number = import_numbers(&project);
         // The latest entry per duplicate group counts, `Cleared` ones
-        // included (they carry notes on undecided records).
-        let mut states = vec![RecordState::default(); n];
-        for (key, d) in project.latest_entries(&reviewer, stage) {
-            if let Some(&i) = key_index.get(key) {
-                states[i] = RecordState {
+        // included (they carry notes on undecided records); on the way,
+        // the undo history of earlier sessions.
+        let entries: Vec<Entry> = project
+            .entries(&reviewer, stage)
+            .filter_map(|(key, d)| {
+                let &index = key_index.get(key)?;
+                let state = RecordState {
                     verdict: d.verdict.is_decided().then(|| d.verdict.clone()),
                     note: d.note.clone(),
                     tags: d.tags.clone(),
                     rule: d.rule.clone(),
                 };
-            }
-        }
+                Some(Entry {
+                    index,
+                    state,
+                    at: d.at.clone(),
+                })
+            })
+            .collect();
+        let mut states = vec![RecordState::default(); n];
+        let history = History::replay(&entries, &mut states, |records| {
+            step_label(records, |i| number[i] as usize)
+        });
+        drop(entries);
         let mut has_duplicates = vec![false; n];
         for r in project.records.iter() {
             if let Some(&p) = r.duplicate_of.as_ref().and_then(|k| key_index.get(k)) {
@@ -180,7 +195,8 @@ impl Screening {
             list_titles: std::sync::OnceLock::new(),
             counts: Counts::default(),
             search_index: SearchIndex::default(),
-            history: History::default(),
+            history,
+            number,
         };
         s.rebuild_queue(None);
         s.go_to(s.first_undecided().unwrap_or(0));
@@ -259,6 +275,22 @@ impl Screening {
     /// The record under the cursor.
     pub fn current(&self) -> Option<&Record> {
         self.current_index().map(|i| &self.project.records[i])
+    }
+
+    /// The record's number: its place in import order, from 1. Unlike the
+    /// row number it does not change with filters or order.
+    pub fn number_of(&self, index: usize) -> usize {
+        self.number.get(index).map_or(0, |&n| n as usize)
+    }
+
+    /// The record with this number.
+    pub fn with_number(&self, number: usize) -> Option<usize> {
+        self.number.iter().position(|&n| n as usize == number)
+    }
+
+    /// The label of a step on these records, for the footer.
+    pub fn step_label(&self, records: &[(usize, RecordState, RecordState)]) -> String {
+        step_label(records, |i| self.number_of(i))
     }
 
     pub fn state(&self, index: usize) -> &RecordState {
@@ -521,13 +553,15 @@ impl Screening {
         self.refilter(None);
     }
 
-    /// Removes every filter; `false` if there was none.
+    /// Removes every filter, the cursor staying on its record; `false` if
+    /// there was none.
     pub fn clear_filters(&mut self) -> bool {
         if self.filters.is_empty() {
             return false;
         }
         self.filters.clear();
-        self.refilter(None);
+        let keep = self.current_index();
+        self.refilter(keep);
         true
     }
 
@@ -720,6 +754,32 @@ impl Screening {
     }
 }
 
+/// Each record's place in import order (source, then position), from 1.
+fn import_numbers(project: &Project) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..project.records.len()).collect();
+    order.sort_by_key(|&i| project.records[i].origin);
+    let mut number = vec![0; order.len()];
+    for (n, &i) in order.iter().enumerate() {
+        number[i] = u32::try_from(n + 1).unwrap_or(u32::MAX);
+    }
+    number
+}
+
+/// A step's label: one record by its number, or a bulk action by its rule.
+fn step_label(
+    records: &[(usize, RecordState, RecordState)],
+    number: impl Fn(usize) -> usize,
+) -> String {
+    match records {
+        [(i, before, after)] => history::label_one(number(*i), before, after),
+        [(_, _, after), ..] => {
+            let verdict = after.verdict.clone().unwrap_or(Verdict::Cleared);
+            history::label_bulk(records.len(), &verdict, after.rule.as_deref().unwrap_or(""))
+        }
+        [] => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -781,6 +841,23 @@ mod tests {
         assert!(s.undo("later").is_none(), "nothing more to undo");
         assert!(s.redo("later").is_some());
         assert_eq!(s.counts().included, 1);
+    }
+
+    #[test]
+    fn clearing_the_filters_keeps_the_record_under_the_cursor() {
+        let mut s = screening(10);
+        for row in [0, 2, 3] {
+            s.go_to(row);
+            decide(&mut s, Verdict::Include);
+        }
+        s.add_filter(Filter::Undecided);
+        assert_eq!(s.rows(), [1, 4, 5, 6, 7, 8, 9]);
+        s.go_to(3);
+        assert_eq!(s.current_index(), Some(6));
+        assert!(s.clear_filters());
+        assert_eq!(s.rows().len(), 10);
+        assert_eq!(s.current_index(), Some(6), "the same record, at its row");
+        assert_eq!(s.cursor().row(), 6);
     }
 
     #[test]

@@ -45,15 +45,18 @@ impl Rate {
             .then(|| self.decisions as f64 * 3600.0 / self.active_secs)
     }
 
-    /// Time to decide `left` more records at the current rate, as `5h18` or
-    /// `42m`.
+    /// Time to decide `left` more records at the current rate, as `5h18`,
+    /// `42m` or `<1m`; `None` with nothing left.
     pub fn eta(&self, left: usize) -> Option<String> {
         let per_hour = self.per_hour()?;
+        if left == 0 {
+            return None;
+        }
         let minutes = (left as f64 / per_hour * 60.0).round() as u64;
-        Some(if minutes >= 60 {
-            format!("{}h{:02}", minutes / 60, minutes % 60)
-        } else {
-            format!("{minutes}m")
+        Some(match minutes {
+            0 => "<1m".to_string(),
+            1..60 => format!("{minutes}m"),
+            _ => format!("{}h{:02}", minutes / 60, minutes % 60),
         })
     }
 }
@@ -77,6 +80,15 @@ mod tests {
         // 53 records at ~52.9/h is about an hour.
         assert_eq!(r.eta(53).as_deref(), Some("1h00"));
         assert_eq!(r.eta(5).as_deref(), Some("6m"));
+        assert_eq!(r.eta(0), None, "nothing left: no ETA, not 0m");
+        assert_eq!(r.eta(1).as_deref(), Some("1m"));
+        // One decision every 2 s: the last record takes under a minute.
+        let mut fast = Rate::default();
+        fast.start(0.0);
+        for t in [2.0, 4.0, 6.0] {
+            fast.decided(t);
+        }
+        assert_eq!(fast.eta(1).as_deref(), Some("<1m"));
         assert_eq!(seconds("1970-01-01T00:01:40Z"), Some(100.0));
         assert_eq!(seconds("yesterday"), None);
     }

@@ -282,10 +282,95 @@ impl Scan {
     }
 }
 
+/// Which rows match a search, counted in slices after the search has
+/// found its first match, so the screen can say "match 3 of 57".
+#[derive(Debug, Clone)]
+pub struct Tally {
+    finder: Finder,
+    /// How many rows there were when it began: if that changes, it counts
+    /// again.
+    rows: usize,
+    next: usize,
+    /// The matching rows so far, in order.
+    hits: Vec<usize>,
+}
+
+impl Tally {
+    pub fn new(finder: Finder) -> Tally {
+        Tally {
+            finder,
+            rows: 0,
+            next: 0,
+            hits: Vec::new(),
+        }
+    }
+
+    pub fn query(&self) -> &str {
+        self.finder.query()
+    }
+
+    /// Whether every row has been checked.
+    pub fn done(&self, rows: &[usize]) -> bool {
+        self.rows == rows.len() && self.next >= rows.len()
+    }
+
+    /// Checks up to `budget` more of `rows`; starts again if the rows
+    /// changed in number (a decision in a filtered list, a filter).
+    pub fn run(&mut self, index: &SearchIndex, rows: &[usize], budget: usize) {
+        if self.rows != rows.len() {
+            self.rows = rows.len();
+            self.next = 0;
+            self.hits.clear();
+        }
+        let stop = self.next.saturating_add(budget).min(rows.len());
+        let finder = &self.finder;
+        self.hits
+            .extend((self.next..stop).filter(|&r| finder.matches(index, rows[r])));
+        self.next = stop;
+    }
+
+    /// Matching rows counted so far.
+    pub fn count(&self) -> usize {
+        self.hits.len()
+    }
+
+    /// Which match (from 1) the row is, if it matches and has been counted.
+    pub fn ordinal(&self, row: usize) -> Option<usize> {
+        self.hits.binary_search(&row).ok().map(|k| k + 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_tally_counts_the_matching_rows_in_slices() {
+        let records: Vec<Record> = ["heart", "lung", "heart and lung", "liver"]
+            .iter()
+            .map(|t| Record {
+                title: (*t).into(),
+                ..Record::default()
+            })
+            .collect();
+        let index = SearchIndex::build(&records);
+        let rows = [3, 2, 1, 0];
+        let mut t = Tally::new(Finder::new("LUNG").unwrap());
+        t.run(&index, &rows, 2);
+        assert!(!t.done(&rows));
+        assert_eq!(t.count(), 1);
+        t.run(&index, &rows, 2);
+        assert!(t.done(&rows));
+        assert_eq!(t.count(), 2);
+        assert_eq!(
+            (t.ordinal(1), t.ordinal(2), t.ordinal(0)),
+            (Some(1), Some(2), None)
+        );
+        t.run(&index, &rows[..3], 10);
+        assert_eq!(t.count(), 2, "fewer rows: counted again");
+        assert!(t.done(&rows[..3]));
+    }
 
     fn all(q: &str, hay: &str) -> Vec<String> {
         Finder::new(q)

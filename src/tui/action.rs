@@ -65,6 +65,8 @@ pub enum Action {
     // Reason picker and menus
     /// Toggles the reason shown with this number (1-9).
     ToggleReason(u8),
+    /// Toggles the highlighted reason (any of them, however many).
+    Toggle,
     /// Picks the menu entry shown with this number (1-9).
     Pick(u8),
     /// Adds a new reason from the picker, then ticks it.
@@ -129,7 +131,12 @@ impl Action {
     pub fn describe(self, mode: Mode) -> String {
         let list_like = matches!(
             mode,
-            Mode::List | Mode::Menu | Mode::Terms | Mode::Reasons | Mode::CriteriaEditor
+            Mode::List
+                | Mode::Menu
+                | Mode::Terms
+                | Mode::Reasons
+                | Mode::CriteriaEditor
+                | Mode::ReasonPicker
         );
         match self {
             Action::Include => "include".into(),
@@ -178,6 +185,7 @@ impl Action {
             Action::EditReasons => "edit reasons and settings".into(),
             Action::EditCriteria => "edit the inclusion criteria".into(),
             Action::ToggleReason(n) => format!("toggle reason {n}"),
+            Action::Toggle => "toggle the highlighted reason".into(),
             Action::Pick(n) => format!("pick entry {n}"),
             Action::AddReason => "add a new reason".into(),
             Action::Confirm if mode == Mode::Search => "keep this match".into(),
@@ -238,7 +246,7 @@ impl Action {
             Action::SwitchList => "switch",
             Action::ConfirmDuplicate => "duplicate",
             Action::SplitDuplicate => "split",
-            Action::ToggleReason(_) => "toggle",
+            Action::ToggleReason(_) | Action::Toggle => "toggle",
             _ => "",
         }
     }
@@ -271,7 +279,9 @@ impl Action {
             }
             A::Filter | A::ClearFilters | A::BulkExclude => Group::List,
             A::EditTerms | A::EditReasons | A::EditCriteria => Group::Project,
-            A::ToggleReason(_) | A::Pick(_) | A::AddReason | A::Confirm | A::Cancel => Group::Pick,
+            A::ToggleReason(_) | A::Toggle | A::Pick(_) | A::AddReason | A::Confirm | A::Cancel => {
+                Group::Pick
+            }
             A::Add
             | A::Edit
             | A::Delete
@@ -342,10 +352,13 @@ impl Action {
                     || moving
                     || matches!(self, A::OpenRecord | A::BulkExclude | A::Close)
             }
-            Mode::ReasonPicker => matches!(
-                self,
-                A::ToggleReason(1..=9) | A::AddReason | A::Confirm | A::Cancel
-            ),
+            Mode::ReasonPicker => {
+                moving
+                    || matches!(
+                        self,
+                        A::ToggleReason(1..=9) | A::Toggle | A::AddReason | A::Confirm | A::Cancel
+                    )
+            }
             Mode::Search => matches!(
                 self,
                 A::Confirm | A::Cancel | A::NextMatch | A::PreviousMatch

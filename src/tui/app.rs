@@ -60,8 +60,13 @@ pub enum Effect {
 }
 
 /// What the first quit says while changes are not on disk.
-fn quit_warning(unsaved: usize) -> String {
-    format!("{unsaved} change(s) are not on disk yet; quit again to leave without them")
+fn quit_warning(n: usize) -> String {
+    format!(
+        "{} {} not on disk yet; quit again to leave without {}",
+        crate::human::count(n, "change", "changes"),
+        if n == 1 { "is" } else { "are" },
+        if n == 1 { "it" } else { "them" },
+    )
 }
 
 /// The screen under the overlays.
@@ -171,10 +176,13 @@ impl App {
                 }
             });
         } else if s.counts().decided() == s.queue().len() {
-            cx.flash = Some(format!(
-                "All {} records are screened; you can still revise any of them",
-                s.queue().len()
-            ));
+            cx.flash = Some(match s.queue().len() {
+                1 => "The one record is screened; you can still revise it".into(),
+                n => format!(
+                    "All {} records are screened; you can still revise any of them",
+                    crate::human::fmt_n(n)
+                ),
+            });
         }
         App::with_views(cx, Views::default())
     }

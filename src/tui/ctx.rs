@@ -14,13 +14,14 @@ use super::component::Layer;
 use super::keymap::{Keymap, Mode};
 use super::theme::Theme;
 use super::view;
+use crate::human::fmt_n;
 use crate::project::{Change, Verdict};
 use crate::screening::Screening;
 use crate::screening::filter::Filter;
 use crate::screening::highlight::Highlighter;
-use crate::screening::history::{RecordState, Step};
+use crate::screening::history::{RecordState, Step, verdict_word};
 use crate::screening::rate::{self, Rate};
-use crate::screening::search::{Finder, Scan};
+use crate::screening::search::{Finder, Scan, Tally};
 
 /// What a component asks of `App`, carried out in order after it returns.
 pub enum Command {
@@ -65,6 +66,8 @@ pub struct Ctx {
     pub search: Option<Finder>,
     /// A search still looking (continued by `Event::Tick`).
     pub(crate) scan: Option<Scan>,
+    /// The rows the active search matches, counted by `Event::Tick`s.
+    pub(crate) tally: Option<Tally>,
     pub highlighter: Highlighter,
     /// The inclusion criteria shown beside (or above) the record.
     pub show_criteria: bool,
@@ -91,6 +94,7 @@ impl Ctx {
             flash: None,
             search: None,
             scan: None,
+            tally: None,
             highlighter,
             show_criteria: false,
             reading_width: super::components::record::DEFAULT_READING_WIDTH,
@@ -181,21 +185,15 @@ impl Ctx {
         let Some(index) = s.current_index() else {
             return;
         };
-        let row = s.cursor().row();
         let before = s.state(index).clone();
         let after = RecordState {
-            verdict: Some(verdict.clone()),
+            verdict: Some(verdict),
             rule: None,
             ..before.clone()
         };
-        let label = format!("{} record {}", verdict_word(&verdict), row + 1);
-        self.apply_step(
-            Step {
-                label,
-                records: vec![(index, before, after)],
-            },
-            true,
-        );
+        let records = vec![(index, before, after)];
+        let label = s.step_label(&records);
+        self.apply_step(Step { label, records }, true);
         if let Some(t) = rate::seconds(&self.now()) {
             self.rate.decided(t);
         }
@@ -227,19 +225,9 @@ impl Ctx {
         if after == before {
             return;
         }
-        let what = if after.note != before.note {
-            "note"
-        } else {
-            "tags"
-        };
-        let label = format!("{what} of record {}", self.screening.cursor().row() + 1);
-        self.apply_step(
-            Step {
-                label,
-                records: vec![(index, before, after)],
-            },
-            true,
-        );
+        let records = vec![(index, before, after)];
+        let label = self.screening.step_label(&records);
+        self.apply_step(Step { label, records }, true);
     }
 
     pub fn undo(&mut self) {
@@ -249,12 +237,14 @@ impl Ctx {
             return;
         };
         self.sent(change);
-        let annotation = step.label.starts_with("note") || step.label.starts_with("tags");
         self.flash = Some(match &step.records[..] {
-            [(_, before, _)] if !annotation => match &before.verdict {
-                None => "Undone: the record is undecided again".into(),
-                Some(v) => format!("Undone: back to {}", verdict_word(v)),
-            },
+            [(i, before, after)] if before.verdict != after.verdict => {
+                let n = fmt_n(self.screening.number_of(*i));
+                match &before.verdict {
+                    None => format!("Undone: record #{n} is undecided again"),
+                    Some(v) => format!("Undone: record #{n} back to {}", verdict_word(v)),
+                }
+            }
             _ => format!("Undone: {}", step.label),
         });
         self.return_to(step.records[0].0);
@@ -288,9 +278,9 @@ impl Ctx {
         let label = f.describe(self.screening.project());
         self.screening.add_filter(f);
         self.flash = Some(format!(
-            "Filter: {label} · {} of {} records shown",
-            crate::human::fmt_n(self.screening.rows().len()),
-            crate::human::fmt_n(self.screening.queue().len())
+            "Filter: {label} · {} of {} shown",
+            fmt_n(self.screening.rows().len()),
+            crate::human::count(self.screening.queue().len(), "record", "records")
         ));
     }
 
@@ -312,31 +302,21 @@ impl Ctx {
             .filter(|&&i| s.state(i).verdict.is_none())
             .count();
         if left == 0 {
-            format!(
-                "End of the list: all {} records shown are decided",
-                crate::human::fmt_n(s.rows().len())
-            )
+            match s.rows().len() {
+                1 => "End of the list: the one record shown is decided".into(),
+                n => format!(
+                    "End of the list: all {} records shown are decided",
+                    fmt_n(n)
+                ),
+            }
         } else {
             let key = self
                 .keymap
                 .key_for(mode, Action::FirstUndecided)
                 .map(|k| format!(" ({k} goes to the first)"))
                 .unwrap_or_default();
-            format!(
-                "End of the list: {} still undecided{key}",
-                crate::human::fmt_n(left)
-            )
+            format!("End of the list: {} still undecided{key}", fmt_n(left))
         }
-    }
-}
-
-pub fn verdict_word(v: &Verdict) -> &'static str {
-    match v {
-        Verdict::Include => "included",
-        Verdict::Exclude(_) => "excluded",
-        Verdict::Maybe => "maybe",
-        Verdict::NotRetrieved => "not retrieved",
-        Verdict::Cleared => "undecided",
     }
 }
 
@@ -346,4 +326,18 @@ pub(crate) fn step_index(i: usize, delta: i32, len: usize) -> usize {
         return 0;
     }
     (i as i64 + i64::from(delta)).clamp(0, len as i64 - 1) as usize
+}
+
+/// Where a moving action takes the selected entry of a list of `len`
+/// (menus, editors, the reason picker); `None` if `action` does not move.
+pub(crate) fn moved(selected: usize, action: Action, len: usize) -> Option<usize> {
+    Some(match action {
+        Action::ScrollDown => step_index(selected, 1, len),
+        Action::ScrollUp => step_index(selected, -1, len),
+        Action::PageDown => step_index(selected, 5, len),
+        Action::PageUp => step_index(selected, -5, len),
+        Action::Top => 0,
+        Action::Bottom => len.saturating_sub(1),
+        _ => return None,
+    })
 }

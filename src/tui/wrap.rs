@@ -36,8 +36,12 @@ impl LineBuilder {
     }
 }
 
+/// A space a line may break at: not a no-break space, which joins what it
+/// stands between (a stand-in title's closing `…` to its last word).
 fn is_space(g: &Grapheme) -> bool {
-    g.s.chars().all(char::is_whitespace) && !is_newline(g)
+    g.s.chars()
+        .all(|c| c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}'))
+        && !is_newline(g)
 }
 
 fn is_newline(g: &Grapheme) -> bool {
@@ -166,6 +170,16 @@ mod tests {
         ) {
             assert!(line.width() <= 7, "{line:?}");
         }
+    }
+
+    #[test]
+    fn a_no_break_space_keeps_an_ellipsis_with_its_word() {
+        // "(no title) … words …" filling a line: the `…` never goes alone.
+        assert_eq!(
+            plain("aaa bbb ccc\u{a0}…", 11),
+            vec!["aaa bbb", "ccc\u{a0}…"]
+        );
+        assert_eq!(plain("aaa bbb ccc …", 11), vec!["aaa bbb ccc", "…"]);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::search::{self, SearchBox};
 use super::terms::TermsEditor;
 use super::text::{Purpose, TextInput};
 use super::{criteria::CriteriaEditor, reasons::ReasonsEditor, record};
-use crate::human::fmt_n;
+use crate::human::{count, fmt_n};
 use crate::project::{Stage, Verdict};
 use crate::screening::filter::Filter;
 use crate::screening::history::{RecordState, Step};
@@ -176,7 +176,7 @@ pub fn act(action: Action, by: Browse, cx: &mut Ctx) {
         }
         Action::Jump => cx.open(TextInput::layer(
             "Go to record",
-            "a row number, or a record key or DOI",
+            "a row number, #record number, record key or DOI",
             "",
             Purpose::Jump,
         )),
@@ -184,7 +184,10 @@ pub fn act(action: Action, by: Browse, cx: &mut Ctx) {
             let previous = cx.search.clone();
             let query = previous.as_ref().map(|f| f.query().to_string());
             let origin = cx.screening.cursor().row();
-            cx.open(Layer::Search(Box::new(SearchBox::new(origin, previous))));
+            let tally = cx.tally.take();
+            cx.open(Layer::Search(Box::new(SearchBox::new(
+                origin, previous, tally,
+            ))));
             if let Some(q) = query {
                 cx.flash = Some(format!("Last search: {q}"));
             }
@@ -236,8 +239,8 @@ pub fn act(action: Action, by: Browse, cx: &mut Ctx) {
         Action::ClearFilters => {
             if cx.screening.clear_filters() {
                 cx.flash = Some(format!(
-                    "Filters cleared: all {} records",
-                    fmt_n(cx.screening.rows().len())
+                    "Filters cleared: all {} shown",
+                    count(cx.screening.rows().len(), "record", "records")
                 ));
             } else {
                 cx.flash = Some("No filter is on".into());
@@ -317,13 +320,31 @@ fn jump_to(text: &str, cx: &mut Ctx) {
         return;
     }
     let shown = cx.screening.rows().len();
+    if let Some(number) = text.strip_prefix('#') {
+        let found = number
+            .replace(',', "")
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| cx.screening.with_number(n));
+        match found.and_then(|i| cx.screening.rows().iter().position(|&r| r == i)) {
+            Some(row) => cx.screening.go_to(row),
+            None if found.is_some() => {
+                cx.flash = Some(format!(
+                    "Record {text} is hidden by the filter (or not screened at this stage)"
+                ))
+            }
+            None => cx.flash = Some(format!("There is no record {text}")),
+        }
+        return;
+    }
     if let Ok(n) = text.replace(',', "").parse::<usize>() {
         if (1..=shown).contains(&n) {
             cx.screening.go_to(n - 1);
         } else {
             cx.flash = Some(format!(
-                "There is no row {n}: {} records are shown",
-                fmt_n(shown)
+                "There is no row {n}: {} {} shown",
+                count(shown, "record", "records"),
+                if shown == 1 { "is" } else { "are" }
             ));
         }
         return;
@@ -375,12 +396,14 @@ fn confirm_bulk(verdict: Verdict, cx: &mut Ctx) {
         _ => String::new(),
     };
     let mut message = format!(
-        "Exclude {} undecided record(s) shown{reasons}?\nRule recorded: {rule}",
-        fmt_n(records.len())
+        "Exclude {} shown{reasons}?\nRule recorded: {rule}",
+        count(records.len(), "undecided record", "undecided records")
     );
-    if decided > 0 {
+    if decided == 1 {
+        message.push_str("\n1 record shown is decided already and stays as it is.");
+    } else if decided > 1 {
         message.push_str(&format!(
-            "\n{} record(s) shown are decided already and stay as they are.",
+            "\n{} records shown are decided already and stay as they are.",
             fmt_n(decided)
         ));
     }
@@ -409,12 +432,12 @@ fn bulk_exclude(plan: BulkPlan, by: Browse, cx: &mut Ctx) {
         })
         .collect::<Vec<_>>();
     let n = records.len();
-    let label = format!("excluded {} records ({})", fmt_n(n), plan.rule);
+    let label = cx.screening.step_label(&records);
     cx.apply_step(Step { label, records }, true);
     let undo = cx.key_hint(by.mode(), Action::Undo);
     cx.flash = Some(format!(
-        "Excluded {} records by rule \"{}\" ({undo} undoes)",
-        fmt_n(n),
+        "Excluded {} by rule \"{}\" ({undo} undoes)",
+        count(n, "record", "records"),
         plan.rule
     ));
 }

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 
-use super::editor::ListEdit;
+use super::editor::{self, ListEdit};
 use super::record;
 use super::text::{Purpose, TextInput};
 use crate::project::{Change, Project};
@@ -99,13 +99,7 @@ impl Component for CriteriaEditor {
                 set_criteria(lines, cx);
             }
             Purpose::EditCriterion(index) => {
-                if index < lines.len() {
-                    if text.is_empty() {
-                        lines.remove(index);
-                    } else {
-                        lines[index] = text;
-                    }
-                }
+                editor::replace_or_remove(&mut lines, index, text);
                 set_criteria(lines, cx);
             }
             _ => {}

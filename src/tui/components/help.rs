@@ -92,9 +92,25 @@ pub fn help_area_height(height: u16) -> u16 {
 
 fn render_help(frame: &mut Frame, cx: &Ctx, scroll: u16, t: &Theme) {
     let area = editor_area(frame);
-    let lines: Vec<Line> = help_lines(cx, t)
+    let visible = usize::from(area.height.saturating_sub(2));
+    let all = help_lines(cx, t);
+    let below = all.len().saturating_sub(usize::from(scroll) + visible);
+    let mut lines: Vec<Line> = all
         .into_iter()
         .skip(usize::from(scroll))
+        .take(visible)
         .collect();
+    // The last line gives way to a cue while more lies below it.
+    if below > 0 && visible > 1 {
+        lines.pop();
+        let key = cx.key_hint(Mode::Help, Action::PageDown);
+        lines.push(Line::styled(
+            format!(
+                " ↓ {} more below ({key})",
+                crate::human::count(below + 1, "line", "lines")
+            ),
+            t.dim,
+        ));
+    }
     boxed(frame, area, "Keys (from the active keymap)", lines, t);
 }

@@ -1,5 +1,5 @@
 //! The list view (mode `list`): a table of the records shown (row number,
-//! status, note mark, reasons, title, first author and year, source). Its keys move rows
+//! record number, status, note mark, reasons, title, first author and year, source). Its keys move rows
 //! rather than scroll a record; everything else it shares with the record
 //! view (`browse`). Only the rows on screen are built, so it costs the
 //! same at 100 records as at 100,000.
@@ -87,6 +87,8 @@ fn move_rows(cx: &mut Ctx, delta: i64) {
 
 struct Widths {
     number: usize,
+    /// The record number (`#12`): its place in import order.
+    record: usize,
     reasons: usize,
     title: usize,
     author: usize,
@@ -95,7 +97,8 @@ struct Widths {
 
 fn widths(cx: &Ctx, width: u16) -> Widths {
     let width = usize::from(width);
-    let number = fmt_n(cx.screening.rows().len().max(1)).len();
+    let number = fmt_n(cx.screening.rows().len().max(1)).len().max(3);
+    let record = 1 + fmt_n(cx.screening.project().records.len().max(1)).len();
     let reasons = if width >= 110 {
         22
     } else if width >= 80 {
@@ -105,10 +108,12 @@ fn widths(cx: &Ctx, width: u16) -> Widths {
     };
     let source = if width >= 110 { 14 } else { 9 };
     let author = if width >= 110 { 18 } else { 12 };
-    // number, space, status (2), space, reasons, space, title, space, author, space, source
-    let fixed = 1 + number + 1 + 2 + 1 + reasons + 1 + 1 + author + 1 + source;
+    // number, space, record, space, status (2), space, reasons, space, title, space, author,
+    // space, source
+    let fixed = 1 + number + 1 + record + 1 + 2 + 1 + reasons + 1 + 1 + author + 1 + source;
     Widths {
         number,
+        record,
         reasons,
         title: width.saturating_sub(fixed).max(8),
         author,
@@ -129,14 +134,16 @@ fn render(frame: &mut Frame, cx: &Ctx, t: &Theme, body: Rect) {
     let mut lines: Vec<Line> = Vec::with_capacity(usize::from(body.height));
     lines.push(Line::styled(
         format!(
-            " {:>nw$} {} {} {} {} {}",
+            " {:>nw$} {:>rw$} {} {} {} {} {}",
+            "row",
             "#",
             pad("", 2),
             pad("reasons", w.reasons),
             pad("title", w.title),
             pad("author, year", w.author),
             pad("source", w.source),
-            nw = w.number
+            nw = w.number,
+            rw = w.record
         ),
         t.header,
     ));
@@ -185,7 +192,13 @@ fn render(frame: &mut Frame, cx: &Ctx, t: &Theme, body: Rect) {
         };
         let mut spans = vec![
             Span::styled(
-                format!(" {:>nw$} ", fmt_n(row + 1), nw = w.number),
+                format!(
+                    " {:>nw$} {:>rw$} ",
+                    fmt_n(row + 1),
+                    format!("#{}", fmt_n(s.number_of(index))),
+                    nw = w.number,
+                    rw = w.record
+                ),
                 base.patch(t.dim),
             ),
             Span::styled(mark, base.patch(mark_style)),

@@ -12,7 +12,7 @@ use crate::project::Stage;
 use crate::screening::filter::Filter;
 use crate::tui::action::Action;
 use crate::tui::component::{Component, Layer};
-use crate::tui::ctx::{Answer, Ctx, step_index};
+use crate::tui::ctx::{Answer, Ctx, moved, step_index};
 use crate::tui::keymap::Mode;
 use crate::tui::theme::Theme;
 use crate::tui::view::truncate;
@@ -53,13 +53,11 @@ impl Component for Menu {
 
     fn act(&mut self, action: Action, cx: &mut Ctx) {
         let len = self.items.len();
+        if let Some(to) = moved(self.selected, action, len) {
+            self.selected = to;
+            return;
+        }
         match action {
-            Action::ScrollDown => self.selected = step_index(self.selected, 1, len),
-            Action::ScrollUp => self.selected = step_index(self.selected, -1, len),
-            Action::PageDown => self.selected = step_index(self.selected, 5, len),
-            Action::PageUp => self.selected = step_index(self.selected, -5, len),
-            Action::Top => self.selected = 0,
-            Action::Bottom => self.selected = len.saturating_sub(1),
             Action::Cancel | Action::Quit => cx.close(),
             Action::Pick(n) if usize::from(n) <= len => {
                 self.selected = usize::from(n) - 1;

@@ -1,5 +1,7 @@
 //! The reason picker (mode `reason_picker`): the exclusion reasons of the
-//! stage, ticked with number keys, a new one added on the fly. It answers
+//! stage, ticked with number keys (the first nine) or by moving the
+//! highlight to any of them and toggling it, a new one added on the fly;
+//! a long list scrolls with the highlight. It answers
 //! the view that opened it with the reasons ticked (for one record or, in
 //! bulk, for every undecided record shown).
 
@@ -13,7 +15,7 @@ use super::text::{Purpose, TextInput};
 use crate::project::Stage;
 use crate::tui::action::Action;
 use crate::tui::component::Component;
-use crate::tui::ctx::{Answer, Ctx};
+use crate::tui::ctx::{Answer, Ctx, moved};
 use crate::tui::keymap::Mode;
 use crate::tui::theme::Theme;
 use crate::tui::view::widgets::{boxed, centered, key_lines};
@@ -24,11 +26,25 @@ pub struct ReasonPicker {
     selected: Vec<String>,
     /// Picking reasons for a bulk exclusion rather than one record.
     bulk: bool,
+    /// The highlighted reason (an index into the stage's reasons).
+    at: usize,
 }
 
 impl ReasonPicker {
     pub fn new(selected: Vec<String>, bulk: bool) -> ReasonPicker {
-        ReasonPicker { selected, bulk }
+        ReasonPicker {
+            selected,
+            bulk,
+            at: 0,
+        }
+    }
+
+    fn toggle(&mut self, id: &str) {
+        if let Some(at) = self.selected.iter().position(|s| s == id) {
+            self.selected.remove(at);
+        } else {
+            self.selected.push(id.to_string());
+        }
     }
 }
 
@@ -44,14 +60,21 @@ impl Component for ReasonPicker {
             .iter()
             .map(|r| r.id.clone())
             .collect();
+        if let Some(to) = moved(self.at, action, ids.len()) {
+            self.at = to;
+            return;
+        }
         match action {
             Action::ToggleReason(n) => {
-                if let Some(id) = ids.get(usize::from(n).wrapping_sub(1)) {
-                    if let Some(at) = self.selected.iter().position(|s| s == id) {
-                        self.selected.remove(at);
-                    } else {
-                        self.selected.push(id.clone());
-                    }
+                let i = usize::from(n).wrapping_sub(1);
+                if let Some(id) = ids.get(i) {
+                    self.toggle(id);
+                    self.at = i;
+                }
+            }
+            Action::Toggle => {
+                if let Some(id) = ids.get(self.at) {
+                    self.toggle(id);
                 }
             }
             Action::AddReason => {
@@ -67,8 +90,11 @@ impl Component for ReasonPicker {
                 if self.selected.is_empty()
                     && cx.screening.project().settings.exclusion_needs_reason
                 {
-                    cx.flash =
-                        Some("Pick at least one reason (number keys), or esc to cancel".into());
+                    let toggle = cx.key_hint(Mode::ReasonPicker, Action::Toggle);
+                    let cancel = cx.key_hint(Mode::ReasonPicker, Action::Cancel);
+                    cx.flash = Some(format!(
+                        "Pick at least one reason (number keys or {toggle}), or {cancel} to cancel"
+                    ));
                     return;
                 }
                 // Reasons in the order of the list, not the order ticked.
@@ -87,6 +113,9 @@ impl Component for ReasonPicker {
     fn answer(&mut self, answer: Answer, cx: &mut Ctx) {
         if let Answer::Text(Purpose::NewReason { stage, tick }, label) = answer {
             if let Some(id) = reasons::add_reason(stage, &label, cx) {
+                if let Some(i) = cx.screening.reasons().iter().position(|r| r.id == id) {
+                    self.at = i;
+                }
                 if tick && !self.selected.contains(&id) {
                     self.selected.push(id);
                 }
@@ -105,37 +134,19 @@ impl Component for ReasonPicker {
 
 fn render_picker(frame: &mut Frame, cx: &Ctx, picker: &ReasonPicker, t: &Theme) {
     let reasons = cx.screening.reasons();
-    let mut lines: Vec<Line> = Vec::new();
-    for (i, r) in reasons.iter().enumerate() {
-        let ticked = picker.selected.contains(&r.id);
-        let number = if i < 9 {
-            format!("{}", i + 1)
-        } else {
-            " ".into()
-        };
-        lines.push(Line::from(vec![
-            Span::styled(format!(" {number} "), t.key),
-            Span::styled(
-                if ticked { "[x] " } else { "[ ] " },
-                if ticked { t.exclude } else { Style::default() },
-            ),
-            Span::styled(
-                r.label.clone(),
-                if ticked { t.bold } else { Style::default() },
-            ),
-        ]));
-    }
+    let mut foot: Vec<Line> = Vec::new();
     if !cx.screening.project().settings.exclusion_needs_reason {
-        lines.push(Line::styled(
+        foot.push(Line::styled(
             " (a reason is optional in this project)",
             t.dim,
         ));
     }
-    lines.push(Line::default());
-    lines.extend(key_lines(
+    foot.push(Line::default());
+    foot.extend(key_lines(
         cx,
         Mode::ReasonPicker,
         &[
+            (Action::Toggle, "toggle"),
             (Action::Confirm, "confirm"),
             (Action::AddReason, "new reason"),
             (Action::Cancel, "cancel"),
@@ -143,12 +154,55 @@ fn render_picker(frame: &mut Frame, cx: &Ctx, picker: &ReasonPicker, t: &Theme) 
         t,
         48,
     ));
+    // A list longer than the screen scrolls with the highlight.
+    let room = usize::from(frame.area().height.saturating_sub(4))
+        .saturating_sub(foot.len())
+        .max(1);
+    let visible = reasons.len().min(room);
+    let first = picker
+        .at
+        .saturating_sub(visible.saturating_sub(1))
+        .min(reasons.len().saturating_sub(visible));
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, r) in reasons.iter().enumerate().skip(first).take(visible) {
+        let ticked = picker.selected.contains(&r.id);
+        let number = if i < 9 {
+            format!("{}", i + 1)
+        } else {
+            " ".into()
+        };
+        let base = if i == picker.at {
+            t.selected
+        } else {
+            Style::default()
+        };
+        let more = if i == first && first > 0 {
+            "↑"
+        } else if i + 1 == first + visible && i + 1 < reasons.len() {
+            "↓"
+        } else {
+            " "
+        };
+        lines.push(Line::from(vec![
+            Span::styled(more, t.dim),
+            Span::styled(format!("{number} "), t.key),
+            Span::styled(
+                if ticked { "[x] " } else { "[ ] " },
+                base.patch(if ticked { t.exclude } else { Style::default() }),
+            ),
+            Span::styled(
+                r.label.clone(),
+                base.patch(if ticked { t.bold } else { Style::default() }),
+            ),
+        ]));
+    }
+    lines.extend(foot);
     let height = lines.len() as u16 + 2;
     let area = centered(frame.area(), 50, height);
     let title = match (picker.bulk, cx.screening.stage()) {
-        (true, _) => "Bulk exclude: why? (number keys toggle)",
-        (false, Stage::TitleAbstract) => "Exclude: why? (number keys toggle)",
-        (false, Stage::FullText) => "Exclude at full text: why? (numbers toggle)",
+        (true, _) => "Bulk exclude: why?",
+        (false, Stage::TitleAbstract) => "Exclude: why?",
+        (false, Stage::FullText) => "Exclude at full text: why?",
     };
     boxed(frame, area, title, lines, t);
 }

@@ -10,9 +10,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use crate::human::fmt_n;
+use crate::human::{count, fmt_n};
 use crate::keys::Key;
-use crate::screening::search::{Finder, Progress, Scan};
+use crate::screening::search::{Finder, Progress, Scan, Tally};
 use crate::tui::action::Action;
 use crate::tui::component::Component;
 use crate::tui::ctx::Ctx;
@@ -41,17 +41,20 @@ pub struct SearchBox {
     /// from `origin` (wrapping): a longer query can only match there or
     /// later, so typing does not rescan what it already passed.
     scanned: Option<(String, Option<usize>)>,
-    /// The search before this one (esc brings it back).
+    /// The search before this one and its matches (esc brings them
+    /// back).
     previous: Option<Finder>,
+    previous_tally: Option<Tally>,
 }
 
 impl SearchBox {
-    pub fn new(origin: usize, previous: Option<Finder>) -> SearchBox {
+    pub fn new(origin: usize, previous: Option<Finder>, tally: Option<Tally>) -> SearchBox {
         SearchBox {
             editor: LineEditor::new(""),
             origin,
             scanned: None,
             previous,
+            previous_tally: tally,
         }
     }
 
@@ -62,9 +65,11 @@ impl SearchBox {
         cx.scan = None;
         let Some(finder) = Finder::new(&query) else {
             cx.search = None;
+            cx.tally = None;
             cx.screening.go_to(origin);
             return;
         };
+        cx.tally = Some(Tally::new(finder.clone()));
         // A longer query matches only where the shorter one did.
         let from = match &self.scanned {
             Some((q, found)) if query.to_lowercase().starts_with(&q.to_lowercase()) => *found,
@@ -104,6 +109,9 @@ impl Component for SearchBox {
                 }
                 // An empty search clears the highlighting of the last.
                 cx.search = Finder::new(self.editor.text());
+                if cx.search.is_none() {
+                    cx.tally = None;
+                }
                 if cx.search.is_none() && self.previous.is_some() {
                     cx.flash = Some("Search cleared".into());
                 }
@@ -112,11 +120,15 @@ impl Component for SearchBox {
             Action::Cancel => {
                 cx.scan = None;
                 cx.search = self.previous.take();
+                cx.tally = self.previous_tally.take();
                 cx.screening.go_to(self.origin);
                 cx.close();
             }
             Action::NextMatch | Action::PreviousMatch => {
                 cx.search = Finder::new(self.editor.text());
+                if cx.tally.as_ref().map(Tally::query) != cx.search.as_ref().map(Finder::query) {
+                    cx.tally = cx.search.clone().map(Tally::new);
+                }
                 jump_match(cx, action == Action::NextMatch);
             }
             _ => {}
@@ -169,7 +181,27 @@ pub fn jump_match(cx: &mut Ctx, forward: bool) {
 /// Whether work is left for `Event::Tick`s (the search index being built,
 /// a search under way).
 pub fn busy(cx: &Ctx) -> bool {
-    cx.scan.is_some() || !cx.screening.indexed()
+    cx.scan.is_some() || counting(cx) || !cx.screening.indexed()
+}
+
+/// Whether the matches of the active search are still being counted.
+fn counting(cx: &Ctx) -> bool {
+    cx.tally
+        .as_ref()
+        .is_some_and(|t| !t.done(cx.screening.rows()))
+}
+
+/// "match 3 of 57" for the row, once the matches are counted; "57
+/// matches" when the row is not one of them.
+pub fn match_of(cx: &Ctx, row: usize) -> Option<String> {
+    let t = cx.tally.as_ref()?;
+    if counting(cx) {
+        return None;
+    }
+    Some(match t.ordinal(row) {
+        Some(k) => format!("match {} of {}", fmt_n(k), fmt_n(t.count())),
+        None => count(t.count(), "match", "matches"),
+    })
 }
 
 /// Background work in slices small enough for a frame each: the search
@@ -178,6 +210,12 @@ pub fn busy(cx: &Ctx) -> bool {
 pub fn tick(cx: &mut Ctx, top: Option<&mut SearchBox>) {
     if cx.scan.is_some() {
         run_scan(cx, SCAN_CHUNK, top);
+    } else if counting(cx) {
+        cx.screening.ensure_index();
+        let s = &cx.screening;
+        if let Some(t) = cx.tally.as_mut() {
+            t.run(s.search_index(), s.rows(), SCAN_CHUNK);
+        }
     } else {
         // At most INDEX_CHUNK records, and fewer when they are long: a key
         // that arrives meanwhile waits for the slice to end.
@@ -235,12 +273,14 @@ fn scan_done(cx: &mut Ctx, scan: Scan, found: Option<usize>, sb: Option<&mut Sea
                 row >= scan.origin
             };
             cx.screening.go_to(row);
-            if wrapped && n > 1 {
-                cx.flash = Some(format!(
-                    "\"{}\": search wrapped around",
-                    scan.finder.query()
-                ));
-            }
+            let place = match_of(cx, row);
+            let query = scan.finder.query();
+            cx.flash = match (wrapped && n > 1, place) {
+                (true, Some(p)) => Some(format!("\"{query}\": {p}, search wrapped around")),
+                (true, None) => Some(format!("\"{query}\": search wrapped around")),
+                (false, Some(p)) => Some(format!("\"{query}\": {p}")),
+                (false, None) => None,
+            };
         }
         None => {
             cx.flash = Some(format!(
@@ -259,7 +299,11 @@ fn render_search_line(frame: &mut Frame, cx: &Ctx, sb: &SearchBox, t: &Theme, ar
             let (done, of) = scan_progress(cx).unwrap_or((0, 1));
             format!("searching… {}%", done * 100 / of.max(1))
         }
-        Some((_, Some(_))) => format!("row {}", fmt_n(cx.screening.cursor().row() + 1)),
+        Some((_, Some(_))) => {
+            let row = cx.screening.cursor().row();
+            match_of(cx, row)
+                .unwrap_or_else(|| format!("row {} · counting matches…", fmt_n(row + 1)))
+        }
         Some((_, None)) => "no match".to_string(),
         None => String::new(),
     };

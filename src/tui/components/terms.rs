@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::editor::ListEdit;
+use super::editor::{self, ListEdit};
 use super::record;
 use super::text::{Purpose, TextInput};
 use crate::project::{Change, Highlight};
@@ -101,14 +101,7 @@ impl Component for TermsEditor {
                 set_highlight(h, cx);
             }
             Purpose::EditTerm { exclude, index } => {
-                let list = terms_mut(&mut h, exclude);
-                if index < list.len() {
-                    if text.is_empty() {
-                        list.remove(index);
-                    } else {
-                        list[index] = text;
-                    }
-                }
+                editor::replace_or_remove(terms_mut(&mut h, exclude), index, text);
                 set_highlight(h, cx);
             }
             _ => {}

@@ -219,10 +219,16 @@ fn render_header(frame: &mut Frame, cx: &Ctx, t: &Theme, area: Rect) {
     let percent = (decided * 100).checked_div(n).unwrap_or(0);
     let bar_cells = if area.width >= 100 { 16 } else { 8 };
     let filled = (decided * bar_cells).checked_div(n).unwrap_or(0);
-    let position = if shown == 0 {
-        format!("0/{}", fmt_n(shown))
-    } else {
-        format!("{}/{}", fmt_n(s.cursor().row() + 1), fmt_n(shown))
+    // The row number, and the record's own number that no filter or order
+    // changes.
+    let position = match s.current_index() {
+        None => format!("0/{}", fmt_n(shown)),
+        Some(i) => format!(
+            "#{} · {}/{}",
+            fmt_n(s.number_of(i)),
+            fmt_n(s.cursor().row() + 1),
+            fmt_n(shown)
+        ),
     };
     let right = format!(
         "{position}  {}{} {percent}% ",

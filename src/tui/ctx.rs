@@ -66,6 +66,8 @@ pub struct Ctx {
     pub highlighter: Highlighter,
     /// The inclusion criteria shown beside (or above) the record.
     pub show_criteria: bool,
+    /// The stopping panel shown below the record.
+    pub show_stopping: bool,
     pub(crate) rate: Rate,
     unsaved: usize,
     pub(crate) save_error: Option<String>,
@@ -89,6 +91,7 @@ impl Ctx {
             scan: None,
             highlighter,
             show_criteria: false,
+            show_stopping: false,
             rate: Rate::default(),
             unsaved: 0,
             save_error: None,
@@ -198,6 +201,9 @@ impl Ctx {
         let row = s.cursor().row();
         let still_here = s.rows().get(row) == Some(&index);
         if advance && still_here {
+            // Between records: the queue may take a newer ranking.
+            self.screening.rerank(false);
+            let s = &self.screening;
             if row + 1 < s.rows().len() {
                 self.screening.go_to(row + 1);
             } else {

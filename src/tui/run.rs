@@ -44,6 +44,8 @@ pub enum Input {
     Note(Note),
     /// SIGTERM, SIGINT or SIGHUP (`tui::signals`): quit as `q` would.
     Signal(i32),
+    /// The ranker published a ranking.
+    Ranked,
 }
 
 /// Screens the project opened as `(project, store, report)` from `path`.
@@ -81,8 +83,17 @@ pub fn run_with(
         let _ = signal_tx.send(Input::Signal(s));
     })
     .context("cannot watch for signals")?;
+    let ranked = tx.clone();
+    let rank_setup = crate::screening::relevance::RankSetup {
+        project_path: Some(path.to_path_buf()),
+        notify: Arc::new(move || {
+            let _ = ranked.send(Input::Ranked);
+        }),
+    };
     let mut app = crate::phases::time("App::new", || {
-        App::new(project, name, reviewer.to_string(), stage, keymap).with_prefs(prefs)
+        App::new(project, name, reviewer.to_string(), stage, keymap)
+            .with_ranking(rank_setup)
+            .with_prefs(prefs)
     });
     let flash = opening_message(path, &report, &store).or(app.take_flash());
     app.set_flash(flash);
@@ -351,6 +362,10 @@ impl Session {
                 flow
             }
             Input::TermError(_) | Input::Signal(_) => Flow::Quit,
+            Input::Ranked => {
+                self.app.step(Event::Ranked);
+                Flow::Continue
+            }
             Input::Note(note) => {
                 self.note(note);
                 Flow::Continue

@@ -12,6 +12,10 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::browse::{self, Browse};
 use crate::project::Verdict;
+use crate::rank::explain::Explanation;
+use crate::screening::highlight;
+use crate::screening::order::QueueOrder;
+use crate::screening::relevance;
 use crate::tui::action::Action;
 use crate::tui::component::Component;
 use crate::tui::ctx::{Answer, Ctx, verdict_word};
@@ -100,8 +104,33 @@ pub fn clamp_scroll(cx: &mut Ctx) {
 /// From this width the criteria panel sits beside the record.
 const SIDE_PANEL_MIN_WIDTH: u16 = 100;
 
-/// Where the record and the criteria panel go in the body.
+/// The stopping panel's place at the bottom of the body, and the rest.
+fn split_stopping(cx: &Ctx, body: Rect) -> (Rect, Option<Rect>) {
+    if !cx.show_stopping {
+        return (body, None);
+    }
+    let lines = stopping_lines(cx, body.width.saturating_sub(2), &cx.theme).len() as u16;
+    // The record keeps its title and a few lines.
+    let panel_h = (lines + 1)
+        .min(body.height.saturating_sub(5))
+        .max(2)
+        .min(body.height);
+    let rest = Rect {
+        height: body.height.saturating_sub(panel_h),
+        ..body
+    };
+    let panel = Rect {
+        y: body.y + rest.height,
+        height: panel_h,
+        ..body
+    };
+    (rest, Some(panel))
+}
+
+/// Where the record and the criteria panel go in the body (less the
+/// stopping panel).
 fn split(cx: &Ctx, body: Rect) -> (Rect, Option<Rect>) {
+    let body = split_stopping(cx, body).0;
     if !cx.show_criteria {
         return (body, None);
     }
@@ -161,7 +190,49 @@ fn criteria_lines(cx: &Ctx, width: u16, t: &Theme) -> Vec<Line<'static>> {
     out
 }
 
+/// The stopping panel: what `rank::stopping` says now, its assumptions,
+/// and a warning when the session's order breaks them.
+fn stopping_lines(cx: &Ctx, width: u16, t: &Theme) -> Vec<Line<'static>> {
+    let w = usize::from(width).max(1);
+    let s = &cx.screening;
+    let mut out = Vec::new();
+    match s.relevance().and_then(|r| r.stopping()) {
+        Some(st) => out.extend(wrap(&[(&st.summary(), Style::default())], w)),
+        None => out.push(Line::styled(
+            "Estimating… (reading the records; this takes a moment once)",
+            t.dim,
+        )),
+    }
+    if matches!(s.order(), QueueOrder::Import | QueueOrder::Year) {
+        let key = cx.key_hint(Mode::Screening, Action::CycleOrder);
+        let warn = format!(
+            "This session is in {}: the estimate holds only for records screened in relevance or \
+             random order ({key} changes the order).",
+            s.order().label()
+        );
+        out.extend(wrap(&[(&warn, t.maybe)], w));
+    }
+    let assumptions = format!("Assumes: {}", crate::rank::stopping::ASSUMPTIONS);
+    out.extend(wrap(&[(&assumptions, t.dim)], w));
+    out
+}
+
 fn render(frame: &mut Frame, cx: &Ctx, t: &Theme, body: Rect) {
+    if let Some(p) = split_stopping(cx, body).1 {
+        let block = Block::default()
+            .borders(Borders::TOP)
+            .border_style(t.dim)
+            .title(Span::styled(" When to stop ", t.bold));
+        let inner = block.inner(p);
+        let lines: Vec<Line> = stopping_lines(cx, inner.width.saturating_sub(2), t)
+            .into_iter()
+            .map(|mut l| {
+                l.spans.insert(0, Span::raw(" "));
+                l
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines).block(block), p);
+    }
     let (area, panel) = split(cx, body);
     let lines = record_lines(cx, area.width, t);
     let visible: Vec<Line> = lines
@@ -189,6 +260,44 @@ fn render(frame: &mut Frame, cx: &Ctx, t: &Theme, body: Rect) {
     }
 }
 
+/// Terms shown (and marked) each way.
+const EXPLAINED_TERMS: usize = 5;
+
+/// Why the record shown scored what it did: in relevance order, once the
+/// ranking in use has learned from an include and an exclude.
+fn explanation(cx: &Ctx, index: usize) -> Option<Explanation> {
+    let s = &cx.screening;
+    if s.order() != QueueOrder::Relevance {
+        return None;
+    }
+    let ranking = s.relevance()?.in_use()?;
+    ranking.explain(&s.project().records[index], index, EXPLAINED_TERMS)
+}
+
+/// "Relevance +0.42 (leans include) · ▲ beta blockers +0.031, … · ▼ rats -0.020, …".
+fn explanation_runs(e: &Explanation, t: &Theme) -> Vec<(String, Style)> {
+    let lean = if e.score > 0.0 {
+        "leans include"
+    } else {
+        "leans exclude"
+    };
+    let mut runs = vec![(format!("Relevance {:+.2} ({lean})", e.score), t.bold)];
+    for (arrow, terms, style) in [("▲", &e.up, t.term_up), ("▼", &e.down, t.term_down)] {
+        if terms.is_empty() {
+            continue;
+        }
+        runs.push((format!(" · {arrow} "), t.dim));
+        for (n, term) in terms.iter().enumerate() {
+            if n > 0 {
+                runs.push((", ".into(), t.dim));
+            }
+            runs.push((term.text.clone(), style));
+            runs.push((format!(" {:+.3}", term.weight), t.dim));
+        }
+    }
+    runs
+}
+
 fn record_lines(cx: &Ctx, width: u16, t: &Theme) -> Vec<Line<'static>> {
     let s = &cx.screening;
     let Some(index) = s.current_index() else {
@@ -201,6 +310,16 @@ fn record_lines(cx: &Ctx, width: u16, t: &Theme) -> Vec<Line<'static>> {
     };
     let project = s.project();
     let r = &project.records[index];
+    let explanation = explanation(cx, index);
+    // The reviewer's terms and the search, and the ranking's terms.
+    let marks = |text: &str| {
+        let mut m = marks_in(cx, text, true);
+        if let Some(e) = &explanation {
+            m.extend(relevance::term_marks(e, text));
+            m = highlight::paint(text.len(), m);
+        }
+        m
+    };
     let w = usize::from(width.saturating_sub(2)).max(1);
     let mut out: Vec<Line<'static>> = Vec::new();
     let push = |runs: &[(&str, Style)], out: &mut Vec<Line<'static>>| {
@@ -217,7 +336,7 @@ fn record_lines(cx: &Ctx, width: u16, t: &Theme) -> Vec<Line<'static>> {
             .to_string();
         push(&[("(no title)", t.maybe), (&rest, t.dim)], &mut out);
     } else {
-        let marks = marks_in(cx, &title, true);
+        let marks = marks(&title);
         push(&marked_runs(&title, t.bold, &marks, t), &mut out);
     }
     let authors = r.short_authors();
@@ -247,6 +366,11 @@ fn record_lines(cx: &Ctx, width: u16, t: &Theme) -> Vec<Line<'static>> {
         });
     }
     push(&[(&meta.join(" · "), t.dim)], &mut out);
+    if let Some(e) = &explanation {
+        let runs = explanation_runs(e, t);
+        let runs: Vec<(&str, Style)> = runs.iter().map(|(s, st)| (s.as_str(), *st)).collect();
+        push(&runs, &mut out);
+    }
     let state = s.state(index);
     if let Some(v) = &state.verdict {
         let style = match v {
@@ -285,13 +409,13 @@ fn record_lines(cx: &Ctx, width: u16, t: &Theme) -> Vec<Line<'static>> {
             if !s.label.is_empty() {
                 push(&[(&s.label, t.bold)], &mut out);
             }
-            let marks = marks_in(cx, &s.text, true);
+            let marks = marks(&s.text);
             push(&marked_runs(&s.text, Style::default(), &marks, t), &mut out);
         }
     } else if r.abstract_text.trim().is_empty() {
         push(&[("(no abstract)", t.dim)], &mut out);
     } else {
-        let marks = marks_in(cx, &r.abstract_text, true);
+        let marks = marks(&r.abstract_text);
         push(
             &marked_runs(&r.abstract_text, Style::default(), &marks, t),
             &mut out,

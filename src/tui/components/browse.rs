@@ -164,13 +164,13 @@ pub fn act(action: Action, by: Browse, cx: &mut Ctx) {
                 cx.flash = Some("This is the first record".into());
             }
         }
-        Action::FirstUndecided => match {
+        Action::FirstUndecided => {
             cx.screening.rerank(true);
-            cx.screening.first_undecided()
-        } {
-            Some(p) => cx.screening.go_to(p),
-            None => cx.flash = Some("Every record shown is decided".into()),
-        },
+            match cx.screening.first_undecided() {
+                Some(p) => cx.screening.go_to(p),
+                None => cx.flash = Some("Every record shown is decided".into()),
+            }
+        }
         Action::Top => cx.screening.go_to(0),
         Action::Bottom => {
             let last = cx.screening.rows().len().saturating_sub(1);

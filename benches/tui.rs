@@ -487,6 +487,44 @@ fn main() {
         Vec::new(),
     ));
 
+    // Relevance order: the ranker trains on its own thread after every
+    // decision (a third of the records are decided already); each move
+    // takes the newest ranking (the queue behind the cursor reordered) and
+    // draws the record's score with its terms. A reader pauses between
+    // decisions; 50 ms here, so most moves find a new ranking.
+    let mut b = Bench::new(project.clone(), 120, 40);
+    let t = Instant::now();
+    b.keys("O O O", &mut Vec::new());
+    while b
+        .app
+        .screening()
+        .relevance()
+        .and_then(|r| r.stopping())
+        .is_none()
+    {
+        std::thread::sleep(Duration::from_millis(5));
+        b.app.step(Event::Ranked);
+    }
+    println!(
+        "(relevance order: first ranking {:.0} ms after the order key)",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    b.keys("home", &mut Vec::new());
+    b.cpu.clear();
+    let mut times = Vec::new();
+    for _ in 0..50 {
+        for seq in ["i", "right", "1", "right"] {
+            std::thread::sleep(Duration::from_millis(50));
+            b.app.step(Event::Ranked);
+            b.keys(seq, &mut times);
+        }
+    }
+    rows.push((
+        "relevance order: decide, move (retraining)".into(),
+        times,
+        std::mem::take(&mut b.cpu),
+    ));
+
     for (name, times, cpu) in rows {
         let (median, p99, max) = stats(&times);
         let cpu99 = if cpu.is_empty() {

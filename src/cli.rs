@@ -218,6 +218,9 @@ pub enum OrderArg {
     Random,
     /// Newest first
     Year,
+    /// The likeliest includes first, learned from your decisions (seeded
+    /// random until 1 include and 1 exclude)
+    Relevance,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -903,6 +903,13 @@ fn queue_orders_and_seeded_random_order_is_stable() {
     expected.sort_by_key(|y| std::cmp::Reverse(y.unwrap_or(i32::MIN)));
     assert_eq!(years, expected, "newest first");
     h.keys("O");
+    assert!(
+        h.screen()
+            .contains("Order: relevance: random until 1 include and 1 exclude"),
+        "{}",
+        h.screen()
+    );
+    h.keys("O");
     assert!(h.screen().contains("Order: import order"));
 }
 

@@ -175,7 +175,7 @@ fn a_user_layer_cannot_make_a_prefix_conflict_with_the_base() {
     // Unbinding `g g` first makes `g` free.
     let map = layered(
         "vim",
-        "(screening: {\"g g\": None, \"g l\": None, \"g c\": None, \"g d\": None, \"g x\": None, \"g o\": None, \"g\": jump})",
+        "(screening: {\"g g\": None, \"g l\": None, \"g c\": None, \"g d\": None, \"g x\": None, \"g o\": None, \"g s\": None, \"g\": jump})",
     )
     .unwrap();
     assert_eq!(

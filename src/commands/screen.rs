@@ -23,6 +23,7 @@ pub fn prefs(options: &ScreenOptions) -> Prefs {
             OrderArg::Import => QueueOrder::Import,
             OrderArg::Random => QueueOrder::Random,
             OrderArg::Year => QueueOrder::Year,
+            OrderArg::Relevance => QueueOrder::Relevance,
         },
         seed: options.seed,
         reading_width: options.reading_width,

@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::cli::{StatusArgs, StatusFormat, reviewer_or_login};
 use crate::human::{count, fmt_n};
+use crate::rank::stopping::{self, Stopping};
 use crate::store::{self, JournalReport};
 use crate::tally::{self, Table, Tally};
 
@@ -58,14 +59,33 @@ pub fn run(args: &StatusArgs) -> Result<()> {
         args.format.unwrap_or(StatusFormat::Text)
     };
     let tables = tally::tables(&project, &t);
+    let stop = stopping::current(&project, &reviewer, args.stage.into());
     let text = match format {
         StatusFormat::Json => {
-            let mut s = serde_json::to_string(&t)?;
+            let mut v = serde_json::to_value(&t)?;
+            if let Some(o) = v.as_object_mut() {
+                o.insert("stopping".into(), stopping_json(&stop));
+            }
+            let mut s = serde_json::to_string(&v)?;
             s.push('\n');
             s
         }
-        StatusFormat::Text => text(&args.project, &project, &t, &tables),
-        StatusFormat::Markdown => markdown(&args.project, &t, &tables),
+        StatusFormat::Text => {
+            let mut o = text(&args.project, &project, &t, &tables);
+            let _ = writeln!(o, "\nWhen to stop\n  {}", stop.summary());
+            let _ = writeln!(o, "  Assumes: {}", stopping::ASSUMPTIONS);
+            o
+        }
+        StatusFormat::Markdown => {
+            let mut o = markdown(&args.project, &t, &tables);
+            let _ = writeln!(
+                o,
+                "\n### When to stop\n\n{}\n\nAssumes: {}",
+                md_cell(&stop.summary()),
+                stopping::ASSUMPTIONS
+            );
+            o
+        }
         StatusFormat::Csv => csv(&t, &tables),
     };
     store::release(project);
@@ -74,6 +94,27 @@ pub fn run(args: &StatusArgs) -> Result<()> {
         eprintln!("wrote {}", path.display());
     }
     Ok(())
+}
+
+/// `status --json`'s `stopping` object (docs/json.md).
+fn stopping_json(s: &Stopping) -> serde_json::Value {
+    serde_json::json!({
+        "screened": s.screened,
+        "eligible": s.eligible,
+        "relevant": s.relevant,
+        "since_last_include": s.since_last_relevant,
+        "target_recall": s.target,
+        "confidence": s.confidence,
+        "reached": s.reached(),
+        "p_value": s.p_value,
+        "remaining_max": s.remaining_max,
+        "recall_claim": s.recall_claim,
+        "more_needed": s.more_needed,
+        "not_yet": s.not_yet,
+        "summary": s.summary(),
+        "method": "Callaghan & Müller-Hansen 2020",
+        "assumptions": stopping::ASSUMPTIONS,
+    })
 }
 
 fn summary(path: &Path, project: &crate::project::Project, t: &Tally) -> String {

@@ -133,7 +133,8 @@ pub fn estimate(labels: &[bool], eligible: usize, target: f64, confidence: f64) 
     };
     if relevant == 0 {
         s.not_yet = Some(if screened == 0 {
-            "nothing screened yet"
+            "nothing screened yet; screen in relevance (or random) order, the estimate starts \
+             with the first include"
         } else {
             "no include yet; screen on in relevance order"
         });
@@ -323,11 +324,11 @@ pub fn sequence(project: &Project, reviewer: &str, stage: Stage) -> (Vec<bool>, 
     (relevant, eligible.len())
 }
 
-/// The stopping line of `status`: [`Stopping::summary`] at 95% recall and
-/// 95% confidence.
-pub fn status_line(project: &Project, reviewer: &str, stage: Stage) -> String {
+/// What `status` reports: the criterion for the reviewer's screening at
+/// `stage`, at 95% recall and 95% confidence.
+pub fn current(project: &Project, reviewer: &str, stage: Stage) -> Stopping {
     let (labels, eligible) = sequence(project, reviewer, stage);
-    estimate(&labels, eligible, 0.95, 0.95).summary()
+    estimate(&labels, eligible, 0.95, 0.95)
 }
 
 #[cfg(test)]

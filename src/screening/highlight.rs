@@ -12,6 +12,10 @@ use crate::project::Highlight;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// A term that pushed the relevance score up (`screening::relevance`).
+    RankUp,
+    /// A term that pushed it down.
+    RankDown,
     Include,
     Exclude,
     /// The text being searched for (`/`).
@@ -146,15 +150,18 @@ impl Highlighter {
 }
 
 /// Flattens possibly overlapping marks into sorted, disjoint ones; later
-/// kinds in `Kind` order win (exclude over include, search over both).
+/// kinds in `Kind` order win (the reviewer's terms over the ranking's,
+/// exclude over include, search over all).
 pub fn paint(len: usize, mut marks: Vec<(Range<usize>, Kind)>) -> Vec<(Range<usize>, Kind)> {
     if marks.is_empty() {
         return marks;
     }
     let rank = |k: Kind| match k {
-        Kind::Include => 1u8,
-        Kind::Exclude => 2,
-        Kind::Search => 3,
+        Kind::RankUp => 1u8,
+        Kind::RankDown => 2,
+        Kind::Include => 3,
+        Kind::Exclude => 4,
+        Kind::Search => 5,
     };
     let mut cells = vec![0u8; len];
     marks.sort_by_key(|(_, k)| rank(*k));
@@ -164,9 +171,11 @@ pub fn paint(len: usize, mut marks: Vec<(Range<usize>, Kind)>) -> Vec<(Range<usi
         }
     }
     let kind_of = |v: u8| match v {
-        1 => Some(Kind::Include),
-        2 => Some(Kind::Exclude),
-        3 => Some(Kind::Search),
+        1 => Some(Kind::RankUp),
+        2 => Some(Kind::RankDown),
+        3 => Some(Kind::Include),
+        4 => Some(Kind::Exclude),
+        5 => Some(Kind::Search),
         _ => None,
     };
     let mut out = Vec::new();

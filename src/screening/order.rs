@@ -1,6 +1,8 @@
 //! The order records are screened in: import order, a seeded random order
 //! (to avoid order effects; the same seed gives the same order, so a
-//! reopened session resumes where it was), or by year, newest first.
+//! reopened session resumes where it was), by year, newest first, or by
+//! relevance (`screening::relevance`: seeded random here, reordered by the
+//! ranking as it comes).
 
 use crate::project::Project;
 
@@ -10,6 +12,7 @@ pub enum QueueOrder {
     Import,
     Random,
     Year,
+    Relevance,
 }
 
 impl QueueOrder {
@@ -18,6 +21,7 @@ impl QueueOrder {
             QueueOrder::Import => "import order",
             QueueOrder::Random => "random order",
             QueueOrder::Year => "by year, newest first",
+            QueueOrder::Relevance => "relevance",
         }
     }
 
@@ -25,7 +29,8 @@ impl QueueOrder {
         match self {
             QueueOrder::Import => QueueOrder::Random,
             QueueOrder::Random => QueueOrder::Year,
-            QueueOrder::Year => QueueOrder::Import,
+            QueueOrder::Year => QueueOrder::Relevance,
+            QueueOrder::Relevance => QueueOrder::Import,
         }
     }
 }
@@ -34,7 +39,9 @@ impl QueueOrder {
 pub fn arrange(project: &Project, indices: &mut [usize], order: QueueOrder, seed: u64) {
     match order {
         QueueOrder::Import => indices.sort_by_key(|&i| project.records[i].origin),
-        QueueOrder::Random => {
+        // Until a ranking is in use, relevance order is the seeded random
+        // order (the "random until 1 include and 1 exclude").
+        QueueOrder::Random | QueueOrder::Relevance => {
             indices.sort_by_key(|&i| project.records[i].origin);
             let mut state = seed;
             // Fisher-Yates.

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::filter::{self, Filter};
 use super::history::{self, Entry, History, RecordState, Step};
 use super::order::{self, QueueOrder};
+use super::relevance::{self, RankSetup, Relevance};
 use super::search::{Finder, SearchIndex};
 use crate::dedup::{self, Completed};
 use crate::project::{Change, Decision, Project, Reason, Stage, Verdict};
@@ -126,6 +127,9 @@ pub struct Screening {
     history: History,
     /// Per record, its place in import order from 1 (`number_of`).
     number: Vec<u32>,
+    /// The ranker, once relevance order or the stopping panel asked for it.
+    relevance: Option<Relevance>,
+    rank_setup: RankSetup,
 }
 
 impl Screening {
@@ -197,6 +201,8 @@ impl Screening {
             search_index: SearchIndex::default(),
             history,
             number,
+            relevance: None,
+            rank_setup: RankSetup::default(),
         };
         s.rebuild_queue(None);
         s.go_to(s.first_undecided().unwrap_or(0));
@@ -492,7 +498,86 @@ impl Screening {
     /// undecided record).
     pub fn set_order(&mut self, order: QueueOrder) {
         self.order = order;
+        if order == QueueOrder::Relevance {
+            self.start_ranking();
+            if let Some(r) = self.relevance.as_mut() {
+                r.take_newest();
+            }
+        }
         self.rebuild_queue(None);
+    }
+
+    // ----- relevance ------------------------------------------------------------
+
+    /// Where the ranker caches and whom it wakes (before it starts).
+    pub fn set_rank_setup(&mut self, setup: RankSetup) {
+        self.rank_setup = setup;
+    }
+
+    /// Starts the ranker for this reviewer at this stage, if not running.
+    pub fn start_ranking(&mut self) {
+        if self.relevance.is_none() {
+            self.relevance = Some(Relevance::start(
+                &self.project,
+                &self.reviewer,
+                self.stage,
+                self.seed,
+                &self.rank_setup,
+            ));
+        }
+    }
+
+    pub fn relevance(&self) -> Option<&Relevance> {
+        self.relevance.as_ref()
+    }
+
+    /// The ranker published a ranking: take it for the panel (the queue
+    /// waits for the reader to move). `true` if it was new.
+    pub fn poll_ranking(&mut self) -> bool {
+        self.relevance.as_mut().is_some_and(Relevance::poll)
+    }
+
+    /// Waits until the ranker has learned every decision (tests).
+    #[cfg(any(test, feature = "testkit"))]
+    pub fn settle_ranking(&mut self, timeout: std::time::Duration) {
+        if let Some(r) = self.relevance.as_mut() {
+            r.settle(timeout);
+        }
+    }
+
+    /// In relevance order, puts the newest ranking in use and reorders the
+    /// records after the cursor by it; the records up to the cursor stay
+    /// where they are. Called when the reader moves on. With `whole` (the
+    /// reader asked, and the cursor moves next) every undecided record is
+    /// reordered, the decided ones first.
+    pub fn rerank(&mut self, whole: bool) {
+        if self.order != QueueOrder::Relevance {
+            return;
+        }
+        let Some(ranking) = self.relevance.as_mut().and_then(Relevance::take_newest) else {
+            return;
+        };
+        let keep = self
+            .current_index()
+            .filter(|_| !whole)
+            .and_then(|i| self.queue_pos.get(i))
+            .map_or(0, |&p| p as usize + 1);
+        let states = &self.states;
+        let queue = relevance::arrange(&self.queue, keep, &ranking.order, |i| {
+            states[i].verdict.is_none()
+        });
+        self.set_queue(queue);
+        let current = self.current_index();
+        self.refilter(current);
+    }
+
+    fn set_queue(&mut self, queue: Vec<usize>) {
+        let mut queue_pos = vec![u32::MAX; self.project.records.len()];
+        for (p, &i) in queue.iter().enumerate() {
+            queue_pos[i] = u32::try_from(p).unwrap_or(u32::MAX);
+        }
+        self.queue_pos = queue_pos;
+        self.queue = queue;
     }
 
     /// The seed of the random order.
@@ -510,17 +595,21 @@ impl Screening {
             None => stats::eligible(&self.project, &self.reviewer, self.stage),
         };
         order::arrange(&self.project, &mut queue, self.order, self.seed);
+        if let Some(ranking) = self
+            .relevance
+            .as_ref()
+            .and_then(Relevance::in_use)
+            .filter(|_| self.order == QueueOrder::Relevance)
+        {
+            let states = &self.states;
+            queue = relevance::arrange(&queue, 0, &ranking.order, |i| states[i].verdict.is_none());
+        }
         let mut counts = Counts::default();
         for &i in &queue {
             counts.add(self.states[i].verdict.as_ref(), 1);
         }
         self.counts = counts;
-        let mut queue_pos = vec![u32::MAX; self.project.records.len()];
-        for (p, &i) in queue.iter().enumerate() {
-            queue_pos[i] = u32::try_from(p).unwrap_or(u32::MAX);
-        }
-        self.queue_pos = queue_pos;
-        self.queue = queue;
+        self.set_queue(queue);
         self.refilter(keep);
     }
 
@@ -648,6 +737,9 @@ impl Screening {
         let mut decisions = Vec::with_capacity(states.len());
         for (index, state) in states {
             let old = std::mem::replace(&mut self.states[*index], state.clone());
+            if let Some(r) = &self.relevance {
+                r.decided(*index, old.verdict.as_ref(), state.verdict.as_ref());
+            }
             self.counts.add(old.verdict.as_ref(), -1);
             self.counts.add(state.verdict.as_ref(), 1);
             decisions.push(Decision {

@@ -52,8 +52,11 @@ pub enum Action {
     Duplicates,
     /// Opens the record's local PDF, else its DOI or URL.
     Open,
-    /// Import order, seeded random, year.
+    /// Import order, seeded random, year, relevance.
     CycleOrder,
+    /// Shows or hides the stopping panel (records since the last include,
+    /// the stopping estimate).
+    Stopping,
     // Filters and bulk actions (list)
     Filter,
     ClearFilters,
@@ -177,7 +180,8 @@ impl Action {
             Action::Criteria => "show/hide the inclusion criteria".into(),
             Action::Duplicates => "review duplicate pairs".into(),
             Action::Open => "open the PDF, DOI or URL".into(),
-            Action::CycleOrder => "order: import, random, year".into(),
+            Action::CycleOrder => "order: import, random, year, relevance".into(),
+            Action::Stopping => "show/hide the stopping panel (when to stop screening)".into(),
             Action::Filter => "add a filter".into(),
             Action::ClearFilters => "clear the filters".into(),
             Action::BulkExclude => "exclude every undecided record shown".into(),
@@ -274,9 +278,13 @@ impl Action {
             | A::PageUp
             | A::Jump => Group::Move,
             A::Search | A::NextMatch | A::PreviousMatch => Group::Search,
-            A::List | A::OpenRecord | A::Criteria | A::Duplicates | A::Open | A::CycleOrder => {
-                Group::Views
-            }
+            A::List
+            | A::OpenRecord
+            | A::Criteria
+            | A::Stopping
+            | A::Duplicates
+            | A::Open
+            | A::CycleOrder => Group::Views,
             A::Filter | A::ClearFilters | A::BulkExclude => Group::List,
             A::EditTerms | A::EditReasons | A::EditCriteria => Group::Project,
             A::ToggleReason(_) | A::Toggle | A::Pick(_) | A::AddReason | A::Confirm | A::Cancel => {
@@ -345,6 +353,7 @@ impl Action {
                             | A::PageDown
                             | A::PageUp
                             | A::Criteria
+                            | A::Stopping
                     )
             }
             Mode::List => {

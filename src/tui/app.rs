@@ -47,6 +47,9 @@ pub enum Event {
     SaveFailed(String),
     /// A message for the footer from the loop (e.g. what `Open` did).
     Notice(String),
+    /// The ranker published a new ranking (relevance order, the stopping
+    /// panel); the queue takes it when the reader moves on.
+    Ranked,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -226,6 +229,13 @@ impl App {
         self
     }
 
+    /// Where the ranker caches its features and whom it wakes (the real
+    /// loop); before `with_prefs`, which may start it.
+    pub fn with_ranking(mut self, setup: crate::screening::relevance::RankSetup) -> App {
+        self.cx.screening.set_rank_setup(setup);
+        self
+    }
+
     /// Theme, queue order and reading width for this session.
     pub fn with_prefs(mut self, prefs: Prefs) -> App {
         self.cx.theme = prefs.theme;
@@ -378,6 +388,13 @@ impl App {
         search::scan_progress(&self.cx)
     }
 
+    /// Waits until the ranker (if any) has learned every decision, then
+    /// takes its ranking as `Event::Ranked` would. For the test harness.
+    #[cfg(any(test, feature = "testkit"))]
+    pub fn settle_ranking(&mut self, timeout: std::time::Duration) {
+        self.cx.screening.settle_ranking(timeout);
+    }
+
     // ----- events -----------------------------------------------------------
 
     pub fn step(&mut self, event: Event) -> Vec<Effect> {
@@ -415,6 +432,9 @@ impl App {
                 search::tick(cx, top);
             }
             Event::Notice(msg) => cx.flash = Some(msg),
+            Event::Ranked => {
+                cx.screening.poll_ranking();
+            }
             Event::Wheel { down } => top(&mut self.layers, &mut self.views).wheel(down, cx),
             Event::Key(key) => self.key(key),
         }

@@ -73,6 +73,8 @@ pub struct Ctx {
     pub show_criteria: bool,
     /// The widest the record's text is wrapped (0: no limit).
     pub reading_width: u16,
+    /// The stopping panel shown below the record.
+    pub show_stopping: bool,
     pub(crate) rate: Rate,
     unsaved: usize,
     pub(crate) save_error: Option<String>,
@@ -98,6 +100,7 @@ impl Ctx {
             highlighter,
             show_criteria: false,
             reading_width: super::components::record::DEFAULT_READING_WIDTH,
+            show_stopping: false,
             rate: Rate::default(),
             unsaved: 0,
             save_error: None,
@@ -201,6 +204,9 @@ impl Ctx {
         let row = s.cursor().row();
         let still_here = s.rows().get(row) == Some(&index);
         if advance && still_here {
+            // Between records: the queue may take a newer ranking.
+            self.screening.rerank(false);
+            let s = &self.screening;
             if row + 1 < s.rows().len() {
                 self.screening.go_to(row + 1);
             } else {

@@ -17,6 +17,9 @@ fn idle(app: &mut App) {
     while app.busy() {
         app.step(Event::Tick);
     }
+    // The ranker learns each decision before the next key, as it does for
+    // a reader (a retrain takes milliseconds), so tests are deterministic.
+    app.settle_ranking(std::time::Duration::from_secs(60));
 }
 
 pub struct Harness {

@@ -47,6 +47,8 @@ pub enum Input {
     Note(Note),
     /// SIGTERM, SIGINT or SIGHUP (`tui::signals`): quit as `q` would.
     Signal(i32),
+    /// The ranker published a ranking.
+    Ranked,
 }
 
 /// Screens the project opened as `(project, store, report)` from `path`.
@@ -69,8 +71,10 @@ pub fn run_with(
     keymap: Keymap,
     prefs: Prefs,
 ) -> anyhow::Result<Summary> {
-    run_app(path, opened, |project, name| {
-        App::new(project, name, reviewer.to_string(), stage, keymap).with_prefs(prefs)
+    run_app(path, opened, |project, name, rank_setup| {
+        App::new(project, name, reviewer.to_string(), stage, keymap)
+            .with_ranking(rank_setup)
+            .with_prefs(prefs)
     })
 }
 
@@ -85,7 +89,7 @@ pub fn run_resolve(
     prefs: Prefs,
     (panel, carried): (Panel, usize),
 ) -> anyhow::Result<Summary> {
-    run_app(path, opened, |project, name| {
+    run_app(path, opened, |project, name, _| {
         App::resolving(
             project,
             name,
@@ -100,11 +104,11 @@ pub fn run_resolve(
 }
 
 /// The session on an opened project, with the app `make` builds from the
-/// project and the file's name.
+/// project, the file's name and where a ranker caches and whom it wakes.
 fn run_app(
     path: &Path,
     (project, store, report): (Project, Store, JournalReport),
-    make: impl FnOnce(Project, String) -> App,
+    make: impl FnOnce(Project, String, crate::screening::relevance::RankSetup) -> App,
 ) -> anyhow::Result<Summary> {
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
@@ -121,7 +125,14 @@ fn run_app(
         let _ = signal_tx.send(Input::Signal(s));
     })
     .context("cannot watch for signals")?;
-    let mut app = crate::phases::time("App::new", || make(project, name));
+    let ranked = tx.clone();
+    let rank_setup = crate::screening::relevance::RankSetup {
+        project_path: Some(path.to_path_buf()),
+        notify: Arc::new(move || {
+            let _ = ranked.send(Input::Ranked);
+        }),
+    };
+    let mut app = crate::phases::time("App::new", || make(project, name, rank_setup));
     let flash = opening_message(path, &report, &store).or(app.take_flash());
     app.set_flash(flash);
     let notes = tx.clone();
@@ -391,6 +402,10 @@ impl Session {
                 flow
             }
             Input::TermError(_) | Input::Signal(_) => Flow::Quit,
+            Input::Ranked => {
+                self.app.step(Event::Ranked);
+                Flow::Continue
+            }
             Input::Note(note) => {
                 self.note(note);
                 Flow::Continue

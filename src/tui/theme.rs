@@ -30,6 +30,9 @@ pub struct Theme {
     pub term_exclude: Style,
     /// The text being searched for.
     pub term_search: Style,
+    /// Terms that pushed the relevance score up / down.
+    pub term_up: Style,
+    pub term_down: Style,
     /// The row under the cursor, the selected entry.
     pub selected: Style,
     pub header: Style,
@@ -54,6 +57,8 @@ impl Theme {
                 term_include: plain.add_modifier(b | r),
                 term_exclude: plain.add_modifier(u),
                 term_search: plain.add_modifier(u | r),
+                term_up: plain.add_modifier(Modifier::ITALIC | b),
+                term_down: plain.add_modifier(Modifier::ITALIC),
                 selected: plain.add_modifier(r),
                 header: plain.add_modifier(b | u),
             };
@@ -71,6 +76,8 @@ impl Theme {
                 term_include: plain.fg(Color::Green).add_modifier(b),
                 term_exclude: plain.fg(Color::Red).add_modifier(b | u),
                 term_search: plain.bg(Color::Yellow).fg(Color::Black),
+                term_up: plain.fg(Color::Cyan).add_modifier(u),
+                term_down: plain.fg(Color::Magenta).add_modifier(u),
                 selected: plain.add_modifier(r),
                 header: plain.add_modifier(b | u),
             },
@@ -99,6 +106,10 @@ impl Theme {
                     .bg(Color::LightYellow)
                     .fg(Color::Black)
                     .add_modifier(b),
+                // Ranking terms: the text's own colour, told apart by
+                // weight and slant rather than by a pale colour.
+                term_up: plain.add_modifier(b | u),
+                term_down: plain.add_modifier(Modifier::ITALIC | u),
                 selected: plain.add_modifier(b | r),
                 header: plain.add_modifier(b | u),
             },

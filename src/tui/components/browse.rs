@@ -150,6 +150,9 @@ pub fn act(action: Action, by: Browse, cx: &mut Ctx) {
             }
         }
         Action::Next => {
+            if by == Browse::Record {
+                cx.screening.rerank(false);
+            }
             let row = cx.screening.cursor().row();
             if row + 1 < cx.screening.rows().len() {
                 cx.screening.go_to(row + 1);
@@ -165,10 +168,13 @@ pub fn act(action: Action, by: Browse, cx: &mut Ctx) {
                 cx.flash = Some("This is the first record".into());
             }
         }
-        Action::FirstUndecided => match cx.screening.first_undecided() {
-            Some(p) => cx.screening.go_to(p),
-            None => cx.flash = Some("Every record shown is decided".into()),
-        },
+        Action::FirstUndecided => {
+            cx.screening.rerank(true);
+            match cx.screening.first_undecided() {
+                Some(p) => cx.screening.go_to(p),
+                None => cx.flash = Some("Every record shown is decided".into()),
+            }
+        }
         Action::Top => cx.screening.go_to(0),
         Action::Bottom => {
             let last = cx.screening.rows().len().saturating_sub(1);
@@ -232,6 +238,7 @@ pub fn act(action: Action, by: Browse, cx: &mut Ctx) {
             cx.screening.set_order(order);
             cx.flash = Some(match order {
                 QueueOrder::Random => format!("Order: random (seed {})", cx.screening.seed()),
+                QueueOrder::Relevance => format!("Order: {}", relevance_label(cx)),
                 o => format!("Order: {}", o.label()),
             });
         }
@@ -254,6 +261,13 @@ pub fn act(action: Action, by: Browse, cx: &mut Ctx) {
         }
         Action::EditCriteria => cx.open(Layer::Criteria(CriteriaEditor::default())),
         Action::Help => cx.open(Layer::Help(HelpBox::default())),
+        Action::Stopping => {
+            cx.show_stopping = !cx.show_stopping;
+            if cx.show_stopping {
+                cx.screening.start_ranking();
+            }
+            record::clamp_scroll(cx);
+        }
         _ => {}
     }
 }
@@ -447,8 +461,10 @@ fn bulk_exclude(plan: BulkPlan, by: Browse, cx: &mut Ctx) {
 pub fn status(cx: &Ctx) -> Option<String> {
     let s = &cx.screening;
     let mut parts = Vec::new();
-    if s.order() != QueueOrder::Import {
-        parts.push(s.order().label().to_string());
+    match s.order() {
+        QueueOrder::Import => {}
+        QueueOrder::Relevance => parts.push(relevance_label(cx)),
+        o => parts.push(o.label().to_string()),
     }
     if !s.filters().is_empty() {
         parts.push(format!(
@@ -459,6 +475,17 @@ pub fn status(cx: &Ctx) -> Option<String> {
         ));
     }
     (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// What relevance order is doing: random until it can rank, else what
+/// the ranking in use learned from.
+fn relevance_label(cx: &Ctx) -> String {
+    let s = &cx.screening;
+    let c = s.counts();
+    s.relevance().map_or_else(
+        || QueueOrder::Relevance.label().to_string(),
+        |r| r.describe(c.included, c.excluded + c.not_retrieved),
+    )
 }
 
 /// Switching between the record and the list keeps the row.

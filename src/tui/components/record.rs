@@ -13,8 +13,12 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::browse::{self, Browse};
 use crate::dedup::{self, Completed};
 use crate::project::{Project, Verdict};
+use crate::rank::explain::Explanation;
 use crate::record::Record;
+use crate::screening::highlight;
 use crate::screening::history::verdict_word;
+use crate::screening::order::QueueOrder;
+use crate::screening::relevance;
 use crate::tui::action::Action;
 use crate::tui::component::Component;
 use crate::tui::ctx::{Answer, Ctx};
@@ -103,8 +107,33 @@ pub fn clamp_scroll(cx: &mut Ctx) {
 /// From this width the criteria panel sits beside the record.
 const SIDE_PANEL_MIN_WIDTH: u16 = 100;
 
-/// Where the record and the criteria panel go in the body.
+/// The stopping panel's place at the bottom of the body, and the rest.
+fn split_stopping(cx: &Ctx, body: Rect) -> (Rect, Option<Rect>) {
+    if !cx.show_stopping {
+        return (body, None);
+    }
+    let lines = stopping_lines(cx, body.width.saturating_sub(2), &cx.theme).len() as u16;
+    // The record keeps its title and a few lines.
+    let panel_h = (lines + 1)
+        .min(body.height.saturating_sub(5))
+        .max(2)
+        .min(body.height);
+    let rest = Rect {
+        height: body.height.saturating_sub(panel_h),
+        ..body
+    };
+    let panel = Rect {
+        y: body.y + rest.height,
+        height: panel_h,
+        ..body
+    };
+    (rest, Some(panel))
+}
+
+/// Where the record and the criteria panel go in the body (less the
+/// stopping panel).
 fn split(cx: &Ctx, body: Rect) -> (Rect, Option<Rect>) {
+    let body = split_stopping(cx, body).0;
     if !cx.show_criteria {
         return (body, None);
     }
@@ -182,7 +211,49 @@ fn criteria_lines(cx: &Ctx, width: u16, t: &Theme) -> Vec<Line<'static>> {
     out
 }
 
+/// The stopping panel: what `rank::stopping` says now, its assumptions,
+/// and a warning when the session's order breaks them.
+fn stopping_lines(cx: &Ctx, width: u16, t: &Theme) -> Vec<Line<'static>> {
+    let w = usize::from(width).max(1);
+    let s = &cx.screening;
+    let mut out = Vec::new();
+    match s.relevance().and_then(|r| r.stopping()) {
+        Some(st) => out.extend(wrap(&[(&st.summary(), Style::default())], w)),
+        None => out.push(Line::styled(
+            "Estimating… (reading the records; this takes a moment once)",
+            t.dim,
+        )),
+    }
+    if matches!(s.order(), QueueOrder::Import | QueueOrder::Year) {
+        let key = cx.key_hint(Mode::Screening, Action::CycleOrder);
+        let warn = format!(
+            "This session is in {}: the estimate holds only for records screened in relevance or \
+             random order ({key} changes the order).",
+            s.order().label()
+        );
+        out.extend(wrap(&[(&warn, t.maybe)], w));
+    }
+    let assumptions = format!("Assumes: {}", crate::rank::stopping::ASSUMPTIONS);
+    out.extend(wrap(&[(&assumptions, t.dim)], w));
+    out
+}
+
 fn render(frame: &mut Frame, cx: &Ctx, t: &Theme, body: Rect) {
+    if let Some(p) = split_stopping(cx, body).1 {
+        let block = Block::default()
+            .borders(Borders::TOP)
+            .border_style(t.dim)
+            .title(Span::styled(" When to stop ", t.bold));
+        let inner = block.inner(p);
+        let lines: Vec<Line> = stopping_lines(cx, inner.width.saturating_sub(2), t)
+            .into_iter()
+            .map(|mut l| {
+                l.spans.insert(0, Span::raw(" "));
+                l
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines).block(block), p);
+    }
     let (area, panel) = split(cx, body);
     let area = reading_column(cx, area);
     let lines = record_lines(cx, area.width, t);
@@ -209,6 +280,59 @@ fn render(frame: &mut Frame, cx: &Ctx, t: &Theme, body: Rect) {
             .collect();
         frame.render_widget(Paragraph::new(lines).block(block), p);
     }
+}
+
+/// The reviewer's terms and the search in `text`, and the terms behind
+/// the record's score.
+fn marks_with(
+    cx: &Ctx,
+    text: &str,
+    e: Option<&Explanation>,
+) -> Vec<(std::ops::Range<usize>, highlight::Kind)> {
+    let mut m = marks_in(cx, text, true);
+    if let Some(e) = e {
+        m.extend(relevance::term_marks(e, text));
+        m = highlight::paint(text.len(), m);
+    }
+    m
+}
+
+/// Terms shown (and marked) each way.
+const EXPLAINED_TERMS: usize = 5;
+
+/// Why the record shown scored what it did: in relevance order, once the
+/// ranking in use has learned from an include and an exclude.
+fn explanation(cx: &Ctx, index: usize) -> Option<Explanation> {
+    let s = &cx.screening;
+    if s.order() != QueueOrder::Relevance {
+        return None;
+    }
+    let ranking = s.relevance()?.in_use()?;
+    ranking.explain(&s.project().records[index], index, EXPLAINED_TERMS)
+}
+
+/// "Relevance +0.42 (leans include) · ▲ beta blockers +0.031, … · ▼ rats -0.020, …".
+fn explanation_runs(e: &Explanation, t: &Theme) -> Vec<(String, Style)> {
+    let lean = if e.score > 0.0 {
+        "leans include"
+    } else {
+        "leans exclude"
+    };
+    let mut runs = vec![(format!("Relevance {:+.2} ({lean})", e.score), t.bold)];
+    for (arrow, terms, style) in [("▲", &e.up, t.term_up), ("▼", &e.down, t.term_down)] {
+        if terms.is_empty() {
+            continue;
+        }
+        runs.push((format!(" · {arrow} "), t.dim));
+        for (n, term) in terms.iter().enumerate() {
+            if n > 0 {
+                runs.push((", ".into(), t.dim));
+            }
+            runs.push((term.text.clone(), style));
+            runs.push((format!(" {:+.3}", term.weight), t.dim));
+        }
+    }
+    runs
 }
 
 fn record_lines(cx: &Ctx, width: u16, t: &Theme) -> Vec<Line<'static>> {
@@ -290,6 +414,7 @@ pub(crate) fn head_lines(
     let copies = cx.screening.copies(index);
     let completed = dedup::complete(&project.records[index], &copies);
     let r = &completed.record;
+    let explanation = explanation(cx, index);
     let title = r.display_title();
     if r.title.trim().is_empty() {
         let rest = title
@@ -298,7 +423,7 @@ pub(crate) fn head_lines(
             .to_string();
         push_wrapped(&[("(no title)", t.maybe), (&rest, t.dim)], w, out);
     } else {
-        let marks = marks_in(cx, &title, true);
+        let marks = marks_with(cx, &title, explanation.as_ref());
         push_wrapped(&marked_runs(&title, t.bold, &marks, t), w, out);
     }
     let authors = r.short_authors();
@@ -326,6 +451,11 @@ pub(crate) fn head_lines(
         let line = copies_line(project, &copies, &completed);
         push_wrapped(&[(&line, t.dim)], w, out);
     }
+    if let Some(e) = &explanation {
+        let runs = explanation_runs(e, t);
+        let runs: Vec<(&str, Style)> = runs.iter().map(|(s, st)| (s.as_str(), *st)).collect();
+        push_wrapped(&runs, w, out);
+    }
 }
 
 /// Record `index`'s abstract (by section where it has them) and keywords,
@@ -341,6 +471,7 @@ pub(crate) fn text_lines(
     let copies = cx.screening.copies(index);
     let completed = dedup::complete(&project.records[index], &copies);
     let r = &completed.record;
+    let explanation = explanation(cx, index);
     let sections = r.abstract_sections();
     if !sections.is_empty() {
         for (i, s) in sections.iter().enumerate() {
@@ -350,13 +481,13 @@ pub(crate) fn text_lines(
             if !s.label.is_empty() {
                 push_wrapped(&[(&s.label, t.bold)], w, out);
             }
-            let marks = marks_in(cx, &s.text, true);
+            let marks = marks_with(cx, &s.text, explanation.as_ref());
             push_wrapped(&marked_runs(&s.text, Style::default(), &marks, t), w, out);
         }
     } else if r.abstract_text.trim().is_empty() {
         push_wrapped(&[("(no abstract)", t.dim)], w, out);
     } else {
-        let marks = marks_in(cx, &r.abstract_text, true);
+        let marks = marks_with(cx, &r.abstract_text, explanation.as_ref());
         push_wrapped(
             &marked_runs(&r.abstract_text, Style::default(), &marks, t),
             w,

@@ -330,6 +330,8 @@ pub(crate) fn marked_runs<'a>(
             Kind::Include => t.term_include,
             Kind::Exclude => t.term_exclude,
             Kind::Search => t.term_search,
+            Kind::RankUp => t.term_up,
+            Kind::RankDown => t.term_down,
         };
         out.push((&text[r.clone()], base.patch(style)));
         at = r.end;

@@ -7,7 +7,6 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::dedup;
 use crate::import::{self, Format, UnknownFormat, Warning};
 use crate::phases;
 use crate::project::{self, Project, Source};
@@ -264,16 +263,7 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
     }
     drop(keys_phase);
     let _dedup = phases::start("dedup");
-    let apart: Vec<(String, String)> = project
-        .split_pairs()
-        .into_iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
-    let apart: Vec<(&str, &str)> = apart
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let duplicates = dedup::link_duplicates_apart(&mut project.records, &apart);
+    let duplicates = project.relink_duplicates();
     count_duplicates(project, first_new_source, &mut reports, &added);
     let mut duplicates_by_rule = BTreeMap::new();
     for m in project

@@ -20,7 +20,6 @@ use std::hash::Hash;
 
 use serde::Serialize;
 
-use crate::dedup;
 use crate::human::count;
 use crate::project::{
     Decision, DuplicateReview, Highlight, Project, Reason, Settings, Source, VERSION, Verdict,
@@ -316,26 +315,11 @@ pub fn merge(inputs: &[Input]) -> Result<(Project, MergeReport), MergeError> {
         .cloned()
         .collect();
     if !links_agree {
-        relink(&mut out);
+        out.relink_duplicates();
         report.relinked = true;
     }
     summarize(inputs, &out, &versions, &mut report);
     Ok((out, report))
-}
-
-/// Recomputes the duplicate links over the merged records, honouring the
-/// splits reviewers made in any file.
-fn relink(p: &mut Project) {
-    let apart: Vec<(String, String)> = p
-        .split_pairs()
-        .into_iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
-    let apart: Vec<(&str, &str)> = apart
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    dedup::link_duplicates_apart(&mut p.records, &apart);
 }
 
 fn summarize(

@@ -344,6 +344,24 @@ impl Project {
         latest
     }
 
+    /// Links the records' duplicates anew from their content, honouring
+    /// the links reviewers split; the number of records linked as
+    /// duplicates.
+    pub fn relink_duplicates(&mut self) -> usize {
+        // Owned first: the pairs borrow `self`, the linking changes
+        // `self.records`.
+        let apart: Vec<(String, String)> = self
+            .split_pairs()
+            .into_iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        let apart: Vec<(&str, &str)> = apart
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        crate::dedup::link_duplicates_apart(&mut self.records, &apart)
+    }
+
     /// Duplicate links reviewers split and did not confirm since: (record,
     /// the primary it was split from). Duplicate detection keeps these
     /// pairs apart at every later import.

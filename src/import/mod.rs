@@ -411,9 +411,31 @@ fn is_separator(c: char) -> bool {
 /// Line and paragraph separators become `\n` in the abstract, its
 /// sections and kept fields, a space in one-line fields.
 pub fn normalize_separators(r: &mut Record) {
+    // Spaces beside the break were its indentation; kept, they would not
+    // survive a round trip through RIS, whose readers trim continuation
+    // lines.
     let prose = |s: &mut String| {
         if s.contains(is_separator) {
-            *s = s.replace(is_separator, "\n");
+            let blank = |c: char| c == ' ' || c == '\t';
+            let parts: Vec<&str> = s.split(is_separator).collect();
+            let last = parts.len() - 1;
+            *s = parts
+                .iter()
+                .enumerate()
+                .map(|(i, part)| {
+                    let part = if i > 0 {
+                        part.trim_start_matches(blank)
+                    } else {
+                        part
+                    };
+                    if i < last {
+                        part.trim_end_matches(blank)
+                    } else {
+                        part
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
         }
     };
     let line = |s: &mut String| {
@@ -529,7 +551,7 @@ mod tests {
     #[test]
     fn line_and_paragraph_separators_are_normalised() {
         let text = "TY  - JOUR\nTI  - Peer\u{2028}support\nAU  - Doe,\u{2029}J.\n\
-                    AB  - First line.\u{2028}Second line.\u{2029}Next paragraph.\nN1  - a\u{2028}b\nER  - \n";
+                    AB  - First line.\u{2028}Second line.\u{2029}Next paragraph.\nN1  - a \u{2028} b\nER  - \n";
         let p = parse_text(text, Format::Ris);
         let r = &p.records[0].1;
         assert_eq!(r.title, "Peer support");

@@ -46,7 +46,7 @@ pub fn render(p: &Prisma, project_name: &str) -> String {
     if p.excluded_reasons.len() > 1 {
         let _ = writeln!(
             o,
-            "      reasons named (a record with two counts under both):"
+            "      reasons (a record excluded for two reasons counts under both):"
         );
     }
     for r in &p.excluded_reasons {

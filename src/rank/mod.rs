@@ -24,3 +24,42 @@ pub mod simulate;
 pub mod stopping;
 
 pub use ranker::{Input, Label, Ranker, Ranking};
+
+use std::collections::HashMap;
+
+use crate::project::{Decision, Project, Stage};
+
+/// The records `reviewer` must screen at `stage` (`stats::eligible`), and
+/// those of them already decided with their current decision, in the order
+/// they were first decided (a record decided again keeps its first place):
+/// what the model learns from and what the stopping estimate reads.
+pub fn decided_in_order<'a>(
+    project: &'a Project,
+    reviewer: &str,
+    stage: Stage,
+) -> (Vec<usize>, Vec<(usize, &'a Decision)>) {
+    let eligible = crate::stats::eligible(project, reviewer, stage);
+    let current = project.current_decisions(reviewer, stage);
+    let primary_of = project.primary_of();
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, d) in project.decisions.iter().enumerate() {
+        if d.reviewer == reviewer && d.stage == stage && d.verdict.is_decided() {
+            let key = primary_of
+                .get(d.record.as_str())
+                .copied()
+                .unwrap_or(d.record.as_str());
+            first.entry(key).or_insert(i);
+        }
+    }
+    let mut decided: Vec<(usize, usize, &Decision)> = eligible
+        .iter()
+        .filter_map(|&i| {
+            let key = project.records[i].key.as_str();
+            let d = *current.get(key)?;
+            Some((first.get(key).copied().unwrap_or(usize::MAX), i, d))
+        })
+        .collect();
+    decided.sort_by_key(|&(at, _, _)| at);
+    let decided = decided.into_iter().map(|(_, i, d)| (i, d)).collect();
+    (eligible, decided)
+}

@@ -91,36 +91,14 @@ impl Input {
         stage: Stage,
         seed: u64,
     ) -> Input {
-        let eligible = crate::stats::eligible(project, reviewer, stage);
-        let current = project.current_decisions(reviewer, stage);
-        let primary_of = project.primary_of();
-        let mut first: HashMap<&str, usize> = HashMap::new();
-        for (i, d) in project.decisions.iter().enumerate() {
-            if d.reviewer == reviewer && d.stage == stage && d.verdict.is_decided() {
-                let key = primary_of
-                    .get(d.record.as_str())
-                    .copied()
-                    .unwrap_or(d.record.as_str());
-                first.entry(key).or_insert(i);
-            }
-        }
-        let mut decided: Vec<(usize, usize, Label)> = eligible
-            .iter()
-            .filter_map(|&i| {
-                let key = project.records[i].key.as_str();
-                let d = current.get(key)?;
-                Some((
-                    first.get(key).copied().unwrap_or(usize::MAX),
-                    i,
-                    Label::of(&d.verdict),
-                ))
-            })
-            .collect();
-        decided.sort_by_key(|&(at, _, _)| at);
+        let (eligible, decided) = super::decided_in_order(project, reviewer, stage);
         Input {
             records: project.records.clone(),
             eligible,
-            decided: decided.into_iter().map(|(_, i, l)| (i, l)).collect(),
+            decided: decided
+                .into_iter()
+                .map(|(i, d)| (i, Label::of(&d.verdict)))
+                .collect(),
             cache: path.map(cache::rank_path),
             seed,
             features: FeatureConfig::default(),

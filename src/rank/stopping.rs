@@ -23,8 +23,6 @@
 //! (it goes on to full text), so the estimate is about records not to
 //! exclude.
 
-use std::collections::HashMap;
-
 use crate::project::{Project, Stage, Verdict};
 
 /// What the criterion says now.
@@ -317,33 +315,12 @@ fn ln_factorial(n: usize) -> f64 {
 /// records decided (include, exclude, maybe, not retrieved), relevant or
 /// not, in the order they were first decided, and how many are eligible.
 pub fn sequence(project: &Project, reviewer: &str, stage: Stage) -> (Vec<bool>, usize) {
-    let current = project.current_decisions(reviewer, stage);
-    let primary_of = project.primary_of();
-    let mut first: HashMap<&str, usize> = HashMap::new();
-    for (i, d) in project.decisions.iter().enumerate() {
-        if d.reviewer == reviewer && d.stage == stage && d.verdict.is_decided() {
-            let key = primary_of
-                .get(d.record.as_str())
-                .copied()
-                .unwrap_or(d.record.as_str());
-            first.entry(key).or_insert(i);
-        }
-    }
-    let eligible = crate::stats::eligible(project, reviewer, stage);
-    let mut decided: Vec<(usize, bool)> = eligible
-        .iter()
-        .filter_map(|&i| {
-            let key = project.records[i].key.as_str();
-            let d = current.get(key)?;
-            let relevant = matches!(d.verdict, Verdict::Include | Verdict::Maybe);
-            Some((first.get(key).copied().unwrap_or(usize::MAX), relevant))
-        })
+    let (eligible, decided) = super::decided_in_order(project, reviewer, stage);
+    let relevant = decided
+        .into_iter()
+        .map(|(_, d)| matches!(d.verdict, Verdict::Include | Verdict::Maybe))
         .collect();
-    decided.sort_by_key(|&(at, _)| at);
-    (
-        decided.into_iter().map(|(_, l)| l).collect(),
-        eligible.len(),
-    )
+    (relevant, eligible.len())
 }
 
 /// The stopping line of `status`: [`Stopping::summary`] at 95% recall and

@@ -1,40 +1,77 @@
 //! Raw mode, the alternate screen and mouse capture (for the wheel),
-//! restored when the guard drops and on panic (ratatui's `init` installs a
-//! hook that restores the screen; ours, chained before it, turns mouse
-//! capture off too).
+//! restored when the guard drops and on panic (the hook restores the
+//! screen and turns mouse capture off before the panic is printed).
+//!
+//! Frames reach the terminal whole: the backend writes into one buffer
+//! large enough for a frame (standard output alone is line-buffered at 1
+//! KiB, so a frame went out in pieces and a terminal could show half of
+//! one), and each frame is wrapped in synchronized output (DEC mode 2026;
+//! terminals that do not know it ignore it), so the terminal paints it at
+//! once.
 
-use std::io::stdout;
+use std::io::{BufWriter, Stdout, Write, stdout};
 
-use ratatui::DefaultTerminal;
+use ratatui::Frame;
+use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
-use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, enable_raw_mode,
+};
+use ratatui::crossterm::{execute, queue};
+
+/// Enough for a full frame of a large terminal (300x100 cells with a
+/// colour change in each is about 200 KB); a larger frame is written in
+/// more than one piece but still inside one synchronized update.
+const FRAME_BUFFER: usize = 256 * 1024;
+
+type Inner = ratatui::Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
 pub struct Terminal {
-    inner: DefaultTerminal,
+    inner: Inner,
 }
 
 impl Terminal {
     pub fn enter() -> std::io::Result<Terminal> {
-        let inner = ratatui::try_init()?;
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let _ = execute!(stdout(), DisableMouseCapture);
+            restore();
             previous(info);
         }));
-        execute!(stdout(), EnableMouseCapture)?;
+        enable_raw_mode()?;
+        execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+        let backend = CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER, stdout()));
+        let inner = ratatui::Terminal::new(backend)?;
         Ok(Terminal { inner })
+    }
+
+    /// Draws one frame and sends it to the terminal whole.
+    pub fn draw(&mut self, render: impl FnOnce(&mut Frame)) -> std::io::Result<()> {
+        draw_whole(&mut self.inner, render)
     }
 }
 
+/// `render`'s frame between the begin and end of a synchronized update:
+/// the frame in one write (ratatui flushes when it has drawn), the end of
+/// the update in another.
+fn draw_whole<W: Write>(
+    term: &mut ratatui::Terminal<CrosstermBackend<W>>,
+    render: impl FnOnce(&mut Frame),
+) -> std::io::Result<()> {
+    queue!(term.backend_mut(), BeginSynchronizedUpdate)?;
+    term.draw(render)?;
+    queue!(term.backend_mut(), EndSynchronizedUpdate)?;
+    term.backend_mut().flush()
+}
+
 impl std::ops::Deref for Terminal {
-    type Target = DefaultTerminal;
-    fn deref(&self) -> &DefaultTerminal {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
         &self.inner
     }
 }
 
 impl std::ops::DerefMut for Terminal {
-    fn deref_mut(&mut self) -> &mut DefaultTerminal {
+    fn deref_mut(&mut self) -> &mut Inner {
         &mut self.inner
     }
 }
@@ -80,3 +117,52 @@ pub fn silence_if_gone() {
 
 #[cfg(not(unix))]
 pub fn silence_if_gone() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::widgets::Paragraph;
+
+    /// Records each write the backend makes to the terminal.
+    #[derive(Default, Clone)]
+    struct Writes(std::rc::Rc<std::cell::RefCell<Vec<Vec<u8>>>>);
+
+    impl Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.borrow_mut().push(buf.to_vec());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_frame_reaches_the_terminal_in_one_write_inside_a_synchronized_update() {
+        let writes = Writes::default();
+        let backend = CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER, writes.clone()));
+        let mut term = ratatui::Terminal::with_options(
+            backend,
+            ratatui::TerminalOptions {
+                viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 120, 40)),
+            },
+        )
+        .unwrap();
+        let text = "a line of an abstract, long enough to fill the row ".repeat(100);
+        draw_whole(&mut term, |f| {
+            f.render_widget(
+                Paragraph::new(text.as_str()).wrap(Default::default()),
+                f.area(),
+            )
+        })
+        .unwrap();
+        let writes = writes.0.borrow();
+        // ratatui flushes at the end of its draw: the frame goes out in one
+        // write, the end of the update in a second.
+        assert_eq!(writes.len(), 2, "one write for the frame, one for the end");
+        let frame = String::from_utf8_lossy(&writes[0]);
+        assert!(frame.len() > 4000, "the whole frame: {} bytes", frame.len());
+        assert!(frame.starts_with("\x1b[?2026h"), "{:?}", &frame[..20]);
+        assert_eq!(writes[1], b"\x1b[?2026l");
+    }
+}

@@ -45,6 +45,9 @@ pub enum Command {
     Merge(MergeArgs),
     /// Git merge driver for project files (`screener merge-driver %O %A %B`)
     MergeDriver(MergeDriverArgs),
+    /// Walk the reviewers' conflicts at the keyboard and write the consensus
+    /// (agreements are carried over first)
+    Resolve(ResolveArgs),
     /// Replay a labelled set through the relevance ranking: WSS@95, WSS@100, RRF@10, timings
     Simulate(SimulateArgs),
     /// Print a shell completion script (e.g. `screener completions bash > ~/.local/share/bash-completion/completions/screener`)
@@ -142,6 +145,29 @@ pub struct MergeArgs {
     /// Print the report as one JSON object (docs/json.md)
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ResolveArgs {
+    /// The project file holding the reviewers' decisions (join separate
+    /// files first with `screener merge`)
+    pub project: PathBuf,
+    /// Whose conflicts to resolve, two or more (default: the two reviewers
+    /// who screened; a project with more must name them)
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    pub reviewers: Vec<String>,
+    /// The reviewer the consensus decisions are recorded as
+    #[arg(long = "as", value_name = "NAME", default_value = crate::project::CONSENSUS)]
+    pub resolver: String,
+    /// Which stage's decisions are resolved
+    #[arg(long, value_enum, default_value_t = StageArg::TitleAbstract)]
+    pub stage: StageArg,
+    /// A shipped keymap name (default, vim, rayyan) or a path to a .ron keymap
+    #[arg(long, default_value = "default")]
+    pub keymap: String,
+    /// Colours; NO_COLOR in the environment turns colours off whatever this says
+    #[arg(long, value_enum, default_value_t = ThemeArg::Default)]
+    pub theme: ThemeArg,
 }
 
 #[derive(clap::Args, Debug)]

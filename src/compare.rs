@@ -180,61 +180,77 @@ pub fn in_one<'a>(project: &'a Project, reviewers: &[&'a str]) -> Vec<Side<'a>> 
         .collect()
 }
 
-/// A record the two reviewers decided differently, for the resolve screen:
-/// the primary's key and both current decisions.
+/// A record the reviewers decided differently, for the resolve screen: the
+/// primary's key and each reviewer's current decision (`None`: that one
+/// has not decided it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordConflict<'a> {
     pub key: &'a str,
     pub title: &'a str,
-    pub a: &'a Decision,
-    pub b: &'a Decision,
+    /// One per reviewer, in the order they were given.
+    pub decisions: Vec<Option<&'a Decision>>,
 }
 
-/// The records reviewers `a` and `b` of one project both decided at
-/// `stage` with different verdicts, in import order.
+/// Whether the decisions given disagree: at least two reviewers decided and
+/// not all of them alike.
+fn disagree(decisions: &[Option<&Decision>]) -> bool {
+    let mut decided = decisions.iter().flatten();
+    let Some(first) = decided.next() else {
+        return false;
+    };
+    decided.any(|d| !same_verdict(&first.verdict, &d.verdict))
+}
+
+/// The records `reviewers` of one project decided at `stage` with
+/// different verdicts, in import order. With two reviewers, the records
+/// both decided differently; with more, any two who decided it differ.
 pub fn conflicts<'a>(
     project: &'a Project,
-    a: &'a str,
-    b: &'a str,
+    reviewers: &[&'a str],
     stage: Stage,
 ) -> Vec<RecordConflict<'a>> {
-    align(&in_one(project, &[a, b]), stage)
+    align(&in_one(project, reviewers), stage)
         .into_iter()
-        .filter_map(|u| match (u.decisions[0], u.decisions[1]) {
-            (Some(x), Some(y)) if !same_verdict(&x.verdict, &y.verdict) => Some(RecordConflict {
-                key: u.key,
-                title: u.title,
-                a: x,
-                b: y,
-            }),
-            _ => None,
+        .filter(|u| disagree(&u.decisions))
+        .map(|u| RecordConflict {
+            key: u.key,
+            title: u.title,
+            decisions: u.decisions,
         })
         .collect()
 }
 
 /// The consensus decisions (by reviewer `by`, at time `at`) for every
-/// record `a` and `b` of one project decided alike at `stage` and `by` has
-/// not decided yet: the shared verdict, the reasons of both for an
-/// exclusion, the tags of both. Apply them as one `Change::DecideMany`.
+/// record all `reviewers` of one project decided alike at `stage` and `by`
+/// has not decided yet: the shared verdict, the reasons of all for an
+/// exclusion, the tags of all. Apply them as one `Change::DecideMany`.
 /// Running it again after some are applied adds only the rest.
 pub fn carry_agreements(
     project: &Project,
-    a: &str,
-    b: &str,
+    reviewers: &[&str],
     stage: Stage,
     by: &str,
     at: &str,
 ) -> Vec<Decision> {
-    align(&in_one(project, &[a, b, by]), stage)
+    let mut names = reviewers.to_vec();
+    names.push(by);
+    align(&in_one(project, &names), stage)
         .into_iter()
         .filter_map(|u| {
-            let (x, y) = (u.decisions[0]?, u.decisions[1]?);
-            if u.decisions[2].is_some() || !same_verdict(&x.verdict, &y.verdict) {
+            let (consensus, sides) = u.decisions.split_last()?;
+            let sides: Vec<&Decision> = sides.iter().copied().collect::<Option<_>>()?;
+            let first = sides.first()?;
+            if consensus.is_some() || disagree(&u.decisions[..sides.len()]) {
                 return None;
             }
-            let verdict = match (&x.verdict, &y.verdict) {
-                (Verdict::Exclude(r1), Verdict::Exclude(r2)) => Verdict::Exclude(union(r1, r2)),
-                (v, _) => v.clone(),
+            let verdict = match &first.verdict {
+                Verdict::Exclude(_) => {
+                    Verdict::Exclude(sides.iter().fold(Vec::new(), |acc, d| match &d.verdict {
+                        Verdict::Exclude(r) => union(&acc, r),
+                        _ => acc,
+                    }))
+                }
+                v => v.clone(),
             };
             Some(Decision {
                 record: u.key.to_string(),
@@ -242,7 +258,7 @@ pub fn carry_agreements(
                 stage,
                 verdict,
                 note: String::new(),
-                tags: union(&x.tags, &y.tags),
+                tags: sides.iter().fold(Vec::new(), |acc, d| union(&acc, &d.tags)),
                 at: at.to_string(),
                 rule: None,
             })

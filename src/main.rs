@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Command::Compare(a) => commands::compare::run(a),
         Command::Merge(a) => commands::merge::run(a),
         Command::MergeDriver(a) => commands::merge::driver(a),
+        Command::Resolve(a) => commands::resolve::run(a),
         Command::Simulate(a) => commands::simulate::run(a),
         Command::Completions(a) => commands::completions::completions(a),
         Command::Man => commands::completions::man(),

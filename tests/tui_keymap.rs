@@ -29,7 +29,7 @@ fn every_shipped_keymap_parses_and_no_mode_is_a_trap() {
                 mode.section()
             );
             let way_out = match mode {
-                Mode::Screening | Mode::List => Action::Quit,
+                Mode::Screening | Mode::List | Mode::Resolve => Action::Quit,
                 Mode::ReasonPicker | Mode::Search | Mode::Input | Mode::Confirm | Mode::Menu => {
                     Action::Cancel
                 }

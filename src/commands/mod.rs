@@ -10,6 +10,7 @@ pub mod keys;
 pub mod merge;
 pub mod prisma;
 pub mod recover;
+pub mod resolve;
 pub mod screen;
 pub mod simulate;
 pub mod status;

@@ -17,12 +17,8 @@ pub fn run(args: &ScreenArgs) -> Result<()> {
 
 /// The session choices of the command line (and `NO_COLOR`).
 pub fn prefs(options: &ScreenOptions) -> Prefs {
-    let kind = match options.theme {
-        ThemeArg::Default => ThemeKind::Default,
-        ThemeArg::HighContrast => ThemeKind::HighContrast,
-    };
     Prefs {
-        theme: Theme::new(kind, Theme::no_color_from_env()),
+        theme: theme(options.theme),
         order: match options.order {
             OrderArg::Import => QueueOrder::Import,
             OrderArg::Random => QueueOrder::Random,
@@ -30,6 +26,15 @@ pub fn prefs(options: &ScreenOptions) -> Prefs {
         },
         seed: options.seed,
     }
+}
+
+/// The theme of the command line (and `NO_COLOR`).
+pub fn theme(arg: ThemeArg) -> Theme {
+    let kind = match arg {
+        ThemeArg::Default => ThemeKind::Default,
+        ThemeArg::HighContrast => ThemeKind::HighContrast,
+    };
+    Theme::new(kind, Theme::no_color_from_env())
 }
 
 /// Opens the screen on `project`; shared with `demo`.
@@ -46,6 +51,12 @@ pub fn screen(project: &Path, options: &ScreenOptions) -> Result<()> {
         keymap,
         prefs(options),
     )?;
+    report(project, summary)
+}
+
+/// What a screen session did, on stderr; a session a signal ended is an
+/// error with its exit status.
+pub fn report(project: &Path, summary: run::Summary) -> Result<()> {
     // Not `eprintln!`: after SIGHUP there is no terminal to print on, and
     // a failed print must not turn a clean stop into a panic.
     let mut err = std::io::stderr();

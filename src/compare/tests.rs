@@ -190,11 +190,59 @@ fn conflicts_for_the_resolve_screen_hold_both_decisions() {
     decide(&mut p, "a", "bob", ex(&["population"]), T);
     decide(&mut p, "b", "alice", Verdict::Maybe, T);
     decide(&mut p, "b", "bob", Verdict::Maybe, T);
-    let c = conflicts(&p, "alice", "bob", Stage::TitleAbstract);
+    let c = conflicts(&p, &["alice", "bob"], Stage::TitleAbstract);
     assert_eq!(c.len(), 1);
     assert_eq!(c[0].key, "a");
-    assert_eq!(c[0].a.verdict, Verdict::Include);
-    assert_eq!(c[0].b.verdict, ex(&["population"]));
+    let verdicts: Vec<_> = c[0]
+        .decisions
+        .iter()
+        .map(|d| d.map(|d| &d.verdict))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [Some(&Verdict::Include), Some(&ex(&["population"]))]
+    );
+}
+
+#[test]
+fn with_three_reviewers_any_two_who_differ_make_a_conflict() {
+    let mut p = project(&["a", "b", "c", "d"]);
+    // a: all alike; b: carol differs; c: bob undecided, the others differ;
+    // d: only alice decided.
+    for (key, votes) in [
+        (
+            "a",
+            [
+                Some(Verdict::Include),
+                Some(Verdict::Include),
+                Some(Verdict::Include),
+            ],
+        ),
+        (
+            "b",
+            [
+                Some(Verdict::Include),
+                Some(Verdict::Include),
+                Some(Verdict::Maybe),
+            ],
+        ),
+        ("c", [Some(Verdict::Include), None, Some(ex(&["outcome"]))]),
+        ("d", [Some(Verdict::Maybe), None, None]),
+    ] {
+        for (who, v) in ["alice", "bob", "carol"].iter().zip(votes) {
+            if let Some(v) = v {
+                decide(&mut p, key, who, v, T);
+            }
+        }
+    }
+    let names = ["alice", "bob", "carol"];
+    let c = conflicts(&p, &names, Stage::TitleAbstract);
+    let keys: Vec<&str> = c.iter().map(|c| c.key).collect();
+    assert_eq!(keys, ["b", "c"]);
+    assert!(c[1].decisions[1].is_none(), "bob has not decided c");
+    let carried = carry_agreements(&p, &names, Stage::TitleAbstract, "consensus", T);
+    let keys: Vec<&str> = carried.iter().map(|d| d.record.as_str()).collect();
+    assert_eq!(keys, ["a"], "only what every reviewer decided alike");
 }
 
 #[test]
@@ -207,7 +255,7 @@ fn agreements_are_carried_over_once_as_consensus() {
     decide(&mut p, "c", "alice", Verdict::Include, T);
     decide(&mut p, "c", "bob", Verdict::Maybe, T);
     decide(&mut p, "d", "alice", Verdict::Maybe, T);
-    let carried = carry_agreements(&p, "alice", "bob", Stage::TitleAbstract, "consensus", T);
+    let carried = carry_agreements(&p, &["alice", "bob"], Stage::TitleAbstract, "consensus", T);
     assert_eq!(carried.len(), 2);
     assert_eq!(carried[0].record, "a");
     assert_eq!(carried[0].verdict, Verdict::Include);
@@ -218,7 +266,9 @@ fn agreements_are_carried_over_once_as_consensus() {
             .all(|d| d.reviewer == "consensus" && d.rule.is_none())
     );
     p.apply(&Change::DecideMany(carried));
-    assert!(carry_agreements(&p, "alice", "bob", Stage::TitleAbstract, "consensus", T).is_empty());
+    assert!(
+        carry_agreements(&p, &["alice", "bob"], Stage::TitleAbstract, "consensus", T).is_empty()
+    );
     // The consensus counts like any reviewer.
     let s = crate::stats::status(&p, "consensus", Stage::TitleAbstract);
     assert_eq!((s.included, s.excluded, s.undecided), (1, 1, 2));

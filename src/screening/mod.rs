@@ -1,8 +1,8 @@
 //! Screening logic with no terminal in it: which records a reviewer
 //! screens and in what order, the filters that narrow them, undo history,
-//! search, highlighted terms and the screening rate. The screen
-//! (`tui`) draws and drives it; reports and other front ends can use the
-//! same pieces.
+//! search, highlighted terms, the screening rate, and resolving reviewers'
+//! conflicts into a consensus. The screen (`tui`) draws and drives it;
+//! reports and other front ends can use the same pieces.
 
 pub mod filter;
 pub mod highlight;
@@ -10,6 +10,7 @@ pub mod history;
 pub mod order;
 pub mod queue;
 pub mod rate;
+pub mod resolve;
 pub mod search;
 
 pub use queue::{Counts, Cursor, Screening};

@@ -97,6 +97,9 @@ pub struct Screening {
     seed: u64,
     /// Indices into `project.records` of the records to screen, in order.
     queue: Vec<usize>,
+    /// The records the queue is limited to (the conflicts a resolver
+    /// walks), else every record eligible at the stage.
+    only: Option<Vec<usize>>,
     /// Position of each record (by index) in the queue; `u32::MAX` if not
     /// in it.
     queue_pos: Vec<u32>,
@@ -160,6 +163,7 @@ impl Screening {
             order: QueueOrder::Import,
             seed,
             queue: Vec::new(),
+            only: None,
             queue_pos: Vec::new(),
             rows: Vec::new(),
             cursor: Cursor::default(),
@@ -176,6 +180,16 @@ impl Screening {
         s.rebuild_queue(None);
         s.go_to(s.first_undecided().unwrap_or(0));
         s
+    }
+
+    /// The same screening limited to the records with these keys (unknown
+    /// keys are skipped), the cursor on the first undecided one.
+    pub fn only(mut self, keys: &[&str]) -> Screening {
+        let only = keys.iter().filter_map(|k| self.index_of(k)).collect();
+        self.only = Some(only);
+        self.rebuild_queue(None);
+        self.go_to(self.first_undecided().unwrap_or(0));
+        self
     }
 
     // ----- what it holds ----------------------------------------------------
@@ -400,7 +414,10 @@ impl Screening {
     /// the record it was on).
     pub fn rebuild_queue(&mut self, keep: Option<usize>) {
         let keep = keep.or_else(|| self.current_index());
-        let mut queue = stats::eligible(&self.project, &self.reviewer, self.stage);
+        let mut queue = match &self.only {
+            Some(only) => only.clone(),
+            None => stats::eligible(&self.project, &self.reviewer, self.stage),
+        };
         order::arrange(&self.project, &mut queue, self.order, self.seed);
         let mut counts = Counts::default();
         for &i in &queue {

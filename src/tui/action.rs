@@ -20,6 +20,9 @@ pub enum Action {
     NotRetrieved,
     Undo,
     Redo,
+    /// Resolving: takes the decision of the reviewer shown with this
+    /// number (1-9) as the consensus.
+    TakeSide(u8),
     // Notes and tags
     Note,
     Tags,
@@ -134,12 +137,16 @@ impl Action {
             Action::ExcludeWith(n) => format!("exclude with reason {n} at once"),
             Action::Maybe => "maybe (decide later)".into(),
             Action::NotRetrieved => "report not retrieved (full text)".into(),
+            Action::TakeSide(n) => format!("take reviewer {n}'s decision"),
             Action::Undo => "undo (any depth)".into(),
             Action::Redo => "redo what was undone".into(),
             Action::Note => "write a note on the record".into(),
             Action::Tags => "edit the record's tags".into(),
             Action::Next if mode == Mode::Duplicates => "next pair".into(),
             Action::Previous if mode == Mode::Duplicates => "previous pair".into(),
+            Action::Next if mode == Mode::Resolve => "next conflict".into(),
+            Action::Previous if mode == Mode::Resolve => "previous conflict".into(),
+            Action::FirstUndecided if mode == Mode::Resolve => "first unresolved conflict".into(),
             Action::Next => "next record".into(),
             Action::Previous => "previous record".into(),
             Action::FirstUndecided => "first undecided record".into(),
@@ -207,6 +214,7 @@ impl Action {
             Action::NotRetrieved => "not retrieved",
             Action::Undo => "undo",
             Action::Redo => "redo",
+            Action::TakeSide(_) => "take",
             Action::Note => "note",
             Action::Tags => "tags",
             Action::Next => "next",
@@ -244,7 +252,8 @@ impl Action {
             | A::Maybe
             | A::NotRetrieved
             | A::Undo
-            | A::Redo => Group::Decide,
+            | A::Redo
+            | A::TakeSide(_) => Group::Decide,
             A::Note | A::Tags => Group::Notes,
             A::Next
             | A::Previous
@@ -384,6 +393,27 @@ impl Action {
                             | A::Help
                     )
             }
+            Mode::Resolve => matches!(
+                self,
+                A::TakeSide(1..=9)
+                    | A::Include
+                    | A::Exclude
+                    | A::Maybe
+                    | A::NotRetrieved
+                    | A::Undo
+                    | A::Redo
+                    | A::Note
+                    | A::Tags
+                    | A::Next
+                    | A::Previous
+                    | A::FirstUndecided
+                    | A::ScrollDown
+                    | A::ScrollUp
+                    | A::PageDown
+                    | A::PageUp
+                    | A::Help
+                    | A::Quit
+            ),
             Mode::Help => {
                 matches!(self, A::ScrollDown | A::ScrollUp | A::PageDown | A::PageUp)
                     || matches!(self, A::Close | A::Quit)

@@ -12,6 +12,7 @@ use super::component::{Component, Layer};
 use super::components::dups::DupReview;
 use super::components::list::ListView;
 use super::components::record::{self, RecordView};
+use super::components::resolve::{self, ResolveView};
 use super::components::search;
 use super::ctx::{Command, Ctx};
 use super::keymap::{Keymap, Lookup, Mode};
@@ -23,6 +24,7 @@ use crate::project::{Change, Project, Stage, Verdict};
 use crate::record::Record;
 use crate::screening::order::QueueOrder;
 use crate::screening::rate;
+use crate::screening::resolve::Panel;
 use crate::screening::search::Finder;
 use crate::screening::{Counts, Screening};
 
@@ -64,6 +66,8 @@ pub enum View {
     Record,
     List,
     Duplicates,
+    /// `screener resolve`: the conflicts, one at a time.
+    Resolve,
 }
 
 /// Session choices that are not part of the project.
@@ -82,6 +86,7 @@ struct Views {
     record: RecordView,
     list: ListView,
     dups: DupReview,
+    resolve: ResolveView,
 }
 
 impl Views {
@@ -90,6 +95,7 @@ impl Views {
             View::Record => &self.record,
             View::List => &self.list,
             View::Duplicates => &self.dups,
+            View::Resolve => &self.resolve,
         }
     }
 
@@ -98,6 +104,7 @@ impl Views {
             View::Record => &mut self.record,
             View::List => &mut self.list,
             View::Duplicates => &mut self.dups,
+            View::Resolve => &mut self.resolve,
         }
     }
 }
@@ -150,9 +157,36 @@ impl App {
                 s.queue().len()
             ));
         }
+        App::with_views(cx, Views::default())
+    }
+
+    /// The resolve screen: `resolver` writes the consensus on the conflicts
+    /// of `panel`, starting at the first unresolved; `carried` agreements
+    /// were just carried over (said once in the footer).
+    pub fn resolving(
+        project: Project,
+        project_name: String,
+        resolver: String,
+        stage: Stage,
+        keymap: Keymap,
+        panel: Panel,
+        carried: usize,
+    ) -> App {
+        let screening = Screening::new(project, resolver, stage).only(&panel.keys());
+        let mut cx = Ctx::new(screening, project_name, keymap);
+        cx.flash = resolve::opening_message(&cx, carried);
+        let views = Views {
+            shown: View::Resolve,
+            resolve: ResolveView::new(panel),
+            ..Views::default()
+        };
+        App::with_views(cx, views)
+    }
+
+    fn with_views(cx: Ctx, views: Views) -> App {
         App {
             cx,
-            views: Views::default(),
+            views,
             layers: Vec::new(),
             pending_keys: Vec::new(),
             quit_armed: false,
@@ -227,6 +261,11 @@ impl App {
     }
 
     /// The view's component (under the overlays).
+    /// The conflicts of the resolve screen (empty elsewhere).
+    pub fn resolve_panel(&self) -> &Panel {
+        self.views.resolve.panel()
+    }
+
     pub fn view_component(&self) -> &dyn Component {
         self.views.get(self.views.shown)
     }
@@ -319,7 +358,10 @@ impl App {
             Event::Resize { width, height } => {
                 cx.width = width;
                 cx.height = height;
-                record::clamp_scroll(cx);
+                match self.views.shown {
+                    View::Resolve => self.views.resolve.clamp(cx),
+                    _ => record::clamp_scroll(cx),
+                }
                 cx.screening
                     .set_window(usize::from(view::list_rows_visible(height)));
             }
@@ -363,7 +405,7 @@ impl App {
                 let keys = std::mem::take(&mut self.pending_keys);
                 if mode.is_text() && keys.len() == 1 {
                     top(&mut self.layers, &mut self.views).key(keys[0], &mut self.cx);
-                } else if matches!(mode, Mode::Screening | Mode::List) {
+                } else if matches!(mode, Mode::Screening | Mode::List | Mode::Resolve) {
                     let seq = crate::keys::format_seq(&keys);
                     let help = self
                         .cx

@@ -62,7 +62,10 @@ pub fn sections(keymap: &Keymap) -> Vec<Section> {
 /// The number of a numbered action (`exclude_with(3)` → 3).
 fn numbered(a: Action) -> Option<u8> {
     match a {
-        Action::ExcludeWith(n) | Action::ToggleReason(n) | Action::Pick(n) => Some(n),
+        Action::ExcludeWith(n)
+        | Action::ToggleReason(n)
+        | Action::Pick(n)
+        | Action::TakeSide(n) => Some(n),
         _ => None,
     }
 }

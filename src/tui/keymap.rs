@@ -35,11 +35,12 @@ pub enum Mode {
     Reasons,
     CriteriaEditor,
     Duplicates,
+    Resolve,
     Help,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 12] = [
+    pub const ALL: [Mode; 13] = [
         Mode::Screening,
         Mode::List,
         Mode::ReasonPicker,
@@ -51,6 +52,7 @@ impl Mode {
         Mode::Reasons,
         Mode::CriteriaEditor,
         Mode::Duplicates,
+        Mode::Resolve,
         Mode::Help,
     ];
 
@@ -68,6 +70,7 @@ impl Mode {
             Mode::Reasons => "reasons",
             Mode::CriteriaEditor => "criteria",
             Mode::Duplicates => "duplicates",
+            Mode::Resolve => "resolve",
             Mode::Help => "help",
         }
     }
@@ -85,6 +88,7 @@ impl Mode {
             Mode::Reasons => "Reasons and settings",
             Mode::CriteriaEditor => "Inclusion criteria",
             Mode::Duplicates => "Duplicate review",
+            Mode::Resolve => "Resolving conflicts (screener resolve)",
             Mode::Help => "Help",
         }
     }
@@ -155,6 +159,7 @@ struct KeymapFile {
     reasons: Entries,
     criteria: Entries,
     duplicates: Entries,
+    resolve: Entries,
     help: Entries,
 }
 
@@ -172,6 +177,7 @@ impl KeymapFile {
             Mode::Reasons => &self.reasons,
             Mode::CriteriaEditor => &self.criteria,
             Mode::Duplicates => &self.duplicates,
+            Mode::Resolve => &self.resolve,
             Mode::Help => &self.help,
         }
     }

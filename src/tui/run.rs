@@ -24,6 +24,7 @@ use super::app::{App, Effect, Event, Prefs};
 use super::keymap::{Keymap, Lookup};
 use super::{event as tui_event, terminal, view};
 use crate::project::{Project, Stage};
+use crate::screening::resolve::Panel;
 use crate::store::writer::{Note, Timing, Writer};
 use crate::store::{JournalReport, Store};
 
@@ -35,6 +36,8 @@ pub struct Summary {
     pub checkpoint_error: Option<String>,
     /// The signal that ended the session (`tui::signals`), if one did.
     pub signal: Option<i32>,
+    /// Records decided of the records in the queue, at the end.
+    pub done: (usize, usize),
 }
 
 /// What the loop waits for.
@@ -60,11 +63,48 @@ pub fn run(
 /// `run` with session choices (theme, queue order).
 pub fn run_with(
     path: &Path,
-    (project, store, report): (Project, Store, JournalReport),
+    opened: (Project, Store, JournalReport),
     reviewer: &str,
     stage: Stage,
     keymap: Keymap,
     prefs: Prefs,
+) -> anyhow::Result<Summary> {
+    run_app(path, opened, |project, name| {
+        App::new(project, name, reviewer.to_string(), stage, keymap).with_prefs(prefs)
+    })
+}
+
+/// The resolve screen (`screener resolve`): `resolver` writes the
+/// consensus on the conflicts of `panel`.
+pub fn run_resolve(
+    path: &Path,
+    opened: (Project, Store, JournalReport),
+    resolver: &str,
+    stage: Stage,
+    keymap: Keymap,
+    prefs: Prefs,
+    (panel, carried): (Panel, usize),
+) -> anyhow::Result<Summary> {
+    run_app(path, opened, |project, name| {
+        App::resolving(
+            project,
+            name,
+            resolver.to_string(),
+            stage,
+            keymap,
+            panel,
+            carried,
+        )
+        .with_prefs(prefs)
+    })
+}
+
+/// The session on an opened project, with the app `make` builds from the
+/// project and the file's name.
+fn run_app(
+    path: &Path,
+    (project, store, report): (Project, Store, JournalReport),
+    make: impl FnOnce(Project, String) -> App,
 ) -> anyhow::Result<Summary> {
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
@@ -81,9 +121,7 @@ pub fn run_with(
         let _ = signal_tx.send(Input::Signal(s));
     })
     .context("cannot watch for signals")?;
-    let mut app = crate::phases::time("App::new", || {
-        App::new(project, name, reviewer.to_string(), stage, keymap).with_prefs(prefs)
-    });
+    let mut app = crate::phases::time("App::new", || make(project, name));
     let flash = opening_message(path, &report, &store).or(app.take_flash());
     app.set_flash(flash);
     let notes = tx.clone();
@@ -113,7 +151,9 @@ pub fn run_with(
             crate::human::fmt_n(records)
         );
     }
+    let done = (session.app.counts().decided(), session.app.queue_len());
     let mut summary = session.finish(path);
+    summary.done = done;
     crate::store::release(session.app.take_project());
     summary.signal = watch.received();
     drop(watch);
@@ -414,6 +454,7 @@ impl Session {
                 _ => None,
             },
             signal: None,
+            done: (0, 0),
         }
     }
 

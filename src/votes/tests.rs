@@ -187,7 +187,7 @@ fn the_three_reviewer_fixture_gives_every_vote_and_reports_the_unreadable_with_l
     assert!(r.reasons_added.contains(&"foreign language".to_string()));
     // Any pair compares.
     for (a, b) in [("Ana", "Ben"), ("Ana", "Chloe"), ("Ben", "Chloe")] {
-        assert!(!crate::compare::conflicts(&p, a, b, Stage::TitleAbstract).is_empty());
+        assert!(!crate::compare::conflicts(&p, &[a, b], Stage::TitleAbstract).is_empty());
     }
     // Brought again: nothing new.
     let again = import(

@@ -2,7 +2,8 @@
 //! the same cursor, decide, annotate, search, filter and open the same
 //! dialogs, and get the same answers back. Each view handles its own
 //! moves first (the record view scrolls a record, the list moves rows) and
-//! passes the rest here.
+//! passes the rest here. The resolve view decides, annotates and moves
+//! through its conflicts the same way.
 
 use super::confirm::{BulkPlan, Confirm};
 use super::help::HelpBox;
@@ -24,11 +25,12 @@ use crate::tui::ctx::{Answer, Ctx};
 use crate::tui::keymap::Mode;
 use crate::tui::open;
 
-/// Which of the two views is asking.
+/// Which view is asking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Browse {
     Record,
     List,
+    Resolve,
 }
 
 impl Browse {
@@ -36,6 +38,7 @@ impl Browse {
         match self {
             Browse::Record => Mode::Screening,
             Browse::List => Mode::List,
+            Browse::Resolve => Mode::Resolve,
         }
     }
 }
@@ -81,7 +84,8 @@ pub fn allowed(action: Action, by: Browse, cx: &mut Ctx) -> bool {
 
 /// The actions both views handle alike.
 pub fn act(action: Action, by: Browse, cx: &mut Ctx) {
-    let advance = by == Browse::Record;
+    // One record at a time: a decision moves on to the next.
+    let advance = by != Browse::List;
     let mode = by.mode();
     match action {
         Action::Include => cx.decide_current(Verdict::Include, advance, mode),
@@ -245,7 +249,7 @@ pub fn answer(answer: Answer, by: Browse, cx: &mut Ctx) {
             if bulk {
                 confirm_bulk(Verdict::Exclude(reasons), cx);
             } else {
-                cx.decide_current(Verdict::Exclude(reasons), by == Browse::Record, by.mode());
+                cx.decide_current(Verdict::Exclude(reasons), by != Browse::List, by.mode());
             }
         }
         Answer::Pick(pick) => {
@@ -421,16 +425,19 @@ pub fn status(cx: &Ctx) -> Option<String> {
 
 /// Switching between the record and the list keeps the row.
 pub fn switch(by: Browse, cx: &mut Ctx) {
-    match by {
+    let to = match by {
         // The record just read sits mid-list, with its neighbours around it.
-        Browse::Record => cx.screening.center_window(),
+        Browse::Record => {
+            cx.screening.center_window();
+            View::List
+        }
         Browse::List => {
             let row = cx.screening.cursor().row();
             cx.screening.go_to(row);
+            View::Record
         }
-    }
-    cx.show(match by {
-        Browse::Record => View::List,
-        Browse::List => View::Record,
-    });
+        // The resolve screen walks its conflicts one at a time only.
+        Browse::Resolve => return,
+    };
+    cx.show(to);
 }

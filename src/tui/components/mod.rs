@@ -1,5 +1,6 @@
 //! The screen's components, one per mode (docs/ARCHITECTURE.md, "The
-//! screen"). Views: `record`, `list` (sharing `browse`) and `dups`.
+//! screen"). Views: `record`, `list` (sharing `browse`), `dups`, and
+//! `resolve` (the consensus over reviewers' conflicts, `screener resolve`).
 //! Overlays: `picker`, `search`, `text`, `menu`, `confirm`, `help` and the
 //! editors `terms`, `reasons`, `criteria` (sharing `editor`).
 
@@ -14,6 +15,7 @@ pub mod menu;
 pub mod picker;
 pub mod reasons;
 pub mod record;
+pub mod resolve;
 pub mod search;
 pub mod terms;
 pub mod text;

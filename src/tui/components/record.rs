@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::browse::{self, Browse};
-use crate::project::Verdict;
+use crate::project::{Project, Verdict};
 use crate::tui::action::Action;
 use crate::tui::component::Component;
 use crate::tui::ctx::{Answer, Ctx, verdict_word};
@@ -200,33 +200,87 @@ fn record_lines(cx: &Ctx, width: u16, t: &Theme) -> Vec<Line<'static>> {
         return vec![Line::styled(msg, t.dim)];
     };
     let project = s.project();
-    let r = &project.records[index];
     let w = usize::from(width.saturating_sub(2)).max(1);
     let mut out: Vec<Line<'static>> = Vec::new();
-    let push = |runs: &[(&str, Style)], out: &mut Vec<Line<'static>>| {
-        for mut line in wrap(runs, w) {
-            line.spans.insert(0, Span::raw(" "));
-            out.push(line);
+    head_lines(cx, index, w, t, &mut out);
+    let state = s.state(index);
+    if let Some(v) = &state.verdict {
+        let mut text = format!("Your decision: {}", verdict_text(v, project));
+        if let Some(rule) = &state.rule {
+            text.push_str(&format!(" · bulk rule: {rule}"));
         }
-    };
+        push_wrapped(&[(&text, verdict_style(v, t))], w, &mut out);
+    }
+    if !state.tags.is_empty() {
+        let tags = state.tags.join(", ");
+        push_wrapped(&[("Tags: ", t.dim), (&tags, t.key)], w, &mut out);
+    }
+    if !state.note.is_empty() {
+        push_wrapped(
+            &[("Note: ", t.dim), (&state.note, Style::default())],
+            w,
+            &mut out,
+        );
+    }
+    out.push(Line::default());
+    text_lines(cx, index, w, t, &mut out);
+    out
+}
+
+/// Styled runs wrapped to `w` columns, each line indented by one.
+pub(crate) fn push_wrapped(runs: &[(&str, Style)], w: usize, out: &mut Vec<Line<'static>>) {
+    for mut line in wrap(runs, w) {
+        line.spans.insert(0, Span::raw(" "));
+        out.push(line);
+    }
+}
+
+/// A verdict in words with its reasons: "excluded (population, outcome)".
+pub(crate) fn verdict_text(v: &Verdict, project: &Project) -> String {
+    let mut text = verdict_word(v).to_string();
+    if let Verdict::Exclude(reasons) = v {
+        if !reasons.is_empty() {
+            let labels: Vec<&str> = reasons.iter().map(|id| project.reason_label(id)).collect();
+            text.push_str(&format!(" ({})", labels.join(", ")));
+        }
+    }
+    text
+}
+
+pub(crate) fn verdict_style(v: &Verdict, t: &Theme) -> Style {
+    match v {
+        Verdict::Include => t.include,
+        Verdict::Exclude(_) => t.exclude,
+        _ => t.maybe,
+    }
+}
+
+/// Record `index`'s title, authors and citation line (year, journal,
+/// type, database), highlighted, wrapped to `w` columns.
+pub(crate) fn head_lines(
+    cx: &Ctx,
+    index: usize,
+    w: usize,
+    t: &Theme,
+    out: &mut Vec<Line<'static>>,
+) {
+    let project = cx.screening.project();
+    let r = &project.records[index];
     let title = r.display_title();
     if r.title.trim().is_empty() {
         let rest = title
             .strip_prefix("(no title)")
             .unwrap_or(&title)
             .to_string();
-        push(&[("(no title)", t.maybe), (&rest, t.dim)], &mut out);
+        push_wrapped(&[("(no title)", t.maybe), (&rest, t.dim)], w, out);
     } else {
         let marks = marks_in(cx, &title, true);
-        push(&marked_runs(&title, t.bold, &marks, t), &mut out);
+        push_wrapped(&marked_runs(&title, t.bold, &marks, t), w, out);
     }
     let authors = r.short_authors();
     if !authors.is_empty() {
         let marks = marks_in(cx, &authors, false);
-        push(
-            &marked_runs(&authors, Style::default(), &marks, t),
-            &mut out,
-        );
+        push_wrapped(&marked_runs(&authors, Style::default(), &marks, t), w, out);
     }
     let mut meta: Vec<String> = Vec::new();
     if let Some(y) = r.year {
@@ -246,61 +300,43 @@ fn record_lines(cx: &Ctx, width: u16, t: &Theme) -> Vec<Line<'static>> {
             src.database.clone()
         });
     }
-    push(&[(&meta.join(" · "), t.dim)], &mut out);
-    let state = s.state(index);
-    if let Some(v) = &state.verdict {
-        let style = match v {
-            Verdict::Include => t.include,
-            Verdict::Exclude(_) => t.exclude,
-            _ => t.maybe,
-        };
-        let mut text = format!("Your decision: {}", verdict_word(v));
-        if let Verdict::Exclude(reasons) = v {
-            if !reasons.is_empty() {
-                let labels: Vec<&str> = reasons.iter().map(|id| project.reason_label(id)).collect();
-                text.push_str(&format!(" ({})", labels.join(", ")));
-            }
-        }
-        if let Some(rule) = &state.rule {
-            text.push_str(&format!(" · bulk rule: {rule}"));
-        }
-        push(&[(&text, style)], &mut out);
-    }
-    if !state.tags.is_empty() {
-        let tags = state.tags.join(", ");
-        push(&[("Tags: ", t.dim), (&tags, t.key)], &mut out);
-    }
-    if !state.note.is_empty() {
-        push(
-            &[("Note: ", t.dim), (&state.note, Style::default())],
-            &mut out,
-        );
-    }
-    out.push(Line::default());
+    push_wrapped(&[(&meta.join(" · "), t.dim)], w, out);
+}
+
+/// Record `index`'s abstract (by section where it has them) and keywords,
+/// highlighted, wrapped to `w` columns.
+pub(crate) fn text_lines(
+    cx: &Ctx,
+    index: usize,
+    w: usize,
+    t: &Theme,
+    out: &mut Vec<Line<'static>>,
+) {
+    let r = &cx.screening.project().records[index];
     if !r.sections.is_empty() {
         for (i, s) in r.sections.iter().enumerate() {
             if i > 0 {
                 out.push(Line::default());
             }
             if !s.label.is_empty() {
-                push(&[(&s.label, t.bold)], &mut out);
+                push_wrapped(&[(&s.label, t.bold)], w, out);
             }
             let marks = marks_in(cx, &s.text, true);
-            push(&marked_runs(&s.text, Style::default(), &marks, t), &mut out);
+            push_wrapped(&marked_runs(&s.text, Style::default(), &marks, t), w, out);
         }
     } else if r.abstract_text.trim().is_empty() {
-        push(&[("(no abstract)", t.dim)], &mut out);
+        push_wrapped(&[("(no abstract)", t.dim)], w, out);
     } else {
         let marks = marks_in(cx, &r.abstract_text, true);
-        push(
+        push_wrapped(
             &marked_runs(&r.abstract_text, Style::default(), &marks, t),
-            &mut out,
+            w,
+            out,
         );
     }
     if !r.keywords.is_empty() {
         out.push(Line::default());
         let kw = format!("Keywords: {}", r.keywords.join("; "));
-        push(&[(&kw, t.dim)], &mut out);
+        push_wrapped(&[(&kw, t.dim)], w, out);
     }
-    out
 }

@@ -358,3 +358,110 @@ fn simulate_prints_the_json_keys() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("15,2"));
 }
+
+/// The run of `docs/RANKING.md`'s table that the test below replays: the
+/// file, its prior rows (include, exclude) and the WSS@95 the table's
+/// per-run data gives for them.
+const TABLE_RUN: (&str, (usize, usize), f64) =
+    ("labeled/srdatasets_kitchenham_2010.csv", (13, 844), 0.709);
+
+/// WSS at `recall` of a screening order as ASReview insights defines it
+/// (`_wss_values`: numpy's cumsum, linspace, round and searchsorted),
+/// written out here again so that the binary's number is checked against
+/// code it does not share.
+fn insights_wss(labels: &[bool], recall: f64) -> f64 {
+    let n = labels.len();
+    let pos = labels.iter().filter(|&&l| l).count();
+    // x = (1..=pos) / pos; i = searchsorted(x, recall, right); y[i - 1].
+    let i = (1..=pos)
+        .take_while(|&k| k as f64 / pos as f64 <= recall)
+        .count();
+    let k = if i == 0 { pos } else { i };
+    let mut found = 0;
+    let found_at = labels
+        .iter()
+        .position(|&l| {
+            found += usize::from(l);
+            found >= k
+        })
+        .unwrap_or(n);
+    let random = |j: usize| {
+        if j == n - 1 {
+            pos as f64
+        } else {
+            (j as f64 * (pos as f64 / (n - 1) as f64)).round_ties_even()
+        }
+    };
+    let random_at = (0..n).position(|j| random(j) >= k as f64).unwrap_or(n);
+    (random_at as f64 - found_at as f64) / n as f64
+}
+
+/// `docs/RANKING.md`'s table comes from `screener simulate --prior-rows`:
+/// one of its runs, replayed by the binary, gives the WSS@95 written
+/// there, and that number is what the order it screened gives, with the
+/// labels read straight from the file (so its rows are also ASReview's
+/// `--prior-idx` rows).
+#[test]
+fn simulate_reproduces_a_run_of_the_ranking_table() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let file = corpus.join(TABLE_RUN.0);
+    let mut labels = Vec::new();
+    let mut reader = csv::Reader::from_path(&file).unwrap();
+    let column = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "label_included")
+        .unwrap();
+    for row in reader.records() {
+        labels.push(&row.unwrap()[column] == "1");
+    }
+    let (i, j) = TABLE_RUN.1;
+    let out = Command::new(env!("CARGO_BIN_EXE_screener"))
+        .args(["simulate", "--json", "--prior-rows", &format!("{i},{j}")])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["records"], labels.len());
+    assert_eq!(v["relevant"], labels.iter().filter(|&&l| l).count());
+    let run = &v["runs"][0];
+    assert_eq!(run["prior_rows"], serde_json::json!([i, j]));
+    let rows: Vec<usize> = run["screened_rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_u64().unwrap() as usize)
+        .collect();
+    // Each record screened once, never a prior, and the last one found is
+    // the last relevant record.
+    let mut seen = vec![false; labels.len()];
+    seen[i] = true;
+    seen[j] = true;
+    for &r in &rows {
+        assert!(!seen[r], "row {r} screened twice or a prior");
+        seen[r] = true;
+    }
+    assert!(labels[*rows.last().unwrap()]);
+    let found = rows.iter().filter(|&&r| labels[r]).count();
+    assert_eq!(found + 1, labels.iter().filter(|&&l| l).count());
+    // The order after the priors, padded with the unscreened records (all
+    // irrelevant), as insights pads it.
+    let mut order: Vec<bool> = rows.iter().map(|&r| labels[r]).collect();
+    order.resize(labels.len() - 2, false);
+    let wss95 = insights_wss(&order, 0.95);
+    assert!((run["wss95"].as_f64().unwrap() - wss95).abs() < 1e-12);
+    assert!((run["wss100"].as_f64().unwrap() - insights_wss(&order, 1.0)).abs() < 1e-12);
+    assert!(
+        (wss95 - TABLE_RUN.2).abs() < 5e-4,
+        "WSS@95 {wss95:.4}, docs/RANKING.md says {:.3}",
+        TABLE_RUN.2
+    );
+}

@@ -47,6 +47,9 @@ struct RunJson {
     rrf10: f64,
     /// Records screened (after the priors) until the last relevant one.
     screened: usize,
+    /// Their 0-based rows, in the order screened: the metrics can be
+    /// recomputed from these and the labels.
+    screened_rows: Vec<usize>,
     retrain_ms_mean: f64,
     retrain_ms_max: f64,
 }
@@ -166,6 +169,7 @@ fn json(report: &Report, column: &str, seed: u64) -> Json {
                 wss100: r.wss100,
                 rrf10: r.rrf10,
                 screened: screened(r),
+                screened_rows: r.rows.clone(),
                 retrain_ms_mean: r.retrain_ms.iter().sum::<f64>()
                     / r.retrain_ms.len().max(1) as f64,
                 retrain_ms_max: r.retrain_ms.iter().copied().fold(0.0, f64::max),

@@ -137,6 +137,9 @@ pub struct Run {
     /// Relevance of the records in the order they were screened after the
     /// priors, padded with `false` to all records but the priors.
     pub order: Vec<bool>,
+    /// 0-based rows in the order they were screened after the priors (only
+    /// those screened: `order` without its padding).
+    pub rows: Vec<usize>,
     pub wss95: f64,
     pub wss100: f64,
     pub rrf10: f64,
@@ -259,6 +262,7 @@ pub fn replay(
     let enough = ((opts.stop_recall * relevant as f64).ceil() as usize).clamp(1, relevant);
     let mut updates = 0;
     let mut order = Vec::with_capacity(n);
+    let mut rows = Vec::with_capacity(n);
     let mut retrain_ms = Vec::new();
     let mut scores = Vec::with_capacity(n);
     while found < enough {
@@ -273,6 +277,7 @@ pub fn replay(
         queue.take(next);
         model.set_label(x, next, Some(labels[next]));
         order.push(labels[next]);
+        rows.push(next);
         if labels[next] {
             found += 1;
         }
@@ -289,6 +294,7 @@ pub fn replay(
         wss100: metrics::wss(&order, 1.0),
         rrf10: metrics::rrf(&order, 0.10),
         order,
+        rows,
         retrain_ms,
         updates,
     }

@@ -16,7 +16,7 @@ use crate::project::{Project, Verdict};
 use crate::rank::explain::Explanation;
 use crate::record::Record;
 use crate::screening::highlight;
-use crate::screening::history::verdict_word;
+use crate::screening::history::{RecordState, verdict_word};
 use crate::screening::order::QueueOrder;
 use crate::screening::relevance;
 use crate::tui::action::Action;
@@ -348,7 +348,8 @@ fn record_lines(cx: &Ctx, width: u16, t: &Theme) -> Vec<Line<'static>> {
     let project = s.project();
     let w = usize::from(width.saturating_sub(2)).max(1);
     let mut out: Vec<Line<'static>> = Vec::new();
-    head_lines(cx, index, w, t, &mut out);
+    let shown = shown(cx, index);
+    head_lines(cx, &shown, w, t, &mut out);
     let state = s.state(index);
     if let Some(v) = &state.verdict {
         let mut text = format!("Your decision: {}", verdict_text(v, project));
@@ -357,20 +358,30 @@ fn record_lines(cx: &Ctx, width: u16, t: &Theme) -> Vec<Line<'static>> {
         }
         push_wrapped(&[(&text, verdict_style(v, t))], w, &mut out);
     }
+    tags_and_note(state, w, t, &mut out);
+    out.push(Line::default());
+    text_lines(cx, &shown, w, t, &mut out);
+    out
+}
+
+/// A decision's tags and note, each on its lines when there is one.
+pub(crate) fn tags_and_note(
+    state: &RecordState,
+    w: usize,
+    t: &Theme,
+    out: &mut Vec<Line<'static>>,
+) {
     if !state.tags.is_empty() {
         let tags = state.tags.join(", ");
-        push_wrapped(&[("Tags: ", t.dim), (&tags, t.key)], w, &mut out);
+        push_wrapped(&[("Tags: ", t.dim), (&tags, t.key)], w, out);
     }
     if !state.note.is_empty() {
         push_wrapped(
             &[("Note: ", t.dim), (&state.note, Style::default())],
             w,
-            &mut out,
+            out,
         );
     }
-    out.push(Line::default());
-    text_lines(cx, index, w, t, &mut out);
-    out
 }
 
 /// Styled runs wrapped to `w` columns, each line indented by one.
@@ -401,20 +412,43 @@ pub(crate) fn verdict_style(v: &Verdict, t: &Theme) -> Style {
     }
 }
 
-/// Record `index`'s title, authors and citation line (year, journal,
-/// type, database), highlighted, wrapped to `w` columns.
+/// What the record view and the resolve screen show of record `index`,
+/// worked out once per frame: the record completed from its linked copies
+/// (a missing title or DOI taken from one) and, in relevance order, why it
+/// scored what it did.
+pub(crate) struct Shown<'a> {
+    copies: Vec<&'a Record>,
+    completed: Completed,
+    explanation: Option<Explanation>,
+}
+
+pub(crate) fn shown(cx: &Ctx, index: usize) -> Shown<'_> {
+    let copies = cx.screening.copies(index);
+    let completed = dedup::complete(&cx.screening.project().records[index], &copies);
+    Shown {
+        copies,
+        completed,
+        explanation: explanation(cx, index),
+    }
+}
+
+/// The record's title, authors and citation line (year, journal, type,
+/// database), its copies and its score, highlighted, wrapped to `w`
+/// columns.
 pub(crate) fn head_lines(
     cx: &Ctx,
-    index: usize,
+    shown: &Shown,
     w: usize,
     t: &Theme,
     out: &mut Vec<Line<'static>>,
 ) {
     let project = cx.screening.project();
-    let copies = cx.screening.copies(index);
-    let completed = dedup::complete(&project.records[index], &copies);
+    let Shown {
+        copies,
+        completed,
+        explanation,
+    } = shown;
     let r = &completed.record;
-    let explanation = explanation(cx, index);
     let title = r.display_title();
     if r.title.trim().is_empty() {
         let rest = title
@@ -448,30 +482,27 @@ pub(crate) fn head_lines(
     }
     push_wrapped(&[(&meta.join(" · "), t.dim)], w, out);
     if !copies.is_empty() {
-        let line = copies_line(project, &copies, &completed);
+        let line = copies_line(project, copies, completed);
         push_wrapped(&[(&line, t.dim)], w, out);
     }
-    if let Some(e) = &explanation {
+    if let Some(e) = explanation {
         let runs = explanation_runs(e, t);
         let runs: Vec<(&str, Style)> = runs.iter().map(|(s, st)| (s.as_str(), *st)).collect();
         push_wrapped(&runs, w, out);
     }
 }
 
-/// Record `index`'s abstract (by section where it has them) and keywords,
+/// The record's abstract (by section where it has them) and keywords,
 /// highlighted, wrapped to `w` columns.
 pub(crate) fn text_lines(
     cx: &Ctx,
-    index: usize,
+    shown: &Shown,
     w: usize,
     t: &Theme,
     out: &mut Vec<Line<'static>>,
 ) {
-    let project = cx.screening.project();
-    let copies = cx.screening.copies(index);
-    let completed = dedup::complete(&project.records[index], &copies);
-    let r = &completed.record;
-    let explanation = explanation(cx, index);
+    let r = &shown.completed.record;
+    let explanation = &shown.explanation;
     let sections = r.abstract_sections();
     if !sections.is_empty() {
         for (i, s) in sections.iter().enumerate() {

@@ -15,7 +15,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::browse::{self, Browse};
-use super::record::{head_lines, push_wrapped, text_lines, verdict_style, verdict_text};
+use super::record::{
+    head_lines, push_wrapped, shown, tags_and_note, text_lines, verdict_style, verdict_text,
+};
 use crate::human::fmt_n;
 use crate::project::Decision;
 use crate::screening::resolve::Panel;
@@ -122,7 +124,8 @@ impl ResolveView {
         let project = s.project();
         let w = usize::from(width.saturating_sub(2)).max(1);
         let mut out: Vec<Line<'static>> = Vec::new();
-        head_lines(cx, index, w, t, &mut out);
+        let shown = shown(cx, index);
+        head_lines(cx, &shown, w, t, &mut out);
         out.push(Line::default());
         let sides = self.panel.sides(&project.records[index].key);
         let n = self.panel.reviewers().len();
@@ -187,19 +190,9 @@ impl ResolveView {
                 &mut out,
             ),
         }
-        if !state.tags.is_empty() {
-            let tags = state.tags.join(", ");
-            push_wrapped(&[("Tags: ", t.dim), (&tags, t.key)], w, &mut out);
-        }
-        if !state.note.is_empty() {
-            push_wrapped(
-                &[("Note: ", t.dim), (&state.note, Style::default())],
-                w,
-                &mut out,
-            );
-        }
+        tags_and_note(state, w, t, &mut out);
         out.push(Line::default());
-        text_lines(cx, index, w, t, &mut out);
+        text_lines(cx, &shown, w, t, &mut out);
         out
     }
 }

@@ -4,27 +4,21 @@
 //! cell styles, the saved marker, the progress numbers, what was
 //! journaled).
 
+mod common;
+
 use std::cell::Cell;
 use std::rc::Rc;
 
+use common::screen::{CLOCK, demo_project};
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
-use screener::commands::demo::{SAMPLES, build_demo_project};
+use screener::commands::demo::SAMPLES;
 use screener::ingest::{Input, import_files};
 use screener::project::{Change, Decision, Project, Stage, Verdict};
-use screener::store;
 use screener::tui::app::{App, Event, View};
 use screener::tui::harness::Harness;
 use screener::tui::keymap::{Keymap, Mode};
 use screener::tui::theme::{Theme, ThemeKind};
-
-const CLOCK: &str = "2026-11-26T10:00:00Z";
-
-fn demo_project() -> Project {
-    let dir = tempfile::tempdir().unwrap();
-    let path = build_demo_project(dir.path()).unwrap();
-    store::load(&path).unwrap().0
-}
 
 fn app_with(project: Project, reviewer: &str, stage: Stage, keymap: Keymap) -> App {
     App::new(project, "demo.ron".into(), reviewer.into(), stage, keymap)

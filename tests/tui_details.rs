@@ -4,32 +4,12 @@
 //! reopen, stable record numbers, the search's match count, the help's
 //! "more below" cue, plurals, and a stand-in title's `…` kept on its line.
 
-use screener::commands::demo::build_demo_project;
+mod common;
+
+use common::screen::{app, demo_project};
 use screener::project::{Change, Decision, Project, Reason, Stage, Verdict};
 use screener::record::{Origin, Record};
-use screener::store;
-use screener::tui::app::App;
 use screener::tui::harness::Harness;
-use screener::tui::keymap::Keymap;
-
-const CLOCK: &str = "2026-11-26T10:00:00Z";
-
-fn demo_project() -> Project {
-    let dir = tempfile::tempdir().unwrap();
-    let path = build_demo_project(dir.path()).unwrap();
-    store::load(&path).unwrap().0
-}
-
-fn app(project: Project) -> App {
-    App::new(
-        project,
-        "demo.ron".into(),
-        "alice".into(),
-        Stage::TitleAbstract,
-        Keymap::default_map(),
-    )
-    .with_clock(|| CLOCK.to_string())
-}
 
 fn decisions(h: &Harness) -> Vec<Decision> {
     h.persisted

@@ -6,31 +6,13 @@
 
 mod common;
 
-use screener::commands::demo::build_demo_project;
+use common::screen::{app, demo_project};
 use screener::dedup::{DuplicateMatch, MatchRule};
 use screener::ingest::{Input, import_files};
-use screener::project::{Project, Stage};
+use screener::project::Project;
 use screener::store;
-use screener::tui::app::App;
 use screener::tui::harness::Harness;
-use screener::tui::keymap::{Keymap, Mode};
-
-fn demo_project() -> Project {
-    let dir = tempfile::tempdir().unwrap();
-    let path = build_demo_project(dir.path()).unwrap();
-    store::load(&path).unwrap().0
-}
-
-fn app(project: Project) -> App {
-    App::new(
-        project,
-        "demo.ron".into(),
-        "alice".into(),
-        Stage::TitleAbstract,
-        Keymap::default_map(),
-    )
-    .with_clock(|| "2026-11-26T10:00:00Z".to_string())
-}
+use screener::tui::keymap::Mode;
 
 const COPY_TITLE: &str = "Melanin, camouflage and the colours of counter-shaded dinosaurs";
 const COPY_DOI: &str = "10.3390/d10040154";

@@ -64,6 +64,7 @@ fn count_rows() -> impl Iterator<Item = (String, usize, usize)> {
 }
 
 pub mod pty;
+pub mod screen;
 
 /// Runs the binary to completion; returns (exit code, stdout, stderr).
 pub fn run(args: &[&str], cwd: &std::path::Path) -> (i32, String, String) {

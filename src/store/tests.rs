@@ -449,6 +449,8 @@ mod prop {
             let fast = ronfmt::to_string(&p).unwrap();
             let slow = ron::Options::default().to_string_pretty(&p, ronfmt::pretty_config()).unwrap();
             prop_assert_eq!(&fast, &slow);
+            let spliced = ronfmt::to_writer_spliced(Vec::new(), &p, "records", &p.records).unwrap();
+            prop_assert_eq!(fast.as_bytes(), &spliced[..]);
             let back: crate::project::Project = ron::from_str(&fast).unwrap();
             prop_assert_eq!(back, p);
         }

@@ -253,6 +253,7 @@ pub fn find(records: &[Record]) -> Vec<Option<Link>> {
 /// however many other records match both.
 pub fn find_apart(records: &[Record], apart: &[(&str, &str)]) -> Vec<Option<Link>> {
     let n = records.len();
+    let order_phase = crate::phases::start("dedup: key order");
     // Key order, sorting the keys' first bytes held inline: comparing the
     // strings themselves would chase a pointer per comparison.
     let mut by_key: Vec<([u8; 24], &str, u32)> = records
@@ -267,6 +268,8 @@ pub fn find_apart(records: &[Record], apart: &[(&str, &str)]) -> Vec<Option<Link
         .collect();
     by_key.sort_unstable();
     let order: Vec<usize> = by_key.into_iter().map(|(_, _, i)| i as usize).collect();
+    drop(order_phase);
+    let sigs_phase = crate::phases::start("dedup: signatures");
     // Folded in storage order (each record's fields are read once, in the
     // order they sit in memory), then arranged in key order.
     // On all cores: folding is most of the work here.
@@ -276,7 +279,10 @@ pub fn find_apart(records: &[Record], apart: &[(&str, &str)]) -> Vec<Option<Link
         });
     let sigs: Vec<Sig> = order.iter().filter_map(|&i| slots[i].take()).collect();
     drop(slots);
-    let mut edges: Vec<Edge> = candidates(&sigs)
+    drop(sigs_phase);
+    let pairs = crate::phases::time("dedup: candidates", || candidates(&sigs));
+    let judge_phase = crate::phases::start("dedup: judge");
+    let mut edges: Vec<Edge> = pairs
         .into_iter()
         .filter_map(|p| {
             let (i, j) = ((p >> 32) as u32, p as u32);
@@ -285,6 +291,8 @@ pub fn find_apart(records: &[Record], apart: &[(&str, &str)]) -> Vec<Option<Link
         })
         .collect();
     edges.sort_unstable_by_key(|e| (e.rule, std::cmp::Reverse(e.score), e.i, e.j));
+    drop(judge_phase);
+    let _groups = crate::phases::start("dedup: groups");
 
     let mut uf = UnionFind::new(n);
     let mut dois: Vec<IdSet> = sigs.iter().map(|s| IdSet::of(s.doi)).collect();

@@ -14,13 +14,19 @@
 //!   frame shows; then keys typed every `--pace-ms` ms; the process's own
 //!   trace (`SCREENER_TRACE`) gives key-to-frame, key-to-saved, the quit
 //!   checkpoint and its peak RSS;
+//! - the same keys in a second session with checkpoints forced while they
+//!   are typed (`SCREENER_CHECKPOINT_IDLE_MS`, `--checkpoint-ms`, default
+//!   10: a checkpoint starts in the first pause between keys and the next
+//!   one as soon as it ends), for key-to-saved while the project file is
+//!   being rewritten;
 //! - `screener status --json`: wall time and peak RSS (load + counts), and
 //!   the counts alone in this process;
 //! - in this process: reading the file (ron), writing it with the ron
 //!   crate and with the fast writer (`store::ronfmt`), to a file and synced.
 //!
 //! Numbers are medians or percentiles of one run; the machine is shared, so
-//! compare columns of one run, not runs.
+//! compare columns of one run, not runs. Sizes are in MB of 10^6 bytes,
+//! memory (peak RSS) included.
 
 mod common;
 
@@ -43,6 +49,8 @@ struct Options {
     pace: Duration,
     dir: PathBuf,
     keep: bool,
+    /// `SCREENER_CHECKPOINT_IDLE_MS` of the session with forced checkpoints.
+    checkpoint_ms: u64,
 }
 
 fn options() -> Options {
@@ -52,6 +60,7 @@ fn options() -> Options {
         pace: Duration::from_millis(25),
         dir: std::env::temp_dir().join("screener-scale"),
         keep: false,
+        checkpoint_ms: 10,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -75,6 +84,10 @@ fn options() -> Options {
             }
             "--dir" => {
                 o.dir = PathBuf::from(value);
+                i += 1;
+            }
+            "--checkpoint-ms" => {
+                o.checkpoint_ms = value.parse().expect("--checkpoint-ms N");
                 i += 1;
             }
             "--keep" => o.keep = true,
@@ -102,6 +115,8 @@ struct Row {
     saved_p50_ms: f64,
     saved_p99_ms: f64,
     screen_rss_mb: f64,
+    /// The session with checkpoints forced while typing.
+    busy: Session,
     checkpoint_s: f64,
     status_s: f64,
     status_cpu_s: f64,
@@ -188,8 +203,68 @@ fn measure(o: &Options, n: usize) -> Row {
     row
 }
 
-/// The screen in a pseudo-terminal, as a reviewer would use it.
+/// What one screen session's trace says.
+#[derive(Default)]
+struct Session {
+    open_s: f64,
+    open_cpu_s: f64,
+    frame_p50_ms: f64,
+    frame_p99_ms: f64,
+    frame_max_ms: f64,
+    saved_p50_ms: f64,
+    saved_p99_ms: f64,
+    saved_max_ms: f64,
+    /// Keys whose change was saved.
+    saves: usize,
+    /// Checkpoints the session made, the quit's included.
+    checkpoints: usize,
+    /// The last checkpoint's (the quit's) seconds.
+    checkpoint_s: f64,
+    rss_mb: f64,
+}
+
+/// The screen in a pseudo-terminal, as a reviewer would use it: once as it
+/// runs by default, once with checkpoints forced while the keys are typed.
 fn screen_session(o: &Options, project: &Path, row: &mut Row) {
+    let s = session(o, project, row.n, None);
+    eprintln!(
+        "  {} keys: frame p50 {:.2} ms p99 {:.2} ms; saved p50 {:.2} ms p99 {:.2} ms ({} saves); quit checkpoint {:.2} s; RSS {:.0} MB",
+        o.keys + 1,
+        s.frame_p50_ms,
+        s.frame_p99_ms,
+        s.saved_p50_ms,
+        s.saved_p99_ms,
+        s.saves,
+        s.checkpoint_s,
+        s.rss_mb
+    );
+    row.open_s = s.open_s;
+    row.open_cpu_s = s.open_cpu_s;
+    row.frame_p50_ms = s.frame_p50_ms;
+    row.frame_p99_ms = s.frame_p99_ms;
+    row.frame_max_ms = s.frame_max_ms;
+    row.saved_p50_ms = s.saved_p50_ms;
+    row.saved_p99_ms = s.saved_p99_ms;
+    row.screen_rss_mb = s.rss_mb;
+    row.checkpoint_s = s.checkpoint_s;
+    let busy = session(o, project, row.n, Some(o.checkpoint_ms));
+    eprintln!(
+        "  with checkpoints every {} ms idle: {} checkpoints; frame p99 {:.2} ms; saved p50 {:.2} / p99 {:.2} / max {:.2} ms ({} saves)",
+        o.checkpoint_ms,
+        busy.checkpoints,
+        busy.frame_p99_ms,
+        busy.saved_p50_ms,
+        busy.saved_p99_ms,
+        busy.saved_max_ms,
+        busy.saves
+    );
+    row.busy = busy;
+}
+
+/// One session of `o.keys` keys on a project of `n` records; `checkpoint_ms` sets
+/// `SCREENER_CHECKPOINT_IDLE_MS`.
+fn session(o: &Options, project: &Path, n: usize, checkpoint_ms: Option<u64>) -> Session {
+    let mut out = Session::default();
     let trace = project.with_extension("trace");
     let pair = native_pty_system()
         .openpty(PtySize {
@@ -209,6 +284,9 @@ fn screen_session(o: &Options, project: &Path, row: &mut Row) {
     cmd.env("TERM", "xterm-256color");
     cmd.env("SCREENER_TRACE", &trace);
     cmd.env("SCREENER_CONFIG", project.with_extension("no-config"));
+    if let Some(ms) = checkpoint_ms {
+        cmd.env("SCREENER_CHECKPOINT_IDLE_MS", ms.to_string());
+    }
     let started = Instant::now();
     let mut child = pair.slave.spawn_command(cmd).expect("spawn screen");
     drop(pair.slave);
@@ -230,7 +308,7 @@ fn screen_session(o: &Options, project: &Path, row: &mut Row) {
         }
     });
     let screen = || parser.lock().expect("parser").screen().contents();
-    let header = format!("/{}", fmt_n(row.n));
+    let header = format!("/{}", fmt_n(n));
     while !screen().contains(&header) {
         assert!(
             started.elapsed() < Duration::from_secs(300),
@@ -239,8 +317,8 @@ fn screen_session(o: &Options, project: &Path, row: &mut Row) {
         );
         std::thread::sleep(Duration::from_millis(2));
     }
-    row.open_s = started.elapsed().as_secs_f64();
-    eprintln!("  screen open {:.2} s (wall)", row.open_s);
+    out.open_s = started.elapsed().as_secs_f64();
+    eprintln!("  screen open {:.2} s (wall)", out.open_s);
     // Decisions, moves and scrolling, as a reviewer mixes them.
     let cycle: [&[u8]; 8] = [
         b"i", b"m", b"\x1b[B", b"i", b"\x1b[D", b"\x1b[C", b"\x1b[A", b"m",
@@ -273,28 +351,23 @@ fn screen_session(o: &Options, project: &Path, row: &mut Row) {
                     saved.push(s / 1000.0);
                 }
             }
-            ["checkpoint", us] => row.checkpoint_s = us.parse::<f64>().unwrap_or(0.0) / 1e6,
-            ["open_cpu", us] => row.open_cpu_s = us.parse::<f64>().unwrap_or(0.0) / 1e6,
-            ["peak_rss_kb", kb] => row.screen_rss_mb = kb.parse::<f64>().unwrap_or(0.0) / 1024.0,
+            ["checkpoint", us] => {
+                out.checkpoints += 1;
+                out.checkpoint_s = us.parse::<f64>().unwrap_or(0.0) / 1e6;
+            }
+            ["open_cpu", us] => out.open_cpu_s = us.parse::<f64>().unwrap_or(0.0) / 1e6,
+            ["peak_rss_kb", kb] => out.rss_mb = kb.parse::<f64>().unwrap_or(0.0) * 1024.0 / 1e6,
             _ => {}
         }
     }
-    row.frame_p50_ms = percentile(&mut frame, 0.5);
-    row.frame_p99_ms = percentile(&mut frame, 0.99);
-    row.frame_max_ms = percentile(&mut frame, 1.0);
-    row.saved_p50_ms = percentile(&mut saved, 0.5);
-    row.saved_p99_ms = percentile(&mut saved, 0.99);
-    eprintln!(
-        "  {} keys: frame p50 {:.2} ms p99 {:.2} ms; saved p50 {:.2} ms p99 {:.2} ms ({} saves); quit checkpoint {:.2} s; RSS {:.0} MB",
-        frame.len(),
-        row.frame_p50_ms,
-        row.frame_p99_ms,
-        row.saved_p50_ms,
-        row.saved_p99_ms,
-        saved.len(),
-        row.checkpoint_s,
-        row.screen_rss_mb
-    );
+    out.frame_p50_ms = percentile(&mut frame, 0.5);
+    out.frame_p99_ms = percentile(&mut frame, 0.99);
+    out.frame_max_ms = percentile(&mut frame, 1.0);
+    out.saved_p50_ms = percentile(&mut saved, 0.5);
+    out.saved_p99_ms = percentile(&mut saved, 0.99);
+    out.saved_max_ms = percentile(&mut saved, 1.0);
+    out.saves = saved.len();
+    out
 }
 
 /// Reading and writing the project file in this process: the ron crate
@@ -396,7 +469,7 @@ fn read_full(f: &mut std::fs::File, buf: &mut [u8]) -> usize {
 }
 
 /// Runs the binary; returns its wall time, CPU time (user + system) and
-/// peak RSS (MB).
+/// peak RSS (MB of 10^6 bytes).
 fn run_measured(args: &[&str]) -> (f64, f64, f64) {
     let cost = run_child(
         Command::new(env!("CARGO_BIN_EXE_screener"))
@@ -404,7 +477,7 @@ fn run_measured(args: &[&str]) -> (f64, f64, f64) {
             .stdout(std::process::Stdio::null()),
         &format!("screener {args:?}"),
     );
-    (cost.wall, cost.cpu, cost.peak_kib as f64 / 1024.0)
+    (cost.wall, cost.cpu, cost.peak_kib as f64 * 1024.0 / 1e6)
 }
 
 fn file_len(p: &Path) -> u64 {
@@ -453,6 +526,18 @@ fn print_table(rows: &[Row]) {
         (
             "screen RSS MB",
             Box::new(|r| format!("{:.0}", r.screen_rss_mb)),
+        ),
+        (
+            "checkpoints while typing: count, key→saved p50/p99/max ms",
+            Box::new(|r| {
+                format!(
+                    "{}: {:.1} / {:.1} / {:.1}",
+                    r.busy.checkpoints,
+                    r.busy.saved_p50_ms,
+                    r.busy.saved_p99_ms,
+                    r.busy.saved_max_ms
+                )
+            }),
         ),
         (
             "quit checkpoint s",

@@ -560,7 +560,6 @@ mod pty {
     /// One key: the time to its first changed frame and, for a key in
     /// `writes`, to the frame that shows it saved.
     pub struct Timed {
-        pub key: &'static str,
         pub frame: Duration,
         pub saved: Option<Duration>,
     }
@@ -639,7 +638,6 @@ mod pty {
                         let first = *frame.get_or_insert(at);
                         if !writes.contains(key) {
                             times.push(Timed {
-                                key,
                                 frame: first,
                                 saved: None,
                             });
@@ -647,7 +645,6 @@ mod pty {
                         }
                         if now.contains("saved ✓") {
                             times.push(Timed {
-                                key,
                                 frame: first,
                                 saved: Some(at),
                             });

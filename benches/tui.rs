@@ -706,7 +706,7 @@ fn pty_section(project: &Project) {
     ));
     println!();
     println!(
-        "{:<44} {:>6} {:>10} {:>10} {:>10}",
+        "{:<52} {:>6} {:>10} {:>10} {:>10}",
         "key written to frame shown (pty, 120x40)", "keys", "median ms", "p99 ms", "max ms"
     );
     for (name, times) in runs {
@@ -731,7 +731,7 @@ fn pty_section(project: &Project) {
             let (median, p99, max) = stats(&t);
             let label = format!("binary, {name}: {what}");
             println!(
-                "{label:<44} {:>6} {median:>10.2} {p99:>10.2} {max:>10.2}",
+                "{label:<52} {:>6} {median:>10.2} {p99:>10.2} {max:>10.2}",
                 t.len()
             );
         }

@@ -30,7 +30,7 @@ pub fn load_for_report(
     path: &Path,
     reviewer: Option<&str>,
 ) -> Result<(crate::project::Project, String)> {
-    let (project, report) = store::load(path)?;
+    let (project, report) = store::load_and_cache(path)?;
     warn_dropped(path, &report);
     let reviewer = tally::report_reviewer(&project, reviewer)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
@@ -41,7 +41,7 @@ pub fn load_for_report(
 }
 
 pub fn run(args: &StatusArgs) -> Result<()> {
-    let (project, report) = store::load(&args.project)?;
+    let (project, report) = store::load_and_cache(&args.project)?;
     warn_dropped(&args.project, &report);
     let reviewer = reviewer_or_login(args.reviewer.as_deref());
     if let Some(note) = tally::no_decisions_note(&project, &reviewer) {

@@ -36,7 +36,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use fs::{Bytes, EarlySync, RealFs, Stamp, Storage, WriteFile, real};
+pub use fs::{Bytes, Digest, EarlySync, RealFs, Stamp, Storage, WriteFile, real};
 
 use crate::lock::{self, LockError, ProjectLock};
 use crate::project::{Change, Project, VERSION};
@@ -267,8 +267,28 @@ struct Loaded {
 /// A project file that is a symbolic link is read where the link points
 /// ([`side::resolve`]).
 pub fn load(path: &Path) -> Result<(Project, JournalReport), StoreError> {
+    load_real(path, false)
+}
+
+/// [`load`] for a command that reads the user's project (status, prisma,
+/// export, compare): without a cache that holds the file's content (a copy
+/// made without one, an older build's cache) each such command would parse
+/// the RON file again, so the first one writes the cache. Not while a
+/// writer holds the project (its checkpoints write the cache, under the
+/// same temporary name), and not for files that are not the user's
+/// project (the merge driver's temporary files).
+pub fn load_and_cache(path: &Path) -> Result<(Project, JournalReport), StoreError> {
+    load_real(path, true)
+}
+
+fn load_real(path: &Path, cache: bool) -> Result<(Project, JournalReport), StoreError> {
     let path = &side::resolve(path).map_err(StoreError::Dangling)?;
-    let (project, mut report) = load_with(&RealFs, path)?;
+    let rebuild = cache && crate::lock::holder(path).is_none();
+    let Loaded {
+        project,
+        mut report,
+        ..
+    } = load_full(&RealFs, path, rebuild)?;
     let in_flight = report
         .dropped
         .last()
@@ -281,10 +301,13 @@ pub fn load(path: &Path) -> Result<(Project, JournalReport), StoreError> {
 }
 
 pub fn load_with(fs: &dyn Storage, path: &Path) -> Result<(Project, JournalReport), StoreError> {
-    load_full(fs, path).map(|l| (l.project, l.report))
+    load_full(fs, path, false).map(|l| (l.project, l.report))
 }
 
-fn load_full(fs: &dyn Storage, path: &Path) -> Result<Loaded, StoreError> {
+/// Reads the project file (from its cache when that holds its content) and
+/// folds the journal in. With `rebuild_cache`, a project read from RON gets
+/// a cache written for it (best effort: a failure leaves none).
+fn load_full(fs: &dyn Storage, path: &Path, rebuild_cache: bool) -> Result<Loaded, StoreError> {
     let not_found_or = |e: io::Error| {
         if e.kind() == io::ErrorKind::NotFound {
             StoreError::NotFound(path.to_path_buf())
@@ -319,6 +342,22 @@ fn load_full(fs: &dyn Storage, path: &Path) -> Result<Loaded, StoreError> {
                 })?;
                 let (project, version) = migrate::parse_project(path, text)?;
                 mismatch = checksum::verify(path, &bytes, &project);
+                // Only a file that did not change while it was read, and
+                // in this build's schema (an older one is migrated, and
+                // the cache would hold what the file does not).
+                // A file that does not match its checksum lines is read
+                // from RON until a checkpoint, so each read warns.
+                if rebuild_cache
+                    && mismatch.is_none()
+                    && version == VERSION
+                    && fs.stamp(path).is_ok_and(|now| now == before)
+                {
+                    let ron = Digest::of(&bytes);
+                    drop(bytes);
+                    let _ = crate::phases::time("cache rebuild", || {
+                        cache::write_stamped(fs, path, &project, &before, &ron)
+                    });
+                }
                 (project, version)
             }
         };
@@ -375,16 +414,16 @@ pub fn write_atomic_with(fs: &dyn Storage, path: &Path, project: &Project) -> io
             .join()
             .unwrap_or_else(|_| Err(io::Error::other("the cache writer failed")));
         match (&result, payload) {
-            (Ok(()), Ok(payload)) => {
+            (Ok(ron), Ok(payload)) => {
                 let placed = fs
                     .stamp(path)
-                    .and_then(|stamp| cache::finish(fs, path, &payload, &stamp));
+                    .and_then(|stamp| cache::finish(fs, path, &payload, &stamp, ron));
                 if placed.is_err() {
                     cache::discard(fs, path);
                 }
             }
             // The old cache describes the old file: useless now.
-            (Ok(()), Err(_)) => cache::discard(fs, path),
+            (Ok(_), Err(_)) => cache::discard(fs, path),
             // The old file and its cache stay as they were.
             (Err(_), _) => cache::discard_tmp(fs, path),
         }
@@ -393,12 +432,13 @@ pub fn write_atomic_with(fs: &dyn Storage, path: &Path, project: &Project) -> io
             // not touched.
             let _ = fs.remove(&tmp);
         }
-        result
+        result.map(|_| ())
     })
 }
 
-fn replace(fs: &dyn Storage, path: &Path, tmp: &Path, project: &Project) -> io::Result<()> {
-    let mut file = match write_file(fs, tmp, project, true) {
+/// Writes the new file and puts it in place; returns its digest.
+fn replace(fs: &dyn Storage, path: &Path, tmp: &Path, project: &Project) -> io::Result<Digest> {
+    let (mut file, digest) = match write_file(fs, tmp, project, true) {
         Err(e) if is_unsupported(&e) => write_file(fs, tmp, project, false)?,
         other => other?,
     };
@@ -417,7 +457,8 @@ fn replace(fs: &dyn Storage, path: &Path, tmp: &Path, project: &Project) -> io::
         fs.rename(&bak_tmp, &bak)?;
     }
     fs.rename(tmp, path)?;
-    fs.sync_dir(&parent_dir(path))
+    fs.sync_dir(&parent_dir(path))?;
+    Ok(digest)
 }
 
 /// The fast writer met something it does not write (carried inside an
@@ -470,13 +511,13 @@ impl Write for Syncing {
 }
 
 /// The project as RON into a new `tmp`, with the fast writer or the ron
-/// crate; returns the file, not yet synced.
+/// crate; returns the file, not yet synced, and what was written.
 fn write_file(
     fs: &dyn Storage,
     tmp: &Path,
     project: &Project,
     fast: bool,
-) -> io::Result<Box<dyn WriteFile>> {
+) -> io::Result<(Box<dyn WriteFile>, Digest)> {
     let file = fs.create(tmp)?;
     let Some(early) = file.early_sync() else {
         return write_ron(file, project, fast);
@@ -498,13 +539,14 @@ fn write_file(
             tick: Some(tick),
         };
         // Ends the syncing thread (its channel closes) before returning.
-        write_ron(w, project, fast).map(|syncing| syncing.file)
+        write_ron(w, project, fast).map(|(syncing, digest)| (syncing.file, digest))
     })
 }
 
-/// The project's RON and its checksum lines (`checksum`) into `out`.
-fn write_ron<W: Write>(out: W, project: &Project, fast: bool) -> io::Result<W> {
-    let mut w = BufWriter::with_capacity(1 << 20, checksum::Summing::new(out));
+/// The project's RON and its checksum lines (`checksum`) into `out`, and
+/// their digest (which stamps the cache written beside them).
+fn write_ron<W: Write>(out: W, project: &Project, fast: bool) -> io::Result<(W, Digest)> {
+    let mut w = BufWriter::with_capacity(1 << 20, checksum::Summing::new(cache::Hashing::new(out)));
     if fast {
         // The records are most of the file: rendered on all cores.
         ronfmt::to_writer_spliced(&mut w, project, "records", &project.records).map_err(
@@ -520,7 +562,8 @@ fn write_ron<W: Write>(out: W, project: &Project, fast: bool) -> io::Result<W> {
             .map_err(io::Error::other)?;
     }
     w.write_all(b"\n")?;
-    w.into_inner().map_err(|e| e.into_error())?.finish()
+    let hashing = w.into_inner().map_err(|e| e.into_error())?.finish()?;
+    Ok(hashing.finish())
 }
 
 /// The project file's text for `project`, as [`write_atomic`] writes it.
@@ -597,7 +640,7 @@ impl Store {
             folded,
             journal_len,
             from_cache,
-        } = load_full(&*fs, path)?;
+        } = load_full(&*fs, path, false)?;
         // The lines this writer is about to drop (the torn tail now, the
         // rest at the next checkpoint) are kept first; if they cannot be,
         // nothing is dropped and nothing opened.

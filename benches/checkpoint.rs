@@ -119,7 +119,9 @@ fn main() {
         let copy = o.dir.join("copy.ron");
         let (mut today, mut without, mut copied) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..o.runs {
-            today.push(timed(|| store::write_atomic(&full, &project).expect("write")));
+            today.push(timed(|| {
+                store::write_atomic(&full, &project).expect("write")
+            }));
             without.push(timed(|| store::write_atomic(&small, &bare).expect("write")));
             copied.push(timed(|| {
                 std::fs::copy(&full, &copy).expect("copy");

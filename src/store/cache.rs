@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use xxhash_rust::xxh3::Xxh3;
 
-use super::{Digest, Side, Stamp, Storage};
+use super::{Detail, Digest, Side, Stamp, Storage};
 use crate::project::{Project, VERSION};
 use crate::record::Record;
 
@@ -53,7 +53,12 @@ fn tmp_path(path: &Path) -> PathBuf {
 /// the RON file's as it is now: the file it was written beside (`stamp`
 /// matches: nothing to read), or a copy of it (same length and content
 /// hash: one streaming read of the RON file, far cheaper than parsing it).
-pub(super) fn read(fs: &dyn Storage, path: &Path, stamp: &Stamp) -> Option<Project> {
+pub(super) fn read(
+    fs: &dyn Storage,
+    path: &Path,
+    stamp: &Stamp,
+    detail: Detail,
+) -> Option<Project> {
     let bytes = crate::phases::time("cache map", || fs.map(&cache_path(path))).ok()?;
     let check = crate::phases::start("cache check");
     let (payload, trailer) = bytes.split_at_checked(bytes.len().checked_sub(TRAILER)?)?;
@@ -71,7 +76,7 @@ pub(super) fn read(fs: &dyn Storage, path: &Path, stamp: &Stamp) -> Option<Proje
         }
     }
     drop(check);
-    crate::phases::time("cache decode", || decode(payload))
+    crate::phases::time("cache decode", || decode(payload, detail))
 }
 
 /// The trailer's fields.
@@ -138,9 +143,42 @@ fn parts(payload: &[u8]) -> Option<Vec<&[u8]>> {
     data.is_empty().then_some(parts)
 }
 
+/// The fields of a record that counting needs ([`Detail::Counts`]); the
+/// rest of each record is skipped in the cache, not allocated.
+#[derive(serde::Deserialize)]
+struct Counted {
+    key: String,
+    origin: crate::record::Origin,
+    #[serde(default)]
+    duplicate_of: Option<String>,
+    #[serde(default)]
+    duplicate_match: Option<crate::dedup::DuplicateMatch>,
+}
+
+fn decode_chunk(chunk: &[u8], detail: Detail) -> Option<Vec<Record>> {
+    match detail {
+        Detail::Full => rmp_serde::from_slice(chunk).ok(),
+        Detail::Counts => {
+            let heads: Vec<Counted> = rmp_serde::from_slice(chunk).ok()?;
+            Some(
+                heads
+                    .into_iter()
+                    .map(|h| Record {
+                        key: h.key,
+                        origin: h.origin,
+                        duplicate_of: h.duplicate_of,
+                        duplicate_match: h.duplicate_match,
+                        ..Record::default()
+                    })
+                    .collect(),
+            )
+        }
+    }
+}
+
 /// Decodes the parts, the record chunks on as many threads as there are
 /// cores.
-fn decode(payload: &[u8]) -> Option<Project> {
+fn decode(payload: &[u8], detail: Detail) -> Option<Project> {
     let parts = parts(payload)?;
     let (head, chunks) = parts.split_first()?;
     let threads = std::thread::available_parallelism()
@@ -154,7 +192,7 @@ fn decode(payload: &[u8]) -> Option<Project> {
             let Some(chunk) = chunks.get(i) else {
                 return Some(mine);
             };
-            mine.push((i, rmp_serde::from_slice(chunk).ok()?));
+            mine.push((i, decode_chunk(chunk, detail)?));
         }
     };
     let (project, mut decoded) = std::thread::scope(|s| {

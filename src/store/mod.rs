@@ -263,11 +263,24 @@ struct Loaded {
     from_cache: bool,
 }
 
+/// How much of each record a load gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Every field.
+    Full,
+    /// Only what counting needs (key, origin, duplicate link): titles,
+    /// abstracts and the rest are left empty when the cache is read (from
+    /// RON every field is read anyway). For commands that count and print
+    /// no record's text (`status`, `prisma`); such a project must never be
+    /// written back.
+    Counts,
+}
+
 /// Reads a project file and folds its journal in, without changing either.
 /// A project file that is a symbolic link is read where the link points
 /// ([`side::resolve`]).
 pub fn load(path: &Path) -> Result<(Project, JournalReport), StoreError> {
-    load_real(path, false)
+    load_real(path, false, Detail::Full)
 }
 
 /// [`load`] for a command that reads the user's project (status, prisma,
@@ -277,18 +290,22 @@ pub fn load(path: &Path) -> Result<(Project, JournalReport), StoreError> {
 /// writer holds the project (its checkpoints write the cache, under the
 /// same temporary name), and not for files that are not the user's
 /// project (the merge driver's temporary files).
-pub fn load_and_cache(path: &Path) -> Result<(Project, JournalReport), StoreError> {
-    load_real(path, true)
+pub fn load_and_cache(path: &Path, detail: Detail) -> Result<(Project, JournalReport), StoreError> {
+    load_real(path, true, detail)
 }
 
-fn load_real(path: &Path, cache: bool) -> Result<(Project, JournalReport), StoreError> {
+fn load_real(
+    path: &Path,
+    cache: bool,
+    detail: Detail,
+) -> Result<(Project, JournalReport), StoreError> {
     let path = &side::resolve(path).map_err(StoreError::Dangling)?;
     let rebuild = cache && crate::lock::holder(path).is_none();
     let Loaded {
         project,
         mut report,
         ..
-    } = load_full(&RealFs, path, rebuild)?;
+    } = load_full(&RealFs, path, rebuild, detail)?;
     let in_flight = report
         .dropped
         .last()
@@ -301,13 +318,18 @@ fn load_real(path: &Path, cache: bool) -> Result<(Project, JournalReport), Store
 }
 
 pub fn load_with(fs: &dyn Storage, path: &Path) -> Result<(Project, JournalReport), StoreError> {
-    load_full(fs, path, false).map(|l| (l.project, l.report))
+    load_full(fs, path, false, Detail::Full).map(|l| (l.project, l.report))
 }
 
 /// Reads the project file (from its cache when that holds its content) and
 /// folds the journal in. With `rebuild_cache`, a project read from RON gets
 /// a cache written for it (best effort: a failure leaves none).
-fn load_full(fs: &dyn Storage, path: &Path, rebuild_cache: bool) -> Result<Loaded, StoreError> {
+fn load_full(
+    fs: &dyn Storage,
+    path: &Path,
+    rebuild_cache: bool,
+    detail: Detail,
+) -> Result<Loaded, StoreError> {
     let not_found_or = |e: io::Error| {
         if e.kind() == io::ErrorKind::NotFound {
             StoreError::NotFound(path.to_path_buf())
@@ -324,7 +346,7 @@ fn load_full(fs: &dyn Storage, path: &Path, rebuild_cache: bool) -> Result<Loade
     loop {
         tries += 1;
         let before = fs.stamp(path).map_err(not_found_or)?;
-        let cached = cache::read(fs, path, &before);
+        let cached = cache::read(fs, path, &before, detail);
         let from_cache = cached.is_some();
         let mut mismatch = None;
         let (mut project, version) = match cached {
@@ -640,7 +662,7 @@ impl Store {
             folded,
             journal_len,
             from_cache,
-        } = load_full(&*fs, path, false)?;
+        } = load_full(&*fs, path, false, Detail::Full)?;
         // The lines this writer is about to drop (the torn tail now, the
         // rest at the next checkpoint) are kept first; if they cannot be,
         // nothing is dropped and nothing opened.

@@ -603,11 +603,11 @@ fn the_first_read_only_command_without_a_cache_writes_one() {
     // Not while a writer holds the project: its checkpoints write the
     // cache under the same temporary name.
     let writer = crate::lock::acquire(&path, "screen").unwrap();
-    assert_eq!(load_and_cache(&path).unwrap().0, project);
+    assert_eq!(load_and_cache(&path, Detail::Full).unwrap().0, project);
     assert!(!cache.exists());
     drop(writer);
 
-    assert_eq!(load_and_cache(&path).unwrap().0, project);
+    assert_eq!(load_and_cache(&path, Detail::Full).unwrap().0, project);
     assert!(cache.exists());
     let (p, store, _) = Store::open_with(real(), &path).unwrap();
     assert!(!store.cache_stale());
@@ -620,10 +620,10 @@ fn the_first_read_only_command_without_a_cache_writes_one() {
     let text = fs::read_to_string(&path).unwrap();
     let title = &project.records[0].title;
     fs::write(&path, text.replacen(title.as_str(), "Edited by hand", 1)).unwrap();
-    let (_, report) = load_and_cache(&path).unwrap();
+    let (_, report) = load_and_cache(&path, Detail::Full).unwrap();
     assert!(report.checksum.is_some());
     assert!(!cache.exists());
-    let (_, report) = load_and_cache(&path).unwrap();
+    let (_, report) = load_and_cache(&path, Detail::Full).unwrap();
     assert!(report.checksum.is_some(), "warned again");
 
     // The merge driver's temporary files get none.

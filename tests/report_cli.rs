@@ -510,3 +510,32 @@ fn csv_bibtex_and_asreview_exports_carry_the_decisions() {
     );
     assert!(all.contains("N1  - screener duplicate of: "));
 }
+
+/// `status` and `prisma` read only the records' keys, origins and
+/// duplicate links from the cache (`store::Detail::Counts`): whatever they
+/// print must be what the whole records, read from RON, give.
+#[test]
+fn counting_from_the_cache_says_what_the_whole_file_says() {
+    let Some((dir, project)) = screened_project() else {
+        return;
+    };
+    let d = dir.path();
+    let cache = screener::store::cache::cache_path(&project);
+    let commands: [&[&str]; 7] = [
+        &["status", "review.ron", "--reviewer", CONSENSUS],
+        &["status", "review.ron", "--reviewer", "alice", "--format", "csv"],
+        &["status", "review.ron", "--json", "--stage", "full-text"],
+        &["status", "review.ron", "--format", "markdown"],
+        &["prisma", "review.ron", "--json"],
+        &["prisma", "review.ron"],
+        &["prisma", "review.ron", "--format", "svg"],
+    ];
+    for args in commands {
+        assert!(cache.exists(), "the import wrote the cache");
+        let from_cache = run_ok(args, d);
+        std::fs::remove_file(&cache).unwrap();
+        let from_ron = run_ok(args, d);
+        assert_eq!(from_cache, from_ron, "{args:?}");
+        assert!(!from_cache.is_empty());
+    }
+}

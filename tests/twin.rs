@@ -289,7 +289,8 @@ fn two_clones_pull_each_others_decisions_through_the_merge_driver() {
         merged.current_decisions("bob", Stage::TitleAbstract).len(),
         2
     );
-    assert!(git(&bob, &["status", "--porcelain"]).trim().is_empty());
+    let st = git(&bob, &["status", "--porcelain"]);
+    assert!(st.trim().is_empty(), "{st}");
     // Alice pulls the merge back: a fast-forward, the same file.
     git(&bob, &["push", "-q", "origin", "main"]);
     git(&alice, &["pull", "-q", "--no-edit", "origin", "main"]);

@@ -19,7 +19,7 @@ pub fn run(args: &CompareArgs) -> Result<()> {
     };
     let mut projects = Vec::with_capacity(args.files.len());
     for path in &args.files {
-        let (project, report) = store::load(path)?;
+        let (project, report) = store::load_and_cache(path, store::Detail::Full)?;
         for (line, why) in &report.dropped {
             eprintln!(
                 "warning: {}:{line}: journal line dropped: {why}",

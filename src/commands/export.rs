@@ -25,8 +25,11 @@ fn format_of(project: &Project) -> impl Fn(&Record) -> Format + '_ {
 }
 
 pub fn run(args: &ExportArgs) -> Result<()> {
-    let (project, reviewer) =
-        super::status::load_for_report(&args.project, args.reviewer.as_deref())?;
+    let (project, reviewer) = super::status::load_for_report(
+        &args.project,
+        args.reviewer.as_deref(),
+        crate::store::Detail::Full,
+    )?;
     let which = match args.decision {
         Some(DecisionArg::Include) => Which::Include,
         Some(DecisionArg::Exclude) => Which::Exclude,

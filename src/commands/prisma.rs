@@ -8,8 +8,11 @@ use crate::prisma;
 use crate::store;
 
 pub fn run(args: &PrismaArgs) -> Result<()> {
-    let (project, reviewer) =
-        super::status::load_for_report(&args.project, args.reviewer.as_deref())?;
+    let (project, reviewer) = super::status::load_for_report(
+        &args.project,
+        args.reviewer.as_deref(),
+        store::Detail::Counts,
+    )?;
     let p = prisma::compute(&project, &reviewer);
     // The counts come from one pass over the records; a failed identity
     // is a bug, and a report with it must not look right.

@@ -23,14 +23,15 @@ pub fn warn_dropped(project: &Path, report: &JournalReport) {
 }
 
 /// A project for a report (`prisma`, `export`): loaded read-only with the
-/// journal's decisions, the reviewer whose decisions count
-/// (`tally::report_reviewer`), and a note on stderr when that reviewer
-/// has none while others have some.
+/// journal's decisions and records in `detail`, the reviewer whose
+/// decisions count (`tally::report_reviewer`), and a note on stderr when
+/// that reviewer has none while others have some.
 pub fn load_for_report(
     path: &Path,
     reviewer: Option<&str>,
+    detail: store::Detail,
 ) -> Result<(crate::project::Project, String)> {
-    let (project, report) = store::load(path)?;
+    let (project, report) = store::load_and_cache(path, detail)?;
     warn_dropped(path, &report);
     let reviewer = tally::report_reviewer(&project, reviewer)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
@@ -41,7 +42,8 @@ pub fn load_for_report(
 }
 
 pub fn run(args: &StatusArgs) -> Result<()> {
-    let (project, report) = store::load(&args.project)?;
+    // Counts only: no record's text is shown.
+    let (project, report) = store::load_and_cache(&args.project, store::Detail::Counts)?;
     warn_dropped(&args.project, &report);
     let reviewer = reviewer_or_login(args.reviewer.as_deref());
     if let Some(note) = tally::no_decisions_note(&project, &reviewer) {

@@ -1,8 +1,8 @@
 //! `PROJECT.cache`: the project file's content in a binary form that loads
 //! several times faster than RON (MessagePack with field names, through
 //! serde, so every schema field is in it without code here). The RON file
-//! stays the truth: the cache is used only when it names the RON file as
-//! it is now, and can always be deleted.
+//! stays the truth: the cache is used only when it holds the RON file's
+//! content as it is now, and can always be deleted.
 //!
 //! Layout: the payload, then a trailer of fixed size. The payload is the
 //! project without its records, then the records in chunks of
@@ -10,9 +10,15 @@
 //! their number (u32): the parts are read back in parallel. The trailer:
 //! `SCRCACHE`, cache format, schema version, the RON file's [`Stamp`]
 //! (device and inode, length, modification and change times, taken after
-//! the RON file was renamed into place), the payload's length and its xxh3
-//! hash. Anything that does not match (another RON file, an edit, a torn
-//! or foreign cache) means "no cache", and the RON file is read instead.
+//! the RON file was renamed into place), the RON file's content hash
+//! ([`Digest`]), the payload's length and its xxh3 hash.
+//!
+//! The stamp makes the common open free of any check of the RON file; the
+//! digest makes a copy of the pair (`cp`, a restored backup, a colleague's
+//! files) open from the cache too, after one streaming hash of the RON
+//! file (about a tenth of parsing it). Anything that does not match (an
+//! edit, even one that keeps the length; a torn or foreign cache) means
+//! "no cache", and the RON file is read instead.
 //!
 //! It is written beside every checkpoint, in a second thread while the RON
 //! file is written, without fsync: after a power loss it is either whole or
@@ -24,16 +30,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use xxhash_rust::xxh3::Xxh3;
 
-use super::{Side, Stamp, Storage};
+use super::{Detail, Digest, Side, Stamp, Storage};
 use crate::project::{Project, VERSION};
 use crate::record::Record;
 
 const MAGIC: &[u8; 8] = b"SCRCACHE";
 /// Bump when the layout or the encoding changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// Records per chunk.
 const CHUNK: usize = 8192;
-const TRAILER: usize = 8 + 4 + 4 + 8 + 8 + 16 + 16 + 8 + 8;
+const TRAILER: usize = 8 + 4 + 4 + 8 + 8 + 16 + 16 + 8 + 8 + 8;
 
 pub fn cache_path(path: &Path) -> PathBuf {
     Side::Cache.of(path)
@@ -43,27 +49,82 @@ fn tmp_path(path: &Path) -> PathBuf {
     Side::CacheTmp.of(path)
 }
 
-/// The project from the cache, if the cache is for the RON file with
-/// `stamp` and intact.
-pub(super) fn read(fs: &dyn Storage, path: &Path, stamp: &Stamp) -> Option<Project> {
+/// The project from the cache, if the cache is intact and its content is
+/// the RON file's as it is now: the file it was written beside (`stamp`
+/// matches: nothing to read), or a copy of it (same length and content
+/// hash: one streaming read of the RON file, far cheaper than parsing it).
+pub(super) fn read(
+    fs: &dyn Storage,
+    path: &Path,
+    stamp: &Stamp,
+    detail: Detail,
+) -> Option<Project> {
     let bytes = crate::phases::time("cache map", || fs.map(&cache_path(path))).ok()?;
     let check = crate::phases::start("cache check");
     let (payload, trailer) = bytes.split_at_checked(bytes.len().checked_sub(TRAILER)?)?;
-    let mut t = Fields(trailer);
-    if t.take(8) != MAGIC
-        || t.u32() != FORMAT
-        || t.u32() != VERSION
-        || t.u64() != stamp.id
-        || t.u64() != stamp.len
-        || t.i128() != stamp.modified_ns
-        || t.i128() != stamp.changed_ns
-        || t.u64() != payload.len() as u64
-        || t.u64() != xxhash_rust::xxh3::xxh3_64(payload)
+    let t = Trailer::parse(trailer)?;
+    if t.payload_len != payload.len() as u64
+        || t.payload_hash != xxhash_rust::xxh3::xxh3_64(payload)
+        || t.ron.len != stamp.len
     {
         return None;
     }
+    if t.stamp != *stamp {
+        let now = crate::phases::time("cache content check", || fs.digest(path)).ok()?;
+        if now != t.ron {
+            return None;
+        }
+    }
     drop(check);
-    crate::phases::time("cache decode", || decode(payload))
+    crate::phases::time("cache decode", || decode(payload, detail))
+}
+
+/// The trailer's fields.
+struct Trailer {
+    stamp: Stamp,
+    ron: Digest,
+    payload_len: u64,
+    payload_hash: u64,
+}
+
+impl Trailer {
+    fn parse(bytes: &[u8]) -> Option<Trailer> {
+        let mut t = Fields(bytes);
+        if t.take(8) != MAGIC || t.u32() != FORMAT || t.u32() != VERSION {
+            return None;
+        }
+        let stamp = Stamp {
+            id: t.u64(),
+            len: t.u64(),
+            modified_ns: t.i128(),
+            changed_ns: t.i128(),
+        };
+        let ron = Digest {
+            len: stamp.len,
+            hash: t.u64(),
+        };
+        Some(Trailer {
+            stamp,
+            ron,
+            payload_len: t.u64(),
+            payload_hash: t.u64(),
+        })
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        let mut t = Vec::with_capacity(TRAILER);
+        t.extend_from_slice(MAGIC);
+        t.extend_from_slice(&FORMAT.to_le_bytes());
+        t.extend_from_slice(&VERSION.to_le_bytes());
+        t.extend_from_slice(&self.stamp.id.to_le_bytes());
+        t.extend_from_slice(&self.stamp.len.to_le_bytes());
+        t.extend_from_slice(&self.stamp.modified_ns.to_le_bytes());
+        t.extend_from_slice(&self.stamp.changed_ns.to_le_bytes());
+        t.extend_from_slice(&self.ron.hash.to_le_bytes());
+        t.extend_from_slice(&self.payload_len.to_le_bytes());
+        t.extend_from_slice(&self.payload_hash.to_le_bytes());
+        t
+    }
 }
 
 /// The payload's parts: the project without records, then record chunks.
@@ -82,9 +143,42 @@ fn parts(payload: &[u8]) -> Option<Vec<&[u8]>> {
     data.is_empty().then_some(parts)
 }
 
+/// The fields of a record that counting needs ([`Detail::Counts`]); the
+/// rest of each record is skipped in the cache, not allocated.
+#[derive(serde::Deserialize)]
+struct Counted {
+    key: String,
+    origin: crate::record::Origin,
+    #[serde(default)]
+    duplicate_of: Option<String>,
+    #[serde(default)]
+    duplicate_match: Option<crate::dedup::DuplicateMatch>,
+}
+
+fn decode_chunk(chunk: &[u8], detail: Detail) -> Option<Vec<Record>> {
+    match detail {
+        Detail::Full => rmp_serde::from_slice(chunk).ok(),
+        Detail::Counts => {
+            let heads: Vec<Counted> = rmp_serde::from_slice(chunk).ok()?;
+            Some(
+                heads
+                    .into_iter()
+                    .map(|h| Record {
+                        key: h.key,
+                        origin: h.origin,
+                        duplicate_of: h.duplicate_of,
+                        duplicate_match: h.duplicate_match,
+                        ..Record::default()
+                    })
+                    .collect(),
+            )
+        }
+    }
+}
+
 /// Decodes the parts, the record chunks on as many threads as there are
 /// cores.
-fn decode(payload: &[u8]) -> Option<Project> {
+fn decode(payload: &[u8], detail: Detail) -> Option<Project> {
     let parts = parts(payload)?;
     let (head, chunks) = parts.split_first()?;
     let threads = std::thread::available_parallelism()
@@ -98,7 +192,7 @@ fn decode(payload: &[u8]) -> Option<Project> {
             let Some(chunk) = chunks.get(i) else {
                 return Some(mine);
             };
-            mine.push((i, rmp_serde::from_slice(chunk).ok()?));
+            mine.push((i, decode_chunk(chunk, detail)?));
         }
     };
     let (project, mut decoded) = std::thread::scope(|s| {
@@ -155,10 +249,30 @@ pub(super) struct Payload {
     hash: u64,
 }
 
-struct Hashing<W> {
+/// A writer that hashes what goes through it.
+pub(super) struct Hashing<W> {
     inner: W,
     hasher: Xxh3,
     len: u64,
+}
+
+impl<W> Hashing<W> {
+    pub(super) fn new(inner: W) -> Self {
+        Hashing {
+            inner,
+            hasher: Xxh3::new(),
+            len: 0,
+        }
+    }
+
+    /// What was written, and the writer.
+    pub(super) fn finish(self) -> (W, Digest) {
+        let digest = Digest {
+            len: self.len,
+            hash: self.hasher.digest(),
+        };
+        (self.inner, digest)
+    }
 }
 
 impl<W: Write> Write for Hashing<W> {
@@ -181,11 +295,7 @@ pub(super) fn write_payload(
     project: &Project,
 ) -> io::Result<Payload> {
     let file = fs.create(&tmp_path(path))?;
-    let mut w = Hashing {
-        inner: BufWriter::with_capacity(1 << 20, file),
-        hasher: Xxh3::new(),
-        len: 0,
-    };
+    let mut w = Hashing::new(BufWriter::with_capacity(1 << 20, file));
     let mut lens = Vec::new();
     crate::record_list::without_records(|| rmp_serde::encode::write_named(&mut w, project))
         .map_err(io::Error::other)?;
@@ -207,24 +317,27 @@ pub(super) fn write_payload(
     })
 }
 
-/// Adds the trailer naming the RON file as it is now (`stamp`) and puts the
-/// cache in place.
+/// Adds the trailer naming the RON file as it is now (`stamp`, and its
+/// content `ron`) and puts the cache in place.
 pub(super) fn finish(
     fs: &dyn Storage,
     path: &Path,
     payload: &Payload,
     stamp: &Stamp,
+    ron: &Digest,
 ) -> io::Result<()> {
-    let mut t = Vec::with_capacity(TRAILER);
-    t.extend_from_slice(MAGIC);
-    t.extend_from_slice(&FORMAT.to_le_bytes());
-    t.extend_from_slice(&VERSION.to_le_bytes());
-    t.extend_from_slice(&stamp.id.to_le_bytes());
-    t.extend_from_slice(&stamp.len.to_le_bytes());
-    t.extend_from_slice(&stamp.modified_ns.to_le_bytes());
-    t.extend_from_slice(&stamp.changed_ns.to_le_bytes());
-    t.extend_from_slice(&payload.len.to_le_bytes());
-    t.extend_from_slice(&payload.hash.to_le_bytes());
+    if ron.len != stamp.len {
+        return Err(io::Error::other(
+            "the project file changed while its cache was written",
+        ));
+    }
+    let t = Trailer {
+        stamp: *stamp,
+        ron: *ron,
+        payload_len: payload.len,
+        payload_hash: payload.hash,
+    }
+    .bytes();
     let tmp = tmp_path(path);
     let mut f = fs.append(&tmp)?;
     f.write_all(&t)?;
@@ -248,12 +361,31 @@ pub(super) fn discard_tmp(fs: &dyn Storage, path: &Path) {
 }
 
 /// Writes a cache for the RON file at `path` as it is now, whose content is
-/// `project` (no journal folded in).
+/// `project` (no journal folded in). The file is read once for its
+/// digest; if it changes meanwhile, no cache is written.
 pub(super) fn write(fs: &dyn Storage, path: &Path, project: &Project) -> io::Result<()> {
     let stamp = fs.stamp(path)?;
-    let result = write_payload(fs, path, project).and_then(|p| finish(fs, path, &p, &stamp));
+    let ron = fs.digest(path)?;
+    if fs.stamp(path)? != stamp {
+        return Err(io::Error::other(
+            "the project file changed while its cache was written",
+        ));
+    }
+    write_stamped(fs, path, project, &stamp, &ron)
+}
+
+/// Writes a cache for the RON file whose stamp and digest the caller took
+/// and whose content is `project`.
+pub(super) fn write_stamped(
+    fs: &dyn Storage,
+    path: &Path,
+    project: &Project,
+    stamp: &Stamp,
+    ron: &Digest,
+) -> io::Result<()> {
+    let result = write_payload(fs, path, project).and_then(|p| finish(fs, path, &p, stamp, ron));
     if result.is_err() {
-        discard(fs, path);
+        discard_tmp(fs, path);
     }
     result
 }

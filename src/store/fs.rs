@@ -46,6 +46,24 @@ pub trait WriteFile: Write + Send {
 /// See [`WriteFile::early_sync`].
 pub type EarlySync = Box<dyn Fn() -> io::Result<()> + Send + Sync>;
 
+/// What identifies a file's content wherever it lives: its length and its
+/// xxh3 hash. A copy has the same digest as its original; any edit (also
+/// one that keeps the length) changes it, but for a 2^-64 chance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Digest {
+    pub len: u64,
+    pub hash: u64,
+}
+
+impl Digest {
+    pub fn of(bytes: &[u8]) -> Digest {
+        Digest {
+            len: bytes.len() as u64,
+            hash: xxhash_rust::xxh3::xxh3_64(bytes),
+        }
+    }
+}
+
 /// What identifies one version of a file: if any part differs, the file was
 /// replaced or changed in between.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +95,11 @@ pub trait Storage: Send + Sync {
     fn remove(&self, path: &Path) -> io::Result<()>;
     fn exists(&self, path: &Path) -> bool;
     fn stamp(&self, path: &Path) -> io::Result<Stamp>;
+    /// The file's length and content hash ([`Digest`]), read in pieces
+    /// (a project file can be gigabytes; it is not held in memory).
+    fn digest(&self, path: &Path) -> io::Result<Digest> {
+        self.read(path).map(|b| Digest::of(&b))
+    }
     /// Makes the directory's entries (renames, new files) durable.
     fn sync_dir(&self, dir: &Path) -> io::Result<()>;
     /// Refuses the project when a side file's name holds a link or
@@ -120,6 +143,27 @@ impl WriteFile for File {
 }
 
 impl Storage for RealFs {
+    fn digest(&self, path: &Path) -> io::Result<Digest> {
+        let mut file = side::open(path, How::Read)?;
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut buf = vec![0u8; 4 << 20];
+        let mut len = 0u64;
+        loop {
+            let n = match io::Read::read(&mut file, &mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            hasher.update(&buf[..n]);
+            len += n as u64;
+        }
+        Ok(Digest {
+            len,
+            hash: hasher.digest(),
+        })
+    }
+
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
         let mut bytes = Vec::new();
         io::Read::read_to_end(&mut side::open(path, How::Read)?, &mut bytes)?;

@@ -36,7 +36,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use fs::{Bytes, EarlySync, RealFs, Stamp, Storage, WriteFile, real};
+pub use fs::{Bytes, Digest, EarlySync, RealFs, Stamp, Storage, WriteFile, real};
 
 use crate::lock::{self, LockError, ProjectLock};
 use crate::project::{Change, Project, VERSION};
@@ -263,12 +263,49 @@ struct Loaded {
     from_cache: bool,
 }
 
+/// How much of each record a load gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Every field.
+    Full,
+    /// Only what counting needs (key, origin, duplicate link): titles,
+    /// abstracts and the rest are left empty when the cache is read (from
+    /// RON every field is read anyway). For commands that count and print
+    /// no record's text (`status`, `prisma`); such a project must never be
+    /// written back.
+    Counts,
+}
+
 /// Reads a project file and folds its journal in, without changing either.
 /// A project file that is a symbolic link is read where the link points
 /// ([`side::resolve`]).
 pub fn load(path: &Path) -> Result<(Project, JournalReport), StoreError> {
+    load_real(path, false, Detail::Full)
+}
+
+/// [`load`] for a command that reads the user's project (status, prisma,
+/// export, compare): without a cache that holds the file's content (a copy
+/// made without one, an older build's cache) each such command would parse
+/// the RON file again, so the first one writes the cache. Not while a
+/// writer holds the project (its checkpoints write the cache, under the
+/// same temporary name), and not for files that are not the user's
+/// project (the merge driver's temporary files).
+pub fn load_and_cache(path: &Path, detail: Detail) -> Result<(Project, JournalReport), StoreError> {
+    load_real(path, true, detail)
+}
+
+fn load_real(
+    path: &Path,
+    cache: bool,
+    detail: Detail,
+) -> Result<(Project, JournalReport), StoreError> {
     let path = &side::resolve(path).map_err(StoreError::Dangling)?;
-    let (project, mut report) = load_with(&RealFs, path)?;
+    let rebuild = cache && crate::lock::holder(path).is_none();
+    let Loaded {
+        project,
+        mut report,
+        ..
+    } = load_full(&RealFs, path, rebuild, detail)?;
     let in_flight = report
         .dropped
         .last()
@@ -281,10 +318,18 @@ pub fn load(path: &Path) -> Result<(Project, JournalReport), StoreError> {
 }
 
 pub fn load_with(fs: &dyn Storage, path: &Path) -> Result<(Project, JournalReport), StoreError> {
-    load_full(fs, path).map(|l| (l.project, l.report))
+    load_full(fs, path, false, Detail::Full).map(|l| (l.project, l.report))
 }
 
-fn load_full(fs: &dyn Storage, path: &Path) -> Result<Loaded, StoreError> {
+/// Reads the project file (from its cache when that holds its content) and
+/// folds the journal in. With `rebuild_cache`, a project read from RON gets
+/// a cache written for it (best effort: a failure leaves none).
+fn load_full(
+    fs: &dyn Storage,
+    path: &Path,
+    rebuild_cache: bool,
+    detail: Detail,
+) -> Result<Loaded, StoreError> {
     let not_found_or = |e: io::Error| {
         if e.kind() == io::ErrorKind::NotFound {
             StoreError::NotFound(path.to_path_buf())
@@ -301,7 +346,7 @@ fn load_full(fs: &dyn Storage, path: &Path) -> Result<Loaded, StoreError> {
     loop {
         tries += 1;
         let before = fs.stamp(path).map_err(not_found_or)?;
-        let cached = cache::read(fs, path, &before);
+        let cached = cache::read(fs, path, &before, detail);
         let from_cache = cached.is_some();
         let mut mismatch = None;
         let (mut project, version) = match cached {
@@ -319,6 +364,22 @@ fn load_full(fs: &dyn Storage, path: &Path) -> Result<Loaded, StoreError> {
                 })?;
                 let (project, version) = migrate::parse_project(path, text)?;
                 mismatch = checksum::verify(path, &bytes, &project);
+                // Only a file that did not change while it was read, and
+                // in this build's schema (an older one is migrated, and
+                // the cache would hold what the file does not).
+                // A file that does not match its checksum lines is read
+                // from RON until a checkpoint, so each read warns.
+                if rebuild_cache
+                    && mismatch.is_none()
+                    && version == VERSION
+                    && fs.stamp(path).is_ok_and(|now| now == before)
+                {
+                    let ron = Digest::of(&bytes);
+                    drop(bytes);
+                    let _ = crate::phases::time("cache rebuild", || {
+                        cache::write_stamped(fs, path, &project, &before, &ron)
+                    });
+                }
                 (project, version)
             }
         };
@@ -375,16 +436,16 @@ pub fn write_atomic_with(fs: &dyn Storage, path: &Path, project: &Project) -> io
             .join()
             .unwrap_or_else(|_| Err(io::Error::other("the cache writer failed")));
         match (&result, payload) {
-            (Ok(()), Ok(payload)) => {
+            (Ok(ron), Ok(payload)) => {
                 let placed = fs
                     .stamp(path)
-                    .and_then(|stamp| cache::finish(fs, path, &payload, &stamp));
+                    .and_then(|stamp| cache::finish(fs, path, &payload, &stamp, ron));
                 if placed.is_err() {
                     cache::discard(fs, path);
                 }
             }
             // The old cache describes the old file: useless now.
-            (Ok(()), Err(_)) => cache::discard(fs, path),
+            (Ok(_), Err(_)) => cache::discard(fs, path),
             // The old file and its cache stay as they were.
             (Err(_), _) => cache::discard_tmp(fs, path),
         }
@@ -393,12 +454,13 @@ pub fn write_atomic_with(fs: &dyn Storage, path: &Path, project: &Project) -> io
             // not touched.
             let _ = fs.remove(&tmp);
         }
-        result
+        result.map(|_| ())
     })
 }
 
-fn replace(fs: &dyn Storage, path: &Path, tmp: &Path, project: &Project) -> io::Result<()> {
-    let mut file = match write_file(fs, tmp, project, true) {
+/// Writes the new file and puts it in place; returns its digest.
+fn replace(fs: &dyn Storage, path: &Path, tmp: &Path, project: &Project) -> io::Result<Digest> {
+    let (mut file, digest) = match write_file(fs, tmp, project, true) {
         Err(e) if is_unsupported(&e) => write_file(fs, tmp, project, false)?,
         other => other?,
     };
@@ -417,7 +479,8 @@ fn replace(fs: &dyn Storage, path: &Path, tmp: &Path, project: &Project) -> io::
         fs.rename(&bak_tmp, &bak)?;
     }
     fs.rename(tmp, path)?;
-    fs.sync_dir(&parent_dir(path))
+    fs.sync_dir(&parent_dir(path))?;
+    Ok(digest)
 }
 
 /// The fast writer met something it does not write (carried inside an
@@ -470,13 +533,13 @@ impl Write for Syncing {
 }
 
 /// The project as RON into a new `tmp`, with the fast writer or the ron
-/// crate; returns the file, not yet synced.
+/// crate; returns the file, not yet synced, and what was written.
 fn write_file(
     fs: &dyn Storage,
     tmp: &Path,
     project: &Project,
     fast: bool,
-) -> io::Result<Box<dyn WriteFile>> {
+) -> io::Result<(Box<dyn WriteFile>, Digest)> {
     let file = fs.create(tmp)?;
     let Some(early) = file.early_sync() else {
         return write_ron(file, project, fast);
@@ -498,13 +561,14 @@ fn write_file(
             tick: Some(tick),
         };
         // Ends the syncing thread (its channel closes) before returning.
-        write_ron(w, project, fast).map(|syncing| syncing.file)
+        write_ron(w, project, fast).map(|(syncing, digest)| (syncing.file, digest))
     })
 }
 
-/// The project's RON and its checksum lines (`checksum`) into `out`.
-fn write_ron<W: Write>(out: W, project: &Project, fast: bool) -> io::Result<W> {
-    let mut w = BufWriter::with_capacity(1 << 20, checksum::Summing::new(out));
+/// The project's RON and its checksum lines (`checksum`) into `out`, and
+/// their digest (which stamps the cache written beside them).
+fn write_ron<W: Write>(out: W, project: &Project, fast: bool) -> io::Result<(W, Digest)> {
+    let mut w = BufWriter::with_capacity(1 << 20, checksum::Summing::new(cache::Hashing::new(out)));
     if fast {
         ronfmt::to_writer(&mut w, project).map_err(|e| match e {
             ronfmt::Error::Io(e) => e,
@@ -517,7 +581,8 @@ fn write_ron<W: Write>(out: W, project: &Project, fast: bool) -> io::Result<W> {
             .map_err(io::Error::other)?;
     }
     w.write_all(b"\n")?;
-    w.into_inner().map_err(|e| e.into_error())?.finish()
+    let hashing = w.into_inner().map_err(|e| e.into_error())?.finish()?;
+    Ok(hashing.finish())
 }
 
 /// The project file's text for `project`, as [`write_atomic`] writes it.
@@ -594,7 +659,7 @@ impl Store {
             folded,
             journal_len,
             from_cache,
-        } = load_full(&*fs, path)?;
+        } = load_full(&*fs, path, false, Detail::Full)?;
         // The lines this writer is about to drop (the torn tail now, the
         // rest at the next checkpoint) are kept first; if they cannot be,
         // nothing is dropped and nothing opened.

@@ -558,3 +558,75 @@ fn a_created_store_appends_and_reopens_like_an_opened_one() {
     assert_eq!(report.applied, 1);
     assert_eq!(reloaded, project);
 }
+
+#[test]
+fn a_copy_of_the_project_and_its_cache_opens_from_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    let project = crate::synth::project(30, 4);
+    write_atomic(&path, &project).unwrap();
+    // A copy is a new file (another inode, other times): what reviewers do
+    // to share a project, and what restoring a backup does.
+    let other = tempfile::tempdir().unwrap();
+    let copy = other.path().join("copy.ron");
+    fs::copy(&path, &copy).unwrap();
+    fs::copy(cache::cache_path(&path), cache::cache_path(&copy)).unwrap();
+    let (p, store, _) = Store::open_with(real(), &copy).unwrap();
+    assert!(!store.cache_stale(), "the copy's cache holds its content");
+    assert_eq!(p, project);
+    drop(store);
+
+    // An edit that keeps the length is still an edit.
+    let text = fs::read_to_string(&copy).unwrap();
+    let title = project.records[0].title.clone();
+    let mut edited = title.clone().into_bytes();
+    edited[0] = if edited[0] == b'Z' { b'Y' } else { b'Z' };
+    let edited = String::from_utf8(edited).unwrap();
+    assert_eq!(edited.len(), title.len());
+    fs::write(&copy, text.replacen(title.as_str(), &edited, 1)).unwrap();
+    let (p, store, _) = Store::open_with(real(), &copy).unwrap();
+    assert!(store.cache_stale());
+    assert_eq!(p.records[0].title, edited);
+}
+
+#[test]
+fn the_first_read_only_command_without_a_cache_writes_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    let project = crate::synth::project(30, 4);
+    fs::write(&path, to_ron_string(&project)).unwrap();
+    let cache = cache::cache_path(&path);
+    assert!(!cache.exists());
+
+    // Not while a writer holds the project: its checkpoints write the
+    // cache under the same temporary name.
+    let writer = crate::lock::acquire(&path, "screen").unwrap();
+    assert_eq!(load_and_cache(&path, Detail::Full).unwrap().0, project);
+    assert!(!cache.exists());
+    drop(writer);
+
+    assert_eq!(load_and_cache(&path, Detail::Full).unwrap().0, project);
+    assert!(cache.exists());
+    let (p, store, _) = Store::open_with(real(), &path).unwrap();
+    assert!(!store.cache_stale());
+    assert_eq!(p, project);
+    drop(store);
+
+    // A file that its checksum lines do not match keeps being read from
+    // RON, so every command warns until a checkpoint writes new sums.
+    fs::remove_file(&cache).unwrap();
+    let text = fs::read_to_string(&path).unwrap();
+    let title = &project.records[0].title;
+    fs::write(&path, text.replacen(title.as_str(), "Edited by hand", 1)).unwrap();
+    let (_, report) = load_and_cache(&path, Detail::Full).unwrap();
+    assert!(report.checksum.is_some());
+    assert!(!cache.exists());
+    let (_, report) = load_and_cache(&path, Detail::Full).unwrap();
+    assert!(report.checksum.is_some(), "warned again");
+
+    // The merge driver's temporary files get none.
+    fs::remove_file(&path).unwrap();
+    fs::write(&path, to_ron_string(&project)).unwrap();
+    assert_eq!(load(&path).unwrap().0, project);
+    assert!(!cache.exists());
+}

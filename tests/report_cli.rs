@@ -523,7 +523,14 @@ fn counting_from_the_cache_says_what_the_whole_file_says() {
     let cache = screener::store::cache::cache_path(&project);
     let commands: [&[&str]; 7] = [
         &["status", "review.ron", "--reviewer", CONSENSUS],
-        &["status", "review.ron", "--reviewer", "alice", "--format", "csv"],
+        &[
+            "status",
+            "review.ron",
+            "--reviewer",
+            "alice",
+            "--format",
+            "csv",
+        ],
         &["status", "review.ron", "--json", "--stage", "full-text"],
         &["status", "review.ron", "--format", "markdown"],
         &["prisma", "review.ron", "--json"],

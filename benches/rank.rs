@@ -15,11 +15,15 @@
 //! - *first ranking, cache*: the same with `PROJECT.rank` there.
 //! - per number of decisions made before: the retrain step the ranker
 //!   reports (train, score every record, sort the undecided, stopping
-//!   estimate, copy of the weights) over `--steps` further decisions, median
-//!   and max, after the model has converged on the decisions before; the
-//!   process's CPU time per step (all threads: on a shared machine the
-//!   wall time mostly measures the scheduler); and the time
+//!   estimate) over `--steps` further decisions, median and max, after the
+//!   model has converged on the decisions before; the process's CPU time
+//!   per step (all threads, the weights' copy included: on a shared
+//!   machine the wall time mostly measures the scheduler); and the time
 //!   `Ranker::decide` takes to return (what a keystroke pays).
+//! - under the table, where the time goes: the first ranking (with the
+//!   cache) split into making the input, reading the cache, building the
+//!   matrix and the first step; a step's median training, scoring and
+//!   ordering.
 //!
 //! Which records are "relevant": those whose title holds one of a few
 //! mid-frequency words (about 5%), so the model has something to learn.

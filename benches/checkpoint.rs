@@ -18,13 +18,20 @@
 //!   `copy_file_range`) and fsyncing the copy: the least any layout that
 //!   keeps the records in the one file must pay per checkpoint, since an
 //!   atomic replace writes a whole new file.
+//!
+//! Then, as the screen's journal does while a checkpoint runs: a small
+//! file written and fsynced every 10 ms (one decision's line) alone, and
+//! while `store::write_atomic` writes the whole project; the fsyncs'
+//! p50 / p99 / max milliseconds (what "key to saved ✓" waits for).
 
 mod common;
 
-use std::path::PathBuf;
-use std::time::Instant;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
-use common::median;
+use common::{median, percentile};
 use screener::project::{Change, Decision, Stage, Verdict};
 use screener::record_list::Records;
 use screener::{store, synth};
@@ -80,6 +87,33 @@ fn timed(f: impl FnOnce()) -> f64 {
     t.elapsed().as_secs_f64()
 }
 
+/// Milliseconds of each write + fsync of one journal-sized line into
+/// `path`, every 10 ms until `stop` (at least `min` of them).
+fn journal_fsyncs(path: &Path, stop: &AtomicBool, min: usize) -> Vec<f64> {
+    let mut f = std::fs::File::create(path).expect("journal");
+    let line = [b'x'; 200];
+    let mut out = Vec::new();
+    while out.len() < min || !stop.load(Ordering::Relaxed) {
+        let t = Instant::now();
+        f.write_all(&line).expect("write");
+        f.sync_data().expect("fsync");
+        out.push(t.elapsed().as_secs_f64() * 1000.0);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    out
+}
+
+fn tail(mut v: Vec<f64>) -> String {
+    let max = v.iter().copied().fold(0.0, f64::max);
+    format!(
+        "{:.1} / {:.1} / {:.1} ({} fsyncs)",
+        percentile(&mut v, 0.5),
+        percentile(&mut v, 0.99),
+        max,
+        v.len()
+    )
+}
+
 fn main() {
     let o = options();
     let _ = std::fs::remove_dir_all(&o.dir);
@@ -130,6 +164,23 @@ fn main() {
                     .expect("sync");
             }));
         }
+        let journal = o.dir.join("journal");
+        let idle = journal_fsyncs(&journal, &AtomicBool::new(true), 100);
+        let done = AtomicBool::new(false);
+        let during = std::thread::scope(|s| {
+            let j = s.spawn(|| journal_fsyncs(&journal, &done, 1));
+            for _ in 0..o.runs {
+                store::write_atomic(&full, &project).expect("write");
+            }
+            done.store(true, Ordering::Relaxed);
+            j.join().expect("journal thread")
+        });
+        eprintln!(
+            "{n} records: journal fsync p50 / p99 / max ms: alone {}; during {} checkpoints {}",
+            tail(idle),
+            o.runs,
+            tail(during)
+        );
         let mb = |p: &PathBuf| std::fs::metadata(p).map_or(0.0, |m| m.len() as f64 / 1e6);
         println!(
             "| {n} | {} | {:.0} | {:.2} | {:.3} | {:.1} | {:.2} |",

@@ -15,11 +15,15 @@
 //! - *first ranking, cache*: the same with `PROJECT.rank` there.
 //! - per number of decisions made before: the retrain step the ranker
 //!   reports (train, score every record, sort the undecided, stopping
-//!   estimate, copy of the weights) over `--steps` further decisions, median
-//!   and max, after the model has converged on the decisions before; the
-//!   process's CPU time per step (all threads: on a shared machine the
-//!   wall time mostly measures the scheduler); and the time
+//!   estimate) over `--steps` further decisions, median and max, after the
+//!   model has converged on the decisions before; the process's CPU time
+//!   per step (all threads, the weights' copy included: on a shared
+//!   machine the wall time mostly measures the scheduler); and the time
 //!   `Ranker::decide` takes to return (what a keystroke pays).
+//! - under the table, where the time goes: the first ranking (with the
+//!   cache) split into making the input, reading the cache, building the
+//!   matrix and the first step; a step's median training, scoring and
+//!   ordering.
 //!
 //! Which records are "relevant": those whose title holds one of a few
 //! mid-frequency words (about 5%), so the model has something to learn.
@@ -74,6 +78,7 @@ fn main() {
         "| records | decisions | first ranking, no cache s (CPU s) | first ranking, cache s (CPU s) | peak MB (records before) | features | step median / max ms | step CPU median / max ms | decide() µs max |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let mut phases = Vec::new();
     for &n in &o.sizes {
         let dir = tempfile::tempdir().expect("temp dir");
         for (k, &labels) in o.labels.iter().enumerate() {
@@ -89,13 +94,24 @@ fn main() {
                 .expect("child");
             let text = String::from_utf8_lossy(&out.stdout);
             match text.lines().find(|l| l.starts_with('|')) {
-                Some(line) => println!("{line}"),
+                Some(line) => {
+                    println!("{line}");
+                    phases.extend(
+                        text.lines()
+                            .filter(|l| l.starts_with("- "))
+                            .map(String::from),
+                    );
+                }
                 None => eprintln!(
                     "child {spec} failed: {}",
                     String::from_utf8_lossy(&out.stderr)
                 ),
             }
         }
+    }
+    println!("\nWhere the time goes (medians over the steps, ms):");
+    for p in phases {
+        println!("{p}");
     }
     println!("load average at end: {}", load());
 }
@@ -166,7 +182,7 @@ fn wait(r: &Ranker) -> Arc<Ranking> {
 fn settle(r: &Ranker) -> Arc<Ranking> {
     let mut last = wait(r);
     for _ in 0..200 {
-        if last.timing.updates < screener::rank::model::ModelConfig::default().budget {
+        if last.timing.converged {
             break;
         }
         std::thread::sleep(Duration::from_millis(20));
@@ -211,7 +227,9 @@ fn child(spec: &str) {
     }
     let (_, peak) = memory();
     let (t, c) = (Instant::now(), cpu());
-    let r = Ranker::start(input(), || {});
+    let given = input();
+    let input_ms = t.elapsed().as_secs_f64() * 1e3;
+    let r = Ranker::start(given, || {});
     let first = wait(&r);
     let warm = (t.elapsed().as_secs_f64(), cpu() - c);
     let features = first.timing.tokenized;
@@ -225,6 +243,7 @@ fn child(spec: &str) {
     let mut step_ms = Vec::new();
     let mut step_cpu = Vec::new();
     let mut decide_us: f64 = 0.0;
+    let mut parts: [Vec<f64>; 3] = Default::default();
     for &i in open.iter().rev().take(steps) {
         let label = if rel[i] {
             Label::Include
@@ -238,7 +257,32 @@ fn child(spec: &str) {
         let got = wait(&r);
         step_cpu.push((cpu() - c) * 1e3);
         step_ms.push(got.timing.step_ms);
+        parts[0].push(got.timing.train_ms);
+        parts[1].push(got.timing.score_ms);
+        parts[2].push(got.timing.order_ms);
     }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    let ft = first.timing;
+    println!(
+        "- {n} records, {} decisions: first ranking (cache) = input {input_ms:.0} + terms {:.0} + \
+         matrix {:.0} + first step {:.0} (train {:.1}, score {:.1}, order {:.1}); step = train \
+         {:.1} + score {:.1} + order {:.1}; {} features, {:.0} non-zeros a record",
+        decided.len(),
+        ft.terms_ms,
+        ft.matrix_ms,
+        ft.step_ms,
+        ft.train_ms,
+        ft.score_ms,
+        ft.order_ms,
+        median(&mut parts[0]),
+        median(&mut parts[1]),
+        median(&mut parts[2]),
+        ft.features,
+        ft.nonzeros as f64 / n as f64,
+    );
     let stats = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
         format!(

@@ -459,4 +459,30 @@ fn status_json_has_the_stopping_estimate() {
         text.contains("When to stop\n  9 screened since the last include"),
         "{text}"
     );
+    // The CSV has the same estimate, one value a row.
+    let (code, csv, err) = common::run(
+        &[
+            "status",
+            "review.ron",
+            "--reviewer",
+            "alice",
+            "--format",
+            "csv",
+        ],
+        dir.path(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let row = |measure: &str| {
+        let head = format!("stopping,alice,{measure},");
+        csv.lines()
+            .find_map(|l| l.strip_prefix(head.as_str()).map(str::to_string))
+            .unwrap_or_else(|| panic!("no {head} in {csv}"))
+    };
+    assert_eq!(row("since_last_include"), "9");
+    assert_eq!(row("relevant"), "3");
+    assert_eq!(row("reached"), "false");
+    assert_eq!(row("remaining_max"), s["remaining_max"].to_string());
+    let p: f64 = row("p_value").parse().unwrap();
+    assert!((p - s["p_value"].as_f64().unwrap()).abs() < 1e-4);
+    assert_eq!(row("not_yet"), "");
 }

@@ -88,7 +88,7 @@ pub fn run(args: &StatusArgs) -> Result<()> {
             );
             o
         }
-        StatusFormat::Csv => csv(&t, &tables),
+        StatusFormat::Csv => csv(&t, &tables, &stop),
     };
     store::release(project);
     crate::outfile::emit(args.output.as_deref(), &text, args.force)?;
@@ -257,8 +257,10 @@ fn markdown(path: &Path, t: &Tally, tables: &[Table]) -> String {
 
 /// Long form, one value a row: `section,name,measure,value` (a
 /// spreadsheet pivots it; R and pandas read it as it is). Counts are
-/// written without thousands separators.
-fn csv(t: &Tally, tables: &[Table]) -> String {
+/// written without thousands separators; the stopping estimate's rows
+/// (section `stopping`) have the `status --json` names, and an empty value
+/// where the estimate has none yet.
+fn csv(t: &Tally, tables: &[Table], stop: &Stopping) -> String {
     let mut w = ::csv::WriterBuilder::new().from_writer(Vec::new());
     let _ = w.write_record(["section", "name", "measure", "value"]);
     let s = &t.status;
@@ -294,6 +296,31 @@ fn csv(t: &Tally, tables: &[Table]) -> String {
                 let _ = w.write_record([table.section, &r[0], table.header[c], &plain]);
             }
         }
+    }
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    for (measure, value) in [
+        ("screened", stop.screened.to_string()),
+        ("eligible", stop.eligible.to_string()),
+        ("relevant", stop.relevant.to_string()),
+        ("since_last_include", stop.since_last_relevant.to_string()),
+        ("target_recall", stop.target.to_string()),
+        ("confidence", stop.confidence.to_string()),
+        ("reached", stop.reached().to_string()),
+        ("p_value", opt(stop.p_value.map(|p| format!("{p:.4}")))),
+        (
+            "remaining_max",
+            opt(stop.remaining_max.map(|n| n.to_string())),
+        ),
+        (
+            "recall_claim",
+            opt(stop.recall_claim.map(|r| format!("{r:.4}"))),
+        ),
+        ("more_needed", opt(stop.more_needed.map(|n| n.to_string()))),
+        ("not_yet", stop.not_yet.unwrap_or_default().to_string()),
+        ("summary", stop.summary()),
+        ("method", "Callaghan & Müller-Hansen 2020".to_string()),
+    ] {
+        let _ = w.write_record(["stopping", &s.reviewer, measure, &value]);
     }
     w.into_inner()
         .map(|v| String::from_utf8_lossy(&v).into_owned())

@@ -67,10 +67,11 @@ impl Explanation {
             .map(|(&i, &v)| (i, weights[i as usize] * v))
             .collect();
         let score = intercept + part.values().sum::<f32>();
+        let id_of: HashMap<u32, u32> = ids.iter().map(|&i| (x.used[i as usize], i)).collect();
         let mut by_id: HashMap<u32, TermWeight> = HashMap::new();
         let mut order: Vec<u32> = Vec::new();
         for t in record_terms(record, cfg) {
-            let Some(id) = x.id_of_bucket(t.bucket) else {
+            let Some(&id) = id_of.get(&t.bucket) else {
                 continue;
             };
             let Some(&w) = part.get(&id) else {

@@ -27,8 +27,10 @@ pub const BUCKETS: usize = 1 << BUCKET_BITS;
 const TF_BITS: u32 = 32 - BUCKET_BITS;
 const TF_MAX: u32 = (1 << TF_BITS) - 1;
 
-/// Which terms a record contributes. The defaults are what
-/// `docs/RANKING.md` chose by cross-validation.
+/// Which terms a record contributes. The defaults are ASReview LAB's
+/// default features (words and word pairs, sublinear tf, max_df 0.95)
+/// plus the keywords; `docs/RANKING.md` says what was measured of them
+/// (no cross-validation was recorded).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeatureConfig {
     /// Word pairs (bigrams) besides single words.
@@ -343,68 +345,127 @@ fn char_grams(tok: &str, n: usize, out: &mut Vec<u32>) {
 /// rows with dense feature ids.
 #[derive(Debug, Clone, Default)]
 pub struct Matrix {
-    /// Row `i` is `ids[offsets[i]..offsets[i + 1]]` (and `vals`).
+    /// Row `i` is `ids[offsets[i]..offsets[i + 1]]` (and `vals`): its
+    /// shared terms up to `shared[i]`, then its own.
     pub offsets: Vec<u32>,
+    pub shared: Vec<u32>,
     pub ids: Vec<u32>,
     pub vals: Vec<f32>,
-    /// The bucket of each feature id, increasing.
+    /// The bucket of each feature id (ids in order of first use: see
+    /// [`Matrix::build`]).
     pub used: Vec<u32>,
     /// Records each feature id occurs in.
     pub df: Vec<u32>,
+    /// Ids below this are terms of two or more records.
+    pub shared_features: usize,
 }
 
 impl Matrix {
     /// Builds the matrix from every record's terms.
+    ///
+    /// Feature ids: first the terms two or more records share, then the
+    /// terms of one record only (most word pairs), each in the order they
+    /// first occur, row by row. A term of one record only has weight 0
+    /// until that record is decided (the weights are a sum over decided
+    /// records), so scoring an undecided record reads only its shared
+    /// terms ([`Matrix::shared_row`]): fewer values, and weights that fit
+    /// in the cache. Numbered by first use, the terms a record brings sit
+    /// next to each other, so this build and the scoring read the weights
+    /// (and the idf) nearly in order instead of all over a table of a
+    /// million.
     pub fn build(rows: &[Terms], cfg: &FeatureConfig) -> Matrix {
+        const DROPPED: u32 = u32::MAX - 1;
+        // Document frequencies are below 2^31; ids are told apart from
+        // them by that bit (`DROPPED` has it too, and is tested first).
+        const ID: u32 = 1 << 31;
         let n = rows.len();
-        let mut df = vec![0u32; BUCKETS];
+        // Per bucket: its document frequency, then (once met) its id.
+        let mut slot = vec![0u32; BUCKETS];
         for t in rows {
             for (b, _) in t.iter() {
-                df[b as usize] += 1;
+                slot[b as usize] += 1;
             }
         }
         let max_df = (cfg.max_df as f64 * n as f64).floor().max(1.0) as u32;
-        let mut id_of = vec![u32::MAX; BUCKETS];
-        let mut used = Vec::new();
-        let mut used_df = Vec::new();
-        for (b, &d) in df.iter().enumerate() {
-            // A set of one or two records keeps every term: with a
-            // fraction of 0.95 of 1, nothing would be left.
-            if d >= cfg.min_df.max(1) && (d <= max_df || n < 3) {
-                id_of[b] = used.len() as u32;
-                used.push(b as u32);
-                used_df.push(d);
+        let min_df = cfg.min_df.max(1);
+        // A set of one or two records keeps every term: with a fraction of
+        // 0.95 of 1, nothing would be left.
+        let kept = |d: u32| d >= min_df && (d <= max_df || n < 3);
+        let (mut shared_n, mut own_n) = (0u32, 0u32);
+        for &d in &slot {
+            if d > 0 && kept(d) {
+                if d >= 2 {
+                    shared_n += 1;
+                } else {
+                    own_n += 1;
+                }
             }
         }
-        drop(df);
-        let idf: Vec<f32> = used_df
-            .iter()
-            .map(|&d| (((1 + n) as f64 / (1 + d) as f64).ln() + 1.0) as f32)
-            .collect();
+        let features = (shared_n + own_n) as usize;
+        let (mut next_shared, mut next_own) = (0u32, shared_n);
         let total: usize = rows.iter().map(|t| t.0.len()).sum();
         let mut m = Matrix {
             offsets: Vec::with_capacity(n + 1),
+            shared: Vec::with_capacity(n),
             ids: Vec::with_capacity(total),
             vals: Vec::with_capacity(total),
-            used,
-            df: used_df,
+            used: vec![0; features],
+            df: vec![0; features],
+            shared_features: shared_n as usize,
         };
+        let mut idf = vec![0f32; features];
+        // `1 + ln tf` for every count a term can have: no call per value.
+        let tf_weight: Vec<f32> = (0..=TF_MAX)
+            .map(|tf| {
+                if cfg.sublinear_tf {
+                    1.0 + (tf.max(1) as f32).ln()
+                } else {
+                    tf as f32
+                }
+            })
+            .collect();
+        let mut own: Vec<(u32, f32)> = Vec::new();
         m.offsets.push(0);
         for t in rows {
             let start = m.ids.len();
             let mut norm = 0.0f64;
+            own.clear();
             for (b, tf) in t.iter() {
-                let id = id_of[b as usize];
-                if id == u32::MAX {
+                let s = &mut slot[b as usize];
+                let id = if *s == DROPPED {
                     continue;
-                }
-                let tf = if cfg.sublinear_tf {
-                    1.0 + (tf as f32).ln()
+                } else if *s & ID != 0 {
+                    *s & !ID
                 } else {
-                    tf as f32
+                    let d = *s;
+                    if !kept(d) {
+                        *s = DROPPED;
+                        continue;
+                    }
+                    let next = if d >= 2 {
+                        &mut next_shared
+                    } else {
+                        &mut next_own
+                    };
+                    let id = *next;
+                    *next += 1;
+                    *s = id | ID;
+                    m.used[id as usize] = b;
+                    m.df[id as usize] = d;
+                    idf[id as usize] = (((1 + n) as f64 / (1 + d) as f64).ln() + 1.0) as f32;
+                    id
                 };
-                let v = tf * idf[id as usize];
+                let v = tf_weight[tf as usize] * idf[id as usize];
                 norm += (v as f64) * (v as f64);
+                if id < shared_n {
+                    m.ids.push(id);
+                    m.vals.push(v);
+                } else {
+                    own.push((id, v));
+                }
+            }
+            m.shared.push(m.ids.len() as u32);
+            for &(id, v) in &own {
                 m.ids.push(id);
                 m.vals.push(v);
             }
@@ -434,14 +495,18 @@ impl Matrix {
         (&self.ids[a..b], &self.vals[a..b])
     }
 
-    /// The feature id of a bucket, if a kept term uses it.
-    pub fn id_of_bucket(&self, bucket: u32) -> Option<u32> {
-        self.used.binary_search(&bucket).ok().map(|i| i as u32)
+    /// Row `i`'s terms that other records have too: all that counts in
+    /// the score of an undecided record.
+    pub fn shared_row(&self, i: usize) -> (&[u32], &[f32]) {
+        let a = self.offsets[i] as usize;
+        let b = self.shared[i] as usize;
+        (&self.ids[a..b], &self.vals[a..b])
     }
 
     /// Bytes held, for the benchmark.
     pub fn heap_bytes(&self) -> usize {
         self.offsets.capacity() * 4
+            + self.shared.capacity() * 4
             + self.ids.capacity() * 4
             + self.vals.capacity() * 4
             + self.used.capacity() * 4
@@ -520,7 +585,11 @@ mod tests {
         }
         // idf(alpha) = ln(4/4) + 1 = 1; idf(beta) = ln(4/2) + 1.
         let (ids, vals) = m.row(0);
-        let alpha = m.id_of_bucket(bucket(word_hash("alpha"))).unwrap();
+        let alpha = m
+            .used
+            .iter()
+            .position(|&b| b == bucket(word_hash("alpha")))
+            .unwrap() as u32;
         let pos = ids.iter().position(|&i| i == alpha).unwrap();
         let other = vals[1 - pos];
         assert!((vals[pos] / other - 1.0 / (2f32.ln() + 1.0)).abs() < 1e-5);
@@ -539,7 +608,7 @@ mod tests {
             })
             .collect();
         let m = Matrix::build(&terms_of(&recs, &cfg), &cfg);
-        assert!(m.id_of_bucket(bucket(word_hash("the"))).is_none());
+        assert!(!m.used.contains(&bucket(word_hash("the"))));
         assert_eq!(m.features(), 40);
     }
 }

@@ -7,11 +7,15 @@
 //! Why this method: each labelled record has one dual variable, and the
 //! weights are kept as their sum, so adding a decision adds one variable at
 //! zero (still a valid point) and training goes on from where it was; a
-//! taken-back decision subtracts its part. A step does at most
-//! [`ModelConfig::budget`] coordinate updates, each costing one record's
-//! terms, so a retrain costs the same at 10 decisions and at 10,000; with
-//! few decisions the budget covers many passes and the model is trained to
-//! convergence, as LIBLINEAR would.
+//! taken-back decision subtracts its part. A step does coordinate updates
+//! until it has visited [`ModelConfig::budget`] non-zero values (an update
+//! reads its record's terms and writes them back), the new decisions
+//! first, then shuffled passes over all of them that go on from one step
+//! to the next; so a retrain costs the same at 10 decisions and at 10,000
+//! and on short records and long ones. With few decisions the budget
+//! covers many passes and the model is trained to convergence, as
+//! LIBLINEAR would; with many, a step leaves it nearly so and the next
+//! ones (the ranker keeps stepping until [`Model::converged`]) finish.
 //!
 //! The intercept is a constant feature of value 1, regularised like the
 //! others (LIBLINEAR's `intercept_scaling = 1`).
@@ -27,7 +31,8 @@ pub struct ModelConfig {
     /// How much more the includes weigh, in total, than the excludes
     /// (ASReview's "balanced" sample weights with this ratio).
     pub ratio: f32,
-    /// Coordinate updates per retrain step.
+    /// Work per retrain step: non-zero values visited (an update visits
+    /// its record's twice).
     pub budget: usize,
     /// A pass over all decisions whose largest projected gradient is below
     /// this ends the step early (LIBLINEAR's default tolerance is 0.1 on
@@ -40,7 +45,7 @@ impl Default for ModelConfig {
         ModelConfig {
             c: 0.11,
             ratio: 9.8,
-            budget: 20_000,
+            budget: 2_000_000,
             tol: 1e-3,
         }
     }
@@ -69,6 +74,13 @@ pub struct Model {
     /// The next updates: new decisions first, then a shuffled pass.
     queue: Vec<u32>,
     rng: u64,
+    /// The pass under way (it may span steps): its largest projected
+    /// gradient and its updates.
+    pass_max: f32,
+    pass_len: usize,
+    /// A whole pass changed nothing worth changing, and no decision came
+    /// since.
+    converged: bool,
     /// Coordinate updates in the last step.
     pub last_updates: usize,
 }
@@ -84,6 +96,9 @@ impl Model {
             neg: 0,
             queue: Vec::new(),
             rng: seed,
+            pass_max: 0.0,
+            pass_len: 0,
+            converged: false,
             last_updates: 0,
         }
     }
@@ -102,6 +117,11 @@ impl Model {
         self.pos > 0 && self.neg > 0
     }
 
+    /// Whether more training would change nothing worth changing.
+    pub fn converged(&self) -> bool {
+        self.converged || self.slots.is_empty()
+    }
+
     pub fn weights(&self) -> &[f32] {
         &self.w[..self.w.len() - 1]
     }
@@ -114,14 +134,21 @@ impl Model {
     /// `Some(false)` exclude, `None` neither (maybe, or taken back).
     pub fn set_label(&mut self, x: &Matrix, row: usize, label: Option<bool>) {
         let row32 = row as u32;
-        if let Some(&s) = self.slot_of.get(&row32) {
-            let same = match label {
-                Some(l) => (self.slots[s].y > 0.0) == l,
-                None => false,
-            };
-            if same {
-                return;
-            }
+        let slot = self.slot_of.get(&row32).copied();
+        let same = match (slot, label) {
+            (Some(s), Some(l)) => (self.slots[s].y > 0.0) == l,
+            (None, None) => true,
+            _ => false,
+        };
+        if same {
+            return;
+        }
+        // A decision changes the class weights too: only a whole pass
+        // after it can show convergence.
+        self.converged = false;
+        self.pass_max = 0.0;
+        self.pass_len = 0;
+        if let Some(s) = slot {
             self.remove(x, s);
         }
         let Some(l) = label else {
@@ -182,33 +209,35 @@ impl Model {
         (1.0 / (2.0 * self.cfg.c * wp), 1.0 / (2.0 * self.cfg.c * wn))
     }
 
-    /// One retrain step: up to the budget's coordinate updates.
+    /// One retrain step: coordinate updates until the budget's work is
+    /// done or the model has converged.
     pub fn train(&mut self, x: &Matrix) {
         self.last_updates = 0;
-        if self.slots.is_empty() {
+        if self.slots.is_empty() || self.converged {
             return;
         }
         let (dpos, dneg) = self.diagonals();
-        let mut pass_max = 0.0f32;
-        let mut pass_len = 0usize;
-        while self.last_updates < self.cfg.budget {
+        let mut work = 0usize;
+        while work < self.cfg.budget {
             let Some(row) = self.queue.pop() else {
                 // A whole pass without a change worth making: converged.
-                if pass_len >= self.slots.len() && pass_max < self.cfg.tol {
+                if self.pass_len >= self.slots.len() && self.pass_max < self.cfg.tol {
+                    self.converged = true;
                     break;
                 }
                 self.refill();
-                pass_max = 0.0;
-                pass_len = 0;
+                self.pass_max = 0.0;
+                self.pass_len = 0;
                 continue;
             };
             let Some(&s) = self.slot_of.get(&row) else {
                 continue;
             };
             let pg = self.update(x, s, dpos, dneg);
-            pass_max = pass_max.max(pg);
-            pass_len += 1;
+            self.pass_max = self.pass_max.max(pg);
+            self.pass_len += 1;
             self.last_updates += 1;
+            work += 2 * x.row(row as usize).0.len() + 1;
         }
     }
 
@@ -250,10 +279,29 @@ impl Model {
         s
     }
 
-    /// Scores of every record into `out`.
+    /// Scores of every record into `out`, on all cores: at 100,000
+    /// records this is most of a retrain step. An undecided record's
+    /// terms of its own have weight 0 ([`Matrix::build`]), so only its
+    /// shared ones are read; a decided record's are all read.
     pub fn score_all(&self, x: &Matrix, out: &mut Vec<f32>) {
+        use rayon::prelude::*;
         out.clear();
-        out.extend((0..x.rows()).map(|i| self.score_row(x, i)));
+        out.resize(x.rows(), 0.0);
+        let b = self.w[self.w.len() - 1];
+        out.par_iter_mut()
+            .with_min_len(2048)
+            .enumerate()
+            .for_each(|(i, s)| {
+                let (ids, vals) = x.shared_row(i);
+                *s = b + ids
+                    .iter()
+                    .zip(vals)
+                    .map(|(&f, &v)| self.w[f as usize] * v)
+                    .sum::<f32>();
+            });
+        for slot in &self.slots {
+            out[slot.row as usize] = self.score_row(x, slot.row as usize);
+        }
     }
 }
 
@@ -324,6 +372,35 @@ mod tests {
             assert!((a - b).abs() < 1e-5);
         }
         assert!(m.score_row(&x, 1) > m.score_row(&x, 4));
+    }
+
+    #[test]
+    fn scoring_every_record_reads_shared_terms_only_where_that_is_exact() {
+        let x = matrix(&[
+            "red apple pie",
+            "green apple tart",
+            "red car wash",
+            "blue car park",
+            "fast car zoom",
+        ]);
+        assert!(x.shared_features > 0 && x.shared_features < x.features());
+        let mut m = Model::new(x.features(), ModelConfig::default(), 1);
+        m.set_label(&x, 0, Some(true));
+        m.set_label(&x, 2, Some(false));
+        m.train(&x);
+        // "pie" (only in the decided record 0) has a weight; "zoom" (only
+        // in the undecided record 4) has none.
+        let own = |row: usize| {
+            let (ids, _) = x.row(row);
+            ids[x.shared_row(row).0.len()..].to_vec()
+        };
+        assert!(own(0).iter().all(|&f| m.w[f as usize] != 0.0));
+        assert!(own(4).iter().all(|&f| m.w[f as usize] == 0.0));
+        let mut all = Vec::new();
+        m.score_all(&x, &mut all);
+        for (i, &s) in all.iter().enumerate() {
+            assert!((s - m.score_row(&x, i)).abs() < 1e-6, "row {i}");
+        }
     }
 
     #[test]

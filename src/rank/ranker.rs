@@ -112,6 +112,10 @@ impl Input {
 pub struct Timing {
     /// Building the features (once; reading the cache included).
     pub features_ms: f64,
+    /// Of which: reading the cache and tokenizing what it lacked, and
+    /// building the TF-IDF matrix.
+    pub terms_ms: f64,
+    pub matrix_ms: f64,
     /// Records tokenized (the others came from the cache).
     pub tokenized: usize,
     /// Features (distinct terms kept) and non-zero values of the matrix.
@@ -119,8 +123,15 @@ pub struct Timing {
     pub nonzeros: usize,
     /// The last retrain step: training, scoring every record, sorting.
     pub step_ms: f64,
+    /// Of which: training, scoring every record, ordering the undecided
+    /// ones (what the benchmark breaks the step into).
+    pub train_ms: f64,
+    pub score_ms: f64,
+    pub order_ms: f64,
     /// Coordinate updates in that step.
     pub updates: usize,
+    /// The model has converged: no more steps until the next decision.
+    pub converged: bool,
 }
 
 /// One finished ranking: immutable, shared with the screen.
@@ -277,7 +288,7 @@ impl Drop for Ranker {
 /// same, tokenized otherwise; the cache rewritten when anything was new.
 fn load_terms(input: &Input) -> (Vec<Terms>, usize) {
     let records = &input.records;
-    let cached = input
+    let mut cached = input
         .cache
         .as_deref()
         .and_then(|p| cache::read_file(p).ok())
@@ -292,27 +303,34 @@ fn load_terms(input: &Input) -> (Vec<Terms>, usize) {
         Terms::of(&records[input.eligible[k]], &input.features, scratch)
     });
     let mut fresh = fresh.into_iter();
-    let mut terms = Vec::with_capacity(input.eligible.len());
+    let mut terms: Vec<Terms> = Vec::with_capacity(input.eligible.len());
     let mut next_missing = missing.iter().peekable();
+    // Moved out of the cache, not copied (tens of megabytes at 100,000
+    // records); a text met twice is copied from its first record.
+    let mut first_at: HashMap<u64, usize> = HashMap::new();
     for (k, h) in hashes.iter().enumerate() {
         if next_missing.peek() == Some(&&k) {
             next_missing.next();
             terms.push(fresh.next().unwrap_or_default());
+        } else if let Some(t) = cached.remove(h) {
+            first_at.insert(*h, k);
+            terms.push(t);
         } else {
-            terms.push(cached.get(h).cloned().unwrap_or_default());
+            let again = first_at.get(h).map(|&j| terms[j].clone());
+            terms.push(again.unwrap_or_default());
         }
     }
     if !missing.is_empty() {
         if let Some(path) = &input.cache {
             // Keep what the cache had for records not ranked now (the
-            // other stage's), if they are still in the project.
+            // other stage's), if they are still in the project: what is
+            // left in `cached` (the ranked ones were moved out).
             let mut all_h = hashes.clone();
             let mut all_t = terms.clone();
-            let ranked: std::collections::HashSet<u64> = hashes.iter().copied().collect();
             let in_project: std::collections::HashSet<u64> =
                 records.iter().map(cache::text_hash).collect();
             for (h, t) in cached {
-                if !ranked.contains(&h) && in_project.contains(&h) {
+                if in_project.contains(&h) {
                     all_h.push(h);
                     all_t.push(t);
                 }
@@ -341,8 +359,10 @@ struct Worker {
 fn run(input: Input, rx: Receiver<Msg>, shared: Arc<Shared>, notify: impl Fn()) {
     let t = Instant::now();
     let (terms, tokenized) = load_terms(&input);
+    let terms_ms = t.elapsed().as_secs_f64() * 1e3;
     let matrix = Matrix::build(&terms, &input.features);
     drop(terms);
+    let matrix_ms = t.elapsed().as_secs_f64() * 1e3 - terms_ms;
     let records: Vec<u32> = input.eligible.iter().map(|&i| i as u32).collect();
     let rows = records
         .iter()
@@ -364,6 +384,8 @@ fn run(input: Input, rx: Receiver<Msg>, shared: Arc<Shared>, notify: impl Fn()) 
         generation: 0,
         timing: Timing {
             features_ms: 0.0,
+            terms_ms,
+            matrix_ms,
             tokenized,
             features: features.matrix.features(),
             nonzeros: features.matrix.ids.len(),
@@ -407,7 +429,7 @@ fn run(input: Input, rx: Receiver<Msg>, shared: Arc<Shared>, notify: impl Fn()) 
         }
         let ranking = w.step();
         // Until the model has converged, keep refining without waiting.
-        dirty = w.model.last_updates >= w.model.config().budget;
+        dirty = !w.model.converged();
         if let Ok(mut g) = shared.latest.lock() {
             *g = Some(Arc::new(ranking));
         }
@@ -443,8 +465,10 @@ impl Worker {
 
     fn step(&mut self) -> Ranking {
         let t = Instant::now();
+        let ms = |t: Instant| t.elapsed().as_secs_f64() * 1e3;
         let x = &self.features.matrix;
         self.model.train(x);
+        self.timing.train_ms = ms(t);
         let ready = self.model.ready();
         if ready {
             self.model.score_all(x, &mut self.scores);
@@ -454,20 +478,23 @@ impl Worker {
             self.scores.clear();
             self.scores.resize(x.rows(), 0.0);
         }
+        self.timing.score_ms = ms(t) - self.timing.train_ms;
         let order = self
             .queue
             .ranked(&self.scores)
             .into_iter()
             .map(|r| self.features.records[r as usize])
             .collect();
+        self.timing.order_ms = ms(t) - self.timing.train_ms - self.timing.score_ms;
         let relevant: Vec<bool> = self
             .sequence
             .iter()
             .map(|&r| self.labels[r as usize].relevant())
             .collect();
         let stopping = stopping::estimate(&relevant, x.rows(), 0.95, 0.95);
-        self.timing.step_ms = t.elapsed().as_secs_f64() * 1e3;
+        self.timing.step_ms = ms(t);
         self.timing.updates = self.model.last_updates;
+        self.timing.converged = self.model.converged();
         let mut weights = self.model.weights().to_vec();
         weights.push(self.model.intercept());
         let (includes, excludes) = self.model.counts();

@@ -56,10 +56,7 @@ fn options() -> Options {
         let value = args.get(i + 1).cloned().unwrap_or_default();
         match args[i].as_str() {
             "--sizes" => {
-                o.sizes = value
-                    .split(',')
-                    .map(|s| s.trim().parse().expect("--sizes: numbers"))
-                    .collect();
+                o.sizes = common::sizes(&value);
                 i += 1;
             }
             "--decisions" => {

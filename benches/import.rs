@@ -59,13 +59,13 @@ fn options(args: &[String]) -> Options {
         dir: std::env::temp_dir().join("screener-import-bench"),
     };
     if let Ok(s) = std::env::var("IMPORT_BENCH_SIZES") {
-        o.sizes = numbers(&s);
+        o.sizes = common::sizes(&s);
     }
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = || it.next().cloned().unwrap_or_default();
         match a.as_str() {
-            "--sizes" => o.sizes = numbers(&value()),
+            "--sizes" => o.sizes = common::sizes(&value()),
             "--runs" => o.runs = value().parse().ok(),
             "--baseline" => o.baseline = Some(PathBuf::from(value())),
             "--baseline-child" => o.baseline_child = Some(PathBuf::from(value())),
@@ -77,12 +77,6 @@ fn options(args: &[String]) -> Options {
         }
     }
     o
-}
-
-fn numbers(s: &str) -> Vec<usize> {
-    s.split(',')
-        .filter_map(|n| n.trim().replace('_', "").parse().ok())
-        .collect()
 }
 
 /// MEDLINE as PubMed writes it: tags padded to four, values wrapped at 88

@@ -8,6 +8,20 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// A `--sizes` value: numbers separated by commas, `_` allowed inside
+/// (`10_000,100000`). Panics on anything else: a benchmark's argument.
+pub fn sizes(value: &str) -> Vec<usize> {
+    value
+        .split(',')
+        .map(|s| {
+            s.trim()
+                .replace('_', "")
+                .parse()
+                .unwrap_or_else(|_| panic!("--sizes N,N,…: not a number: {s:?}"))
+        })
+        .collect()
+}
+
 /// The value at quantile `p` (0 to 1) of `v`, nearest rank (the index
 /// rounded); sorts `v`. NaN for an empty slice.
 pub fn percentile(v: &mut [f64], p: f64) -> f64 {

@@ -9,7 +9,7 @@ mod common;
 use std::cell::Cell;
 use std::rc::Rc;
 
-use common::screen::{CLOCK, demo_project};
+use common::screen::{CLOCK, decisions, demo_project};
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 use screener::commands::demo::SAMPLES;
@@ -51,17 +51,6 @@ fn at_both_sizes(name: &str, make: impl Fn() -> App, drive: impl Fn(&mut Harness
             let screen = harness.screen();
             insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen);
             harness
-        })
-        .collect()
-}
-
-fn decisions(h: &Harness) -> Vec<Decision> {
-    h.persisted
-        .iter()
-        .flat_map(|c| match c {
-            Change::Decide(d) => vec![d.clone()],
-            Change::DecideMany(ds) => ds.clone(),
-            _ => Vec::new(),
         })
         .collect()
 }

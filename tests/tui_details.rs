@@ -6,21 +6,10 @@
 
 mod common;
 
-use common::screen::{app, demo_project};
-use screener::project::{Change, Decision, Project, Reason, Stage, Verdict};
+use common::screen::{app, decisions, demo_project};
+use screener::project::{Project, Reason, Stage, Verdict};
 use screener::record::{Origin, Record};
 use screener::tui::harness::Harness;
-
-fn decisions(h: &Harness) -> Vec<Decision> {
-    h.persisted
-        .iter()
-        .flat_map(|c| match c {
-            Change::Decide(d) => vec![d.clone()],
-            Change::DecideMany(ds) => ds.clone(),
-            _ => Vec::new(),
-        })
-        .collect()
-}
 
 /// The project as the journal would leave it: the harness's changes
 /// applied to the project it started from.

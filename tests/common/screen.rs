@@ -2,9 +2,10 @@
 //! tests open it: alice, title/abstract, the default keymap, a fixed clock.
 
 use screener::commands::demo::build_demo_project;
-use screener::project::{Project, Stage};
+use screener::project::{Change, Decision, Project, Stage};
 use screener::store;
 use screener::tui::app::App;
+use screener::tui::harness::Harness;
 use screener::tui::keymap::Keymap;
 
 /// The time every decision made through [`app`] carries.
@@ -27,4 +28,16 @@ pub fn app(project: Project) -> App {
         Keymap::default_map(),
     )
     .with_clock(|| CLOCK.to_string())
+}
+
+/// Every decision the screen journaled, bulk ones one by one, in order.
+pub fn decisions(h: &Harness) -> Vec<Decision> {
+    h.persisted
+        .iter()
+        .flat_map(|c| match c {
+            Change::Decide(d) => vec![d.clone()],
+            Change::DecideMany(ds) => ds.clone(),
+            _ => Vec::new(),
+        })
+        .collect()
 }

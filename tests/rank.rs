@@ -7,10 +7,12 @@ mod common;
 use std::process::Command;
 use std::time::Duration;
 
-use screener::project::{Decision, Project, Source, Stage, Verdict};
+use screener::project::{Project, Source, Stage, Verdict};
 use screener::rank::simulate::{self, Options};
 use screener::rank::{Input, Label, Ranker, Ranking};
 use screener::record::{Origin, Record};
+
+use common::decide;
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -57,20 +59,6 @@ fn toy_project() -> Project {
         })
         .collect();
     p
-}
-
-fn decide(p: &mut Project, record: usize, reviewer: &str, verdict: Verdict) {
-    let key = p.records[record].key.clone();
-    p.decisions.push(Decision {
-        record: key,
-        reviewer: reviewer.into(),
-        stage: Stage::TitleAbstract,
-        verdict,
-        note: String::new(),
-        tags: Vec::new(),
-        at: "2026-12-01T10:00:00Z".into(),
-        rule: None,
-    });
 }
 
 fn exclude() -> Verdict {

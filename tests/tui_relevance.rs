@@ -7,13 +7,15 @@
 mod common;
 
 use screener::ingest::{Input, import_files};
-use screener::project::{Decision, Project, Source, Stage, Verdict};
+use screener::project::{Project, Source, Stage, Verdict};
 use screener::record::{Origin, Record};
 use screener::screening::order::QueueOrder;
 use screener::tui::app::{App, Prefs};
 use screener::tui::harness::Harness;
 use screener::tui::keymap::Keymap;
 use screener::tui::theme::Theme;
+
+use common::decide;
 
 const CLOCK: &str = "2026-12-01T10:00:00Z";
 
@@ -111,20 +113,6 @@ fn toy_project() -> Project {
         })
         .collect();
     p
-}
-
-fn decide(p: &mut Project, record: usize, reviewer: &str, verdict: Verdict) {
-    let key = p.records[record].key.clone();
-    p.decisions.push(Decision {
-        record: key,
-        reviewer: reviewer.into(),
-        stage: Stage::TitleAbstract,
-        verdict,
-        note: String::new(),
-        tags: Vec::new(),
-        at: CLOCK.into(),
-        rule: None,
-    });
 }
 
 fn index_of(h: &Harness) -> usize {

@@ -80,3 +80,25 @@ pub fn run(args: &[&str], cwd: &std::path::Path) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// `reviewer` decides the project's record number `record` at
+/// title/abstract, straight into the project's history (as if journaled
+/// and folded before the test opens it).
+pub fn decide(
+    p: &mut screener::project::Project,
+    record: usize,
+    reviewer: &str,
+    verdict: screener::project::Verdict,
+) {
+    let key = p.records[record].key.clone();
+    p.decisions.push(screener::project::Decision {
+        record: key,
+        reviewer: reviewer.into(),
+        stage: screener::project::Stage::TitleAbstract,
+        verdict,
+        note: String::new(),
+        tags: Vec::new(),
+        at: "2026-12-01T10:00:00Z".into(),
+        rule: None,
+    });
+}

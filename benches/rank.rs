@@ -244,6 +244,9 @@ fn child(spec: &str) {
     let mut step_cpu = Vec::new();
     let mut decide_us: f64 = 0.0;
     let mut parts: [Vec<f64>; 3] = Default::default();
+    let (mut converge_ms, mut converge_cpu, mut refine_ms) = (Vec::new(), Vec::new(), Vec::new());
+    let mut incremental = 0;
+    let mut index_mb: f64 = 0.0;
     for &i in open.iter().rev().take(steps) {
         let label = if rel[i] {
             Label::Include
@@ -260,16 +263,41 @@ fn child(spec: &str) {
         parts[0].push(got.timing.train_ms);
         parts[1].push(got.timing.score_ms);
         parts[2].push(got.timing.order_ms);
+        incremental += usize::from(!got.timing.full_score);
+        // A reviewer reads for seconds: the ranker converges before the
+        // next decision (its refining steps, each a small budget).
+        let done = r
+            .wait_converged(Duration::from_secs(600))
+            .expect("converged within 10 minutes");
+        converge_ms.push(t.elapsed().as_secs_f64() * 1e3);
+        converge_cpu.push((cpu() - c) * 1e3);
+        if done.generation == got.generation && !Arc::ptr_eq(&done, &got) {
+            refine_ms.push(done.timing.step_ms);
+        }
+        index_mb = index_mb.max(done.timing.index_bytes as f64 / 1e6);
     }
+    let (_, peak_after) = memory();
     let median = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
     };
+    let median_max = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        format!(
+            "{:.1} / {:.1}",
+            v.get(v.len() / 2).copied().unwrap_or(f64::NAN),
+            v.last().copied().unwrap_or(f64::NAN)
+        )
+    };
     let ft = first.timing;
+    let steps_done = step_ms.len();
     println!(
         "- {n} records, {} decisions: first ranking (cache) = input {input_ms:.0} + terms {:.0} + \
          matrix {:.0} + first step {:.0} (train {:.1}, score {:.1}, order {:.1}); step = train \
-         {:.1} + score {:.1} + order {:.1}; {} features, {:.0} non-zeros a record",
+         {:.1} + score {:.1} + order {:.1}, scored incrementally in {incremental} of \
+         {steps_done}; then converged in {} ms (CPU {} ms), the last refining step {} ms; \
+         {} features, {:.0} non-zeros a record; index {index_mb:.0} MB, peak {:.0} MB \
+         after the steps",
         decided.len(),
         ft.terms_ms,
         ft.matrix_ms,
@@ -280,8 +308,12 @@ fn child(spec: &str) {
         median(&mut parts[0]),
         median(&mut parts[1]),
         median(&mut parts[2]),
+        median_max(&mut converge_ms),
+        median_max(&mut converge_cpu),
+        median_max(&mut refine_ms),
         ft.features,
         ft.nonzeros as f64 / n as f64,
+        peak_after - rss_before,
     );
     let stats = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);

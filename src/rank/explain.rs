@@ -50,21 +50,22 @@ pub struct Explanation {
 }
 
 impl Explanation {
-    /// `weights`: one per feature, then the intercept.
+    /// `weights`: the weight of each of `row`'s terms, in the row's order.
     pub fn new(
         record: &Record,
         cfg: &FeatureConfig,
         x: &Matrix,
         row: usize,
         weights: &[f32],
+        intercept: f32,
         n: usize,
     ) -> Explanation {
         let (ids, vals) = x.row(row);
-        let intercept = weights.last().copied().unwrap_or(0.0);
         let part: HashMap<u32, f32> = ids
             .iter()
             .zip(vals)
-            .map(|(&i, &v)| (i, weights[i as usize] * v))
+            .zip(weights)
+            .map(|((&i, &v), &w)| (i, w * v))
             .collect();
         let score = intercept + part.values().sum::<f32>();
         let id_of: HashMap<u32, u32> = ids.iter().map(|&i| (x.used[i as usize], i)).collect();

@@ -8,6 +8,8 @@
 //! - [`model`]: a class-weighted linear SVM trained by dual coordinate
 //!   descent, a bounded number of updates per retrain.
 //! - [`query`]: which undecided record comes next.
+//! - [`score`]: the undecided records' scores, updated by the change of
+//!   the weights.
 //! - [`explain`]: the terms behind a score.
 //! - [`stopping`]: the Callaghan & Müller-Hansen stopping estimate.
 //! - [`metrics`]: WSS, RRF (ASReview insights' definitions).
@@ -20,6 +22,7 @@ pub mod metrics;
 pub mod model;
 pub mod query;
 pub mod ranker;
+pub mod score;
 pub mod simulate;
 pub mod stopping;
 

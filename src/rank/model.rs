@@ -31,9 +31,13 @@ pub struct ModelConfig {
     /// How much more the includes weigh, in total, than the excludes
     /// (ASReview's "balanced" sample weights with this ratio).
     pub ratio: f32,
-    /// Work per retrain step: non-zero values visited (an update visits
-    /// its record's twice).
+    /// Work per retrain in `simulate` (one retrain per decision there):
+    /// non-zero values visited (an update visits its record's twice).
     pub budget: usize,
+    /// Work per step of the screen's ranker, which keeps stepping until
+    /// the model has converged: small, so that a decision waits for at
+    /// most one short step and its own step publishes soon.
+    pub step_budget: usize,
     /// A pass over all decisions whose largest projected gradient is below
     /// this ends the step early (LIBLINEAR's default tolerance is 0.1 on
     /// its own scale; this is per coordinate).
@@ -46,6 +50,7 @@ impl Default for ModelConfig {
             c: 0.11,
             ratio: 9.8,
             budget: 2_000_000,
+            step_budget: 1_000_000,
             tol: 1e-3,
         }
     }
@@ -83,6 +88,14 @@ pub struct Model {
     converged: bool,
     /// Coordinate updates in the last step.
     pub last_updates: usize,
+    /// Rows whose part of the weights changed since [`Model::take_touched`]
+    /// (in the order first changed), and the same as a set.
+    touched: Vec<u32>,
+    touched_set: std::collections::HashSet<u32>,
+    /// The intercept changed since then.
+    touched_intercept: bool,
+    /// Decisions (and changes of one) since the last training.
+    new: usize,
 }
 
 impl Model {
@@ -100,7 +113,20 @@ impl Model {
             pass_len: 0,
             converged: false,
             last_updates: 0,
+            touched: Vec::new(),
+            touched_set: std::collections::HashSet::new(),
+            touched_intercept: false,
+            new: 0,
         }
+    }
+
+    /// The rows whose term weights changed since the last call (their
+    /// terms are the only weights that moved), and whether the intercept
+    /// did: what an incremental rescore needs ([`super::score::Scorer`]).
+    pub fn take_touched(&mut self) -> (Vec<u32>, bool) {
+        self.touched_set.clear();
+        let b = std::mem::take(&mut self.touched_intercept);
+        (std::mem::take(&mut self.touched), b)
     }
 
     pub fn config(&self) -> &ModelConfig {
@@ -128,6 +154,13 @@ impl Model {
 
     pub fn intercept(&self) -> f32 {
         self.w[self.w.len() - 1]
+    }
+
+    /// Every decided row with its dual variable times its class (`α y`):
+    /// a term of one record only has weight `α y x` from that record alone,
+    /// so these and the shared terms' weights give any record's score.
+    pub fn duals(&self) -> impl Iterator<Item = (u32, f32)> + '_ {
+        self.slots.iter().map(|s| (s.row, s.alpha * s.y))
     }
 
     /// Sets what the reviewer said about `row`: `Some(true)` include,
@@ -169,6 +202,7 @@ impl Model {
             self.neg += 1;
         }
         self.queue.push(row32);
+        self.new += 1;
     }
 
     fn remove(&mut self, x: &Matrix, s: usize) {
@@ -188,6 +222,10 @@ impl Model {
     }
 
     fn axpy(&mut self, x: &Matrix, row: usize, a: f32) {
+        if self.touched_set.insert(row as u32) {
+            self.touched.push(row as u32);
+        }
+        self.touched_intercept = true;
         let (ids, vals) = x.row(row);
         for (&i, &v) in ids.iter().zip(vals) {
             self.w[i as usize] += a * v;
@@ -212,13 +250,35 @@ impl Model {
     /// One retrain step: coordinate updates until the budget's work is
     /// done or the model has converged.
     pub fn train(&mut self, x: &Matrix) {
+        self.train_for(x, self.cfg.budget);
+    }
+
+    /// One update of each decision made since the last training (they are
+    /// first in line), and no more: the screen's step right after a
+    /// decision, which touches that record's terms only, so that its
+    /// scores can be updated instead of made again. Further steps
+    /// ([`Model::train_for`]) go on to convergence.
+    pub fn train_new(&mut self, x: &Matrix) {
+        let new = std::mem::take(&mut self.new);
+        let mut updates = 0;
+        for _ in 0..new {
+            // A budget of one value: exactly one update.
+            self.train_for(x, 1);
+            updates += self.last_updates;
+        }
+        self.last_updates = updates;
+    }
+
+    /// [`Model::train`] with another budget (values visited).
+    pub fn train_for(&mut self, x: &Matrix, budget: usize) {
+        self.new = 0;
         self.last_updates = 0;
         if self.slots.is_empty() || self.converged {
             return;
         }
         let (dpos, dneg) = self.diagonals();
         let mut work = 0usize;
-        while work < self.cfg.budget {
+        while work < budget {
             let Some(row) = self.queue.pop() else {
                 // A whole pass without a change worth making: converged.
                 if self.pass_len >= self.slots.len() && self.pass_max < self.cfg.tol {

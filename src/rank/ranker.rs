@@ -24,6 +24,7 @@ use super::explain::Explanation;
 use super::features::{FeatureConfig, Matrix, Terms};
 use super::model::{Model, ModelConfig};
 use super::query::{Query, Queue};
+use super::score::Scorer;
 use super::stopping::{self, Stopping};
 use crate::project::{Project, Stage, Verdict};
 use crate::record::Record;
@@ -130,6 +131,12 @@ pub struct Timing {
     pub order_ms: f64,
     /// Coordinate updates in that step.
     pub updates: usize,
+    /// The scoring of that step read every open record (else only those
+    /// sharing a term whose weight changed), and the values it read.
+    pub full_score: bool,
+    pub score_values: usize,
+    /// Bytes of the scoring's index of terms to records (0 until built).
+    pub index_bytes: usize,
     /// The model has converged: no more steps until the next decision.
     pub converged: bool,
 }
@@ -149,18 +156,42 @@ pub struct Ranking {
     pub stopping: Stopping,
     pub timing: Timing,
     features: Arc<Features>,
-    /// Weights per feature, then the intercept.
+    /// Weights of the shared terms (those of two or more records).
     weights: Arc<Vec<f32>>,
-    /// Score per row of the features.
-    scores: Vec<f32>,
+    intercept: f32,
+    /// `α y` per decided row: a term of that record only weighs `α y x`
+    /// (a term of an undecided record only weighs 0). Copying these
+    /// instead of every weight keeps a step's publishing cheap: most
+    /// terms are word pairs of one record.
+    duals: Arc<HashMap<u32, f32>>,
 }
 
 impl Ranking {
     /// The model's score of a record (a margin: above 0 leans include), if
-    /// it is ranked and the model is ready.
+    /// it is ranked and the model is ready. Computed when asked: the
+    /// ranker scores the undecided records only.
     pub fn score(&self, record: usize) -> Option<f32> {
         let row = self.features.row_of(record)?;
-        self.ready.then(|| self.scores[row])
+        if !self.ready {
+            return None;
+        }
+        let (_, vals) = self.features.matrix.row(row);
+        let w = self.row_weights(row);
+        Some(self.intercept + w.iter().zip(vals).map(|(w, v)| w * v).sum::<f32>())
+    }
+
+    /// The weight of each of `row`'s terms, in the row's order.
+    fn row_weights(&self, row: usize) -> Vec<f32> {
+        let x = &self.features.matrix;
+        let (ids, vals) = x.row(row);
+        let ay = self.duals.get(&(row as u32)).copied().unwrap_or(0.0);
+        ids.iter()
+            .zip(vals)
+            .map(|(&f, &v)| match self.weights.get(f as usize) {
+                Some(&w) => w,
+                None => ay * v,
+            })
+            .collect()
     }
 
     /// The terms that moved the score of `record` (its index) most: up to
@@ -175,7 +206,8 @@ impl Ranking {
             &self.features.cfg,
             &self.features.matrix,
             row,
-            &self.weights,
+            &self.row_weights(row),
+            self.intercept,
             n,
         ))
     }
@@ -254,11 +286,25 @@ impl Ranker {
     /// Waits (up to `timeout`) for a ranking that has learned from every
     /// decision sent so far. For tests and the command line, not the screen.
     pub fn wait_current(&self, timeout: Duration) -> Option<Arc<Ranking>> {
+        self.wait_for(timeout, false)
+    }
+
+    /// Waits (up to `timeout`) for a ranking of a model that has
+    /// converged on every decision sent so far (the ranker's last step
+    /// until the next decision). For tests and the benchmark.
+    pub fn wait_converged(&self, timeout: Duration) -> Option<Arc<Ranking>> {
+        self.wait_for(timeout, true)
+    }
+
+    fn wait_for(&self, timeout: Duration, converged: bool) -> Option<Arc<Ranking>> {
         let want = self.sent.load(Ordering::Relaxed);
         let deadline = Instant::now() + timeout;
         let mut guard = self.shared.latest.lock().ok()?;
         loop {
-            if let Some(r) = guard.as_ref().filter(|r| r.generation >= want) {
+            if let Some(r) = guard
+                .as_ref()
+                .filter(|r| r.generation >= want && (r.timing.converged || !converged))
+            {
                 return Some(Arc::clone(r));
             }
             let now = Instant::now();
@@ -346,6 +392,7 @@ fn load_terms(input: &Input) -> (Vec<Terms>, usize) {
 struct Worker {
     features: Arc<Features>,
     model: Model,
+    scorer: Scorer,
     queue: Queue,
     /// Current label per row.
     labels: Vec<Label>,
@@ -354,6 +401,10 @@ struct Worker {
     generation: u64,
     timing: Timing,
     scores: Vec<f32>,
+    /// The stopping estimate of the decisions as they are (`None`: to be
+    /// made again); refining steps do not change it.
+    stopping: Option<Stopping>,
+    published: bool,
 }
 
 fn run(input: Input, rx: Receiver<Msg>, shared: Arc<Shared>, notify: impl Fn()) {
@@ -378,6 +429,7 @@ fn run(input: Input, rx: Receiver<Msg>, shared: Arc<Shared>, notify: impl Fn()) 
     let n = features.records.len();
     let mut w = Worker {
         model: Model::new(features.matrix.features(), input.model.clone(), input.seed),
+        scorer: Scorer::new(&features.matrix),
         queue: Queue::new(n, Query::Max, input.seed),
         labels: vec![Label::Undecided; n],
         sequence: Vec::new(),
@@ -392,6 +444,8 @@ fn run(input: Input, rx: Receiver<Msg>, shared: Arc<Shared>, notify: impl Fn()) 
             ..Timing::default()
         },
         scores: Vec::with_capacity(n),
+        stopping: None,
+        published: false,
         features,
     };
     for &(record, label) in &input.decided {
@@ -399,6 +453,7 @@ fn run(input: Input, rx: Receiver<Msg>, shared: Arc<Shared>, notify: impl Fn()) 
     }
     w.timing.features_ms = t.elapsed().as_secs_f64() * 1e3;
     let mut dirty = true;
+    let mut decided = false;
     loop {
         // Wait for a decision only when there is nothing left to refine.
         let first = if dirty {
@@ -421,13 +476,14 @@ fn run(input: Input, rx: Receiver<Msg>, shared: Arc<Shared>, notify: impl Fn()) 
                     w.set(record, label);
                     w.generation = w.generation.max(seq);
                     dirty = true;
+                    decided = true;
                 }
             }
         }
         if !dirty {
             continue;
         }
-        let ranking = w.step();
+        let ranking = w.step(std::mem::take(&mut decided));
         // Until the model has converged, keep refining without waiting.
         dirty = !w.model.converged();
         if let Ok(mut g) = shared.latest.lock() {
@@ -435,6 +491,12 @@ fn run(input: Input, rx: Receiver<Msg>, shared: Arc<Shared>, notify: impl Fn()) 
         }
         shared.published.notify_all();
         notify();
+        // Idle until the next decision: the time to index the terms'
+        // records for the incremental scoring, rather than in the first
+        // ranking's wait.
+        if !dirty {
+            w.scorer.prepare(&w.features.matrix);
+        }
     }
 }
 
@@ -448,36 +510,59 @@ impl Worker {
             return;
         }
         self.labels[row] = label;
-        self.model
-            .set_label(&self.features.matrix, row, label.class());
+        self.stopping = None;
+        let x = &self.features.matrix;
+        self.model.set_label(x, row, label.class());
         match (old, label) {
             (_, Label::Undecided) => {
                 self.queue.put_back(row);
+                self.scorer.reopen(x, row);
                 self.sequence.retain(|&r| r as usize != row);
             }
             (Label::Undecided, _) => {
                 self.queue.take(row);
+                self.scorer.close(x, row);
                 self.sequence.push(row as u32);
             }
             _ => {}
         }
     }
 
-    fn step(&mut self) -> Ranking {
+    /// `decided`: a decision (or an undo) came since the last step.
+    fn step(&mut self, decided: bool) -> Ranking {
         let t = Instant::now();
         let ms = |t: Instant| t.elapsed().as_secs_f64() * 1e3;
         let x = &self.features.matrix;
-        self.model.train(x);
+        // The first ranking learns from the saved decisions with the
+        // larger budget: it is the one put in use at the next record.
+        // After a decision, a step updates only what it changed (one
+        // update of the decided record: its terms' weights move, so only
+        // the records sharing them are rescored) and publishes; the steps
+        // after it, each of a small budget, go on to convergence.
+        if !self.published {
+            self.model.train_for(x, self.model.config().budget);
+        } else if decided {
+            self.model.train_new(x);
+        } else {
+            self.model.train_for(x, self.model.config().step_budget);
+        }
+        self.published = true;
         self.timing.train_ms = ms(t);
         let ready = self.model.ready();
+        let (touched, _) = self.model.take_touched();
         if ready {
-            self.model.score_all(x, &mut self.scores);
+            self.scorer.update(x, &self.model, &touched);
+            self.scorer.scores(self.model.intercept(), &mut self.scores);
         } else {
             // Seeded random order: every score equal, the queue's random
-            // tie-breaker decides.
+            // tie-breaker decides. The scorer missed these weight changes.
+            self.scorer.invalidate();
             self.scores.clear();
             self.scores.resize(x.rows(), 0.0);
         }
+        self.timing.full_score = self.scorer.last.full;
+        self.timing.score_values = self.scorer.last.values;
+        self.timing.index_bytes = self.scorer.heap_bytes();
         self.timing.score_ms = ms(t) - self.timing.train_ms;
         let order = self
             .queue
@@ -486,17 +571,24 @@ impl Worker {
             .map(|r| self.features.records[r as usize])
             .collect();
         self.timing.order_ms = ms(t) - self.timing.train_ms - self.timing.score_ms;
-        let relevant: Vec<bool> = self
-            .sequence
-            .iter()
-            .map(|&r| self.labels[r as usize].relevant())
-            .collect();
-        let stopping = stopping::estimate(&relevant, x.rows(), 0.95, 0.95);
+        let stopping = match &self.stopping {
+            Some(s) => s.clone(),
+            None => {
+                let relevant: Vec<bool> = self
+                    .sequence
+                    .iter()
+                    .map(|&r| self.labels[r as usize].relevant())
+                    .collect();
+                let s = stopping::estimate(&relevant, x.rows(), 0.95, 0.95);
+                self.stopping = Some(s.clone());
+                s
+            }
+        };
+        let weights = self.model.weights()[..x.shared_features].to_vec();
+        let duals = self.model.duals().collect();
         self.timing.step_ms = ms(t);
         self.timing.updates = self.model.last_updates;
         self.timing.converged = self.model.converged();
-        let mut weights = self.model.weights().to_vec();
-        weights.push(self.model.intercept());
         let (includes, excludes) = self.model.counts();
         Ranking {
             generation: self.generation,
@@ -508,7 +600,8 @@ impl Worker {
             timing: self.timing,
             features: Arc::clone(&self.features),
             weights: Arc::new(weights),
-            scores: self.scores.clone(),
+            intercept: self.model.intercept(),
+            duals: Arc::new(duals),
         }
     }
 }

@@ -12,6 +12,7 @@ use super::features::{FeatureConfig, Matrix, terms_of};
 use super::metrics;
 use super::model::{Model, ModelConfig};
 use super::query::{Query, Queue};
+use super::score::Scorer;
 use crate::import;
 use crate::record::Record;
 
@@ -252,9 +253,13 @@ pub fn replay(
     let n = labels.len();
     let mut model = Model::new(x.features(), opts.model.clone(), seed);
     let mut queue = Queue::new(n, opts.query, seed);
+    // The screen's scoring: only the undecided records, updated by the
+    // change of the weights where that reads less.
+    let mut scorer = Scorer::new(x);
     for (row, l) in [(prior.0, true), (prior.1, false)] {
         model.set_label(x, row, Some(l));
         queue.take(row);
+        scorer.close(x, row);
     }
     let relevant = labels.iter().filter(|&&l| l).count();
     let mut found = usize::from(labels[prior.0]);
@@ -269,12 +274,15 @@ pub fn replay(
         let t = Instant::now();
         model.train(x);
         updates += model.last_updates;
-        model.score_all(x, &mut scores);
+        let (touched, _) = model.take_touched();
+        scorer.update(x, &model, &touched);
+        scorer.scores(model.intercept(), &mut scores);
         let Some(next) = queue.next(&scores) else {
             break;
         };
         retrain_ms.push(t.elapsed().as_secs_f64() * 1e3);
         queue.take(next);
+        scorer.close(x, next);
         model.set_label(x, next, Some(labels[next]));
         order.push(labels[next]);
         rows.push(next);

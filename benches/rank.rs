@@ -293,7 +293,7 @@ fn child(spec: &str) {
     let steps_done = step_ms.len();
     println!(
         "- {n} records, {} decisions: first ranking (cache) = input {input_ms:.0} + terms {:.0} + \
-         matrix {:.0} + first step {:.0} (train {:.1}, score {:.1}, order {:.1}); step = train \
+         matrix {:.0} ({}) + first step {:.0} (train {:.1}, score {:.1}, order {:.1}); step = train \
          {:.1} + score {:.1} + order {:.1}, scored incrementally in {incremental} of \
          {steps_done}; then converged in {} ms (CPU {} ms), the last refining step {} ms; \
          {} features, {:.0} non-zeros a record; index {index_mb:.0} MB, peak {:.0} MB \
@@ -301,6 +301,7 @@ fn child(spec: &str) {
         decided.len(),
         ft.terms_ms,
         ft.matrix_ms,
+        if ft.matrix_cached { "read" } else { "built" },
         ft.step_ms,
         ft.train_ms,
         ft.score_ms,

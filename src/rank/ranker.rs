@@ -117,6 +117,8 @@ pub struct Timing {
     /// building the TF-IDF matrix.
     pub terms_ms: f64,
     pub matrix_ms: f64,
+    /// The matrix was read from the cache (`matrix_ms` is reading it).
+    pub matrix_cached: bool,
     /// Records tokenized (the others came from the cache).
     pub tokenized: usize,
     /// Features (distinct terms kept) and non-zero values of the matrix.
@@ -330,9 +332,12 @@ impl Drop for Ranker {
     }
 }
 
-/// Every eligible record's terms, from the cache where its text is the
-/// same, tokenized otherwise; the cache rewritten when anything was new.
-fn load_terms(input: &Input) -> (Vec<Terms>, usize) {
+/// Every eligible record's terms (in the order of `hashes`, their text
+/// hashes), from the cache where its text is the same, tokenized
+/// otherwise; how many were tokenized; and what the cache had for records
+/// not ranked now that are still in the project (the other stage's), to
+/// be written back with them.
+fn load_terms(input: &Input, hashes: &[u64]) -> (Vec<Terms>, usize, Vec<(u64, Terms)>) {
     let records = &input.records;
     let mut cached = input
         .cache
@@ -340,8 +345,6 @@ fn load_terms(input: &Input) -> (Vec<Terms>, usize) {
         .and_then(|p| cache::read_file(p).ok())
         .and_then(|b| cache::decode(&input.features, &b))
         .unwrap_or_default();
-    let hashes: Vec<u64> =
-        crate::import::pieces::map(&input.eligible, |&i| cache::text_hash(&records[i]));
     let missing: Vec<usize> = (0..input.eligible.len())
         .filter(|&k| !cached.contains_key(&hashes[k]))
         .collect();
@@ -366,27 +369,33 @@ fn load_terms(input: &Input) -> (Vec<Terms>, usize) {
             terms.push(again.unwrap_or_default());
         }
     }
-    if !missing.is_empty() {
-        if let Some(path) = &input.cache {
-            // Keep what the cache had for records not ranked now (the
-            // other stage's), if they are still in the project: what is
-            // left in `cached` (the ranked ones were moved out).
-            let mut all_h = hashes.clone();
-            let mut all_t = terms.clone();
-            let in_project: std::collections::HashSet<u64> =
-                records.iter().map(cache::text_hash).collect();
-            for (h, t) in cached {
-                if in_project.contains(&h) {
-                    all_h.push(h);
-                    all_t.push(t);
-                }
-            }
-            // A cache that cannot be written costs time next open, nothing
-            // else.
-            let _ = cache::write_file(path, &cache::encode(&input.features, &all_h, &all_t));
-        }
+    let mut others = Vec::new();
+    if !cached.is_empty() {
+        let in_project: std::collections::HashSet<u64> =
+            records.iter().map(cache::text_hash).collect();
+        others.extend(cached.into_iter().filter(|(h, _)| in_project.contains(h)));
     }
-    (terms, missing.len())
+    (terms, missing.len(), others)
+}
+
+/// Rewrites the cache: the terms of the ranked records and of the others
+/// kept, and the matrix just built. A cache that cannot be written costs
+/// time next open, nothing else.
+fn write_cache(
+    path: &Path,
+    cfg: &FeatureConfig,
+    hashes: &[u64],
+    terms: &[Terms],
+    others: &[(u64, Terms)],
+    matrix: (u64, &Matrix),
+) {
+    let mut all_h = hashes.to_vec();
+    all_h.extend(others.iter().map(|(h, _)| *h));
+    let mut all_t: Vec<&Terms> = terms.iter().collect();
+    all_t.extend(others.iter().map(|(_, t)| t));
+    let _ = cache::write_file_with(path, |w| {
+        cache::encode_to(w, cfg, &all_h, &all_t, Some(matrix))
+    });
 }
 
 struct Worker {
@@ -409,11 +418,29 @@ struct Worker {
 
 fn run(input: Input, rx: Receiver<Msg>, shared: Arc<Shared>, notify: impl Fn()) {
     let t = Instant::now();
-    let (terms, tokenized) = load_terms(&input);
-    let terms_ms = t.elapsed().as_secs_f64() * 1e3;
-    let matrix = Matrix::build(&terms, &input.features);
-    drop(terms);
-    let matrix_ms = t.elapsed().as_secs_f64() * 1e3 - terms_ms;
+    let ms = |t: Instant| t.elapsed().as_secs_f64() * 1e3;
+    let records = &input.records;
+    let hashes: Vec<u64> =
+        crate::import::pieces::map(&input.eligible, |&i| cache::text_hash(&records[i]));
+    let key = cache::matrix_key(&input.features, &hashes);
+    // The matrix built last time, if it was built of exactly these
+    // records; else their terms (cached or tokenized) and a new matrix,
+    // written to the cache once the first ranking is out.
+    let read = input
+        .cache
+        .as_deref()
+        .and_then(|p| cache::read_matrix(p, &input.features, key));
+    let (matrix, mut pending, tokenized, terms_ms, matrix_ms) = match read {
+        Some(m) => (m, None, 0, 0.0, ms(t)),
+        None => {
+            let (terms, tokenized, others) = load_terms(&input, &hashes);
+            let terms_ms = ms(t);
+            let m = Matrix::build(&terms, &input.features);
+            let matrix_ms = ms(t) - terms_ms;
+            (m, Some((terms, others)), tokenized, terms_ms, matrix_ms)
+        }
+    };
+    let matrix_cached = pending.is_none();
     let records: Vec<u32> = input.eligible.iter().map(|&i| i as u32).collect();
     let rows = records
         .iter()
@@ -438,6 +465,7 @@ fn run(input: Input, rx: Receiver<Msg>, shared: Arc<Shared>, notify: impl Fn()) 
             features_ms: 0.0,
             terms_ms,
             matrix_ms,
+            matrix_cached,
             tokenized,
             features: features.matrix.features(),
             nonzeros: features.matrix.ids.len(),
@@ -491,6 +519,12 @@ fn run(input: Input, rx: Receiver<Msg>, shared: Arc<Shared>, notify: impl Fn()) 
         }
         shared.published.notify_all();
         notify();
+        if let Some((terms, others)) = pending.take() {
+            if let Some(path) = &input.cache {
+                let x = &w.features.matrix;
+                write_cache(path, &input.features, &hashes, &terms, &others, (key, x));
+            }
+        }
         // Idle until the next decision: the time to index the terms'
         // records for the incremental scoring, rather than in the first
         // ranking's wait.

@@ -200,10 +200,18 @@ impl Scorer {
         if !self.off.is_empty() || x.shared_features == 0 {
             return;
         }
+        // Counted, not taken from `df`: a matrix read from the cache is
+        // checked for ids in range, not for counts that agree.
+        let mut count = vec![0u32; x.shared_features];
+        for i in 0..x.rows() {
+            for &f in x.shared_row(i).0 {
+                count[f as usize] += 1;
+            }
+        }
         let mut off = Vec::with_capacity(x.shared_features + 1);
         let mut at = 0u32;
         off.push(0);
-        for &d in &x.df[..x.shared_features] {
+        for d in count {
             at += d;
             off.push(at);
         }

@@ -456,6 +456,84 @@ mod tests {
         assert!(decode(&cfg, b"").is_none());
     }
 
+    fn matrix() -> Matrix {
+        let cfg = FeatureConfig::default();
+        let recs: Vec<Record> = ["red apple pie", "green apple tart", "red car", "blue car"]
+            .iter()
+            .map(|t| Record {
+                title: t.to_string(),
+                ..Record::default()
+            })
+            .collect();
+        Matrix::build(&super::super::features::terms_of(&recs, &cfg), &cfg)
+    }
+
+    fn same(a: &Matrix, b: &Matrix) -> bool {
+        a.offsets == b.offsets
+            && a.shared == b.shared
+            && a.ids == b.ids
+            && a.vals
+                .iter()
+                .map(|v| v.to_bits())
+                .eq(b.vals.iter().map(|v| v.to_bits()))
+            && a.used == b.used
+            && a.df == b.df
+            && a.shared_features == b.shared_features
+    }
+
+    #[test]
+    fn the_matrix_reads_back_for_its_key_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.ron.rank");
+        let cfg = FeatureConfig::default();
+        let m = matrix();
+        let terms = vec![Terms(vec![1, 2]), Terms(vec![3])];
+        let key = matrix_key(&cfg, &[10, 20]);
+        write_file_with(&path, |w| {
+            encode_to(
+                w,
+                &cfg,
+                &[10, 20],
+                &terms.iter().collect::<Vec<_>>(),
+                Some((key, &m)),
+            )
+        })
+        .unwrap();
+        let back = read_matrix(&path, &cfg, key).unwrap();
+        assert!(same(&m, &back));
+        // The terms are still there for a reader that wants them.
+        let bytes = read_file(&path).unwrap();
+        assert_eq!(decode(&cfg, &bytes).unwrap()[&20], terms[1]);
+        assert_eq!(bytes, encode(&cfg, &[10, 20], &terms, Some((key, &m))));
+        // Other records, other settings: not this matrix.
+        assert!(read_matrix(&path, &cfg, matrix_key(&cfg, &[20, 10])).is_none());
+        let other = FeatureConfig {
+            max_df: 0.5,
+            ..cfg.clone()
+        };
+        assert_ne!(matrix_key(&other, &[10, 20]), key);
+        // Torn, or a byte flipped anywhere: not read.
+        for cut in [1, 9, bytes.len() / 2] {
+            std::fs::write(&path, &bytes[..bytes.len() - cut]).unwrap();
+            assert!(read_matrix(&path, &cfg, key).is_none());
+        }
+        for at in [20, bytes.len() / 2, bytes.len() - 20] {
+            let mut b = bytes.clone();
+            b[at] ^= 1;
+            std::fs::write(&path, &b).unwrap();
+            assert!(read_matrix(&path, &cfg, key).is_none());
+        }
+        // Whole, but ids pointing outside the matrix: not used.
+        let mut bad = m.clone();
+        bad.ids[0] = bad.used.len() as u32 + 5;
+        std::fs::write(&path, encode(&cfg, &[10, 20], &terms, Some((key, &bad)))).unwrap();
+        assert!(read_matrix(&path, &cfg, key).is_none());
+        // No matrix kept: none read; the terms are.
+        std::fs::write(&path, encode(&cfg, &[10, 20], &terms, None)).unwrap();
+        assert!(read_matrix(&path, &cfg, key).is_none());
+        assert!(decode(&cfg, &read_file(&path).unwrap()).is_some());
+    }
+
     #[cfg(unix)]
     #[test]
     fn never_through_a_symbolic_link() {
@@ -465,6 +543,16 @@ mod tests {
         let link = dir.path().join("p.ron.rank");
         std::os::unix::fs::symlink(&target, &link).unwrap();
         assert!(read_file(&link).is_err());
+        let cfg = FeatureConfig::default();
+        let key = matrix_key(&cfg, &[1]);
+        std::fs::write(
+            &target,
+            encode(&cfg, &[1], &[Terms(vec![1])], Some((key, &matrix()))),
+        )
+        .unwrap();
+        assert!(read_matrix(&target, &cfg, key).is_some());
+        assert!(read_matrix(&link, &cfg, key).is_none());
+        std::fs::write(&target, b"keep").unwrap();
         // Writing replaces the link with a file; the target is untouched.
         write_file(&link, b"new").unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"keep");

@@ -639,3 +639,114 @@ impl Worker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(records: &Records, eligible: Vec<usize>, cache: &Path) -> Input {
+        let decided = vec![(eligible[0], Label::Include), (eligible[1], Label::Exclude)];
+        Input {
+            records: records.clone(),
+            eligible,
+            decided,
+            cache: Some(cache.to_path_buf()),
+            seed: 1,
+            features: FeatureConfig::default(),
+            model: ModelConfig::default(),
+        }
+    }
+
+    fn first(input: Input) -> Arc<Ranking> {
+        let r = Ranker::start(input, || {});
+        let got = r
+            .wait_converged(Duration::from_secs(60))
+            .expect("a ranking");
+        drop(r); // the cache is written once the first ranking is out
+        got
+    }
+
+    #[test]
+    fn reopening_with_the_same_records_reads_the_matrix_and_ranks_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.ron.rank");
+        let records = crate::synth::project(300, 7).records;
+        let all: Vec<usize> = (0..300).collect();
+        let a = first(input(&records, all.clone(), &path));
+        assert!(!a.timing.matrix_cached);
+        let b = first(input(&records, all.clone(), &path));
+        assert!(b.timing.matrix_cached, "{:?}", b.timing);
+        assert_eq!(b.timing.tokenized, 0);
+        assert_eq!(a.order, b.order);
+        for &i in &a.order {
+            assert_eq!(a.score(i as usize), b.score(i as usize));
+        }
+        // Fewer records to rank (another stage's queue): the matrix is
+        // built again, from the cached terms, and kept for them.
+        let fewer: Vec<usize> = (0..250).collect();
+        let c = first(input(&records, fewer.clone(), &path));
+        assert!(!c.timing.matrix_cached);
+        assert_eq!(c.timing.tokenized, 0);
+        assert!(first(input(&records, fewer, &path)).timing.matrix_cached);
+        // A record's text changed: tokenized again, the matrix rebuilt.
+        let mut changed = records.clone();
+        changed[5].title.push_str(" zebra");
+        let d = first(input(&changed, all.clone(), &path));
+        assert!(!d.timing.matrix_cached);
+        assert_eq!(d.timing.tokenized, 1);
+        // A torn cache is not read, and is written whole again.
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+        let e = first(input(&changed, all.clone(), &path));
+        assert!(!e.timing.matrix_cached);
+        assert_eq!(e.timing.tokenized, 300);
+        assert_eq!(e.order, d.order);
+        assert!(first(input(&changed, all, &path)).timing.matrix_cached);
+    }
+
+    #[test]
+    fn a_decided_record_is_scored_when_asked_as_a_full_rescore_scores_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let records = crate::synth::project(200, 3).records;
+        let mut inp = input(&records, (0..200).collect(), &dir.path().join("p.rank"));
+        inp.decided.extend((2..40).map(|i| {
+            let l = if i % 5 == 0 {
+                Label::Include
+            } else {
+                Label::Exclude
+            };
+            (i, l)
+        }));
+        let r = Ranker::start(inp, || {});
+        r.decide(50, Label::Include);
+        r.decide(51, Label::Maybe);
+        let got = r.wait_converged(Duration::from_secs(60)).expect("ranking");
+        let x = &got.features.matrix;
+        let mut w = got.weights.as_ref().clone();
+        w.resize(x.features(), 0.0);
+        w.push(got.intercept);
+        for (row, ay) in got.duals.iter() {
+            let (ids, vals) = x.row(*row as usize);
+            for (&f, &v) in ids.iter().zip(vals) {
+                if f as usize >= x.shared_features {
+                    w[f as usize] = ay * v;
+                }
+            }
+        }
+        for i in [0usize, 1, 5, 10, 50, 51, 120] {
+            let (ids, vals) = x.row(i);
+            let want = got.intercept
+                + ids
+                    .iter()
+                    .zip(vals)
+                    .map(|(&f, &v)| w[f as usize] * v)
+                    .sum::<f32>();
+            let have = got.score(i).unwrap();
+            assert!((have - want).abs() < 1e-5, "record {i}: {have} {want}");
+        }
+        // An undecided record's ranked score is the same number.
+        let top = got.order[0] as usize;
+        let e = got.explain(&records[top], top, 5).unwrap();
+        assert!((e.score - got.score(top).unwrap()).abs() < 1e-5);
+    }
+}

@@ -243,7 +243,7 @@ fn child(spec: &str) {
     let mut step_ms = Vec::new();
     let mut step_cpu = Vec::new();
     let mut decide_us: f64 = 0.0;
-    let mut parts: [Vec<f64>; 3] = Default::default();
+    let mut parts: [Vec<f64>; 5] = Default::default();
     let (mut converge_ms, mut converge_cpu, mut refine_ms) = (Vec::new(), Vec::new(), Vec::new());
     let mut incremental = 0;
     let mut index_mb: f64 = 0.0;
@@ -263,6 +263,8 @@ fn child(spec: &str) {
         parts[0].push(got.timing.train_ms);
         parts[1].push(got.timing.score_ms);
         parts[2].push(got.timing.order_ms);
+        parts[3].push(got.timing.stopping_ms);
+        parts[4].push(got.timing.publish_ms);
         incremental += usize::from(!got.timing.full_score);
         // A reviewer reads for seconds: the ranker converges before the
         // next decision (its refining steps, each a small budget).
@@ -294,7 +296,7 @@ fn child(spec: &str) {
     println!(
         "- {n} records, {} decisions: first ranking (cache) = input {input_ms:.0} + terms {:.0} + \
          matrix {:.0} ({}) + first step {:.0} (train {:.1}, score {:.1}, order {:.1}); step = train \
-         {:.1} + score {:.1} + order {:.1}, scored incrementally in {incremental} of \
+         {:.1} + score {:.1} + order {:.1} + stopping {:.1} + weights copied {:.1}, scored incrementally in {incremental} of \
          {steps_done}; then converged in {} ms (CPU {} ms), the last refining step {} ms; \
          {} features, {:.0} non-zeros a record; index {index_mb:.0} MB, peak {:.0} MB \
          after the steps",
@@ -309,6 +311,8 @@ fn child(spec: &str) {
         median(&mut parts[0]),
         median(&mut parts[1]),
         median(&mut parts[2]),
+        median(&mut parts[3]),
+        median(&mut parts[4]),
         median_max(&mut converge_ms),
         median_max(&mut converge_cpu),
         median_max(&mut refine_ms),

@@ -131,6 +131,10 @@ pub struct Timing {
     pub train_ms: f64,
     pub score_ms: f64,
     pub order_ms: f64,
+    /// The stopping estimate (made again after a decision only), and
+    /// copying what the ranking shares with the screen (the weights).
+    pub stopping_ms: f64,
+    pub publish_ms: f64,
     /// Coordinate updates in that step.
     pub updates: usize,
     /// The scoring of that step read every open record (else only those
@@ -605,6 +609,7 @@ impl Worker {
             .map(|r| self.features.records[r as usize])
             .collect();
         self.timing.order_ms = ms(t) - self.timing.train_ms - self.timing.score_ms;
+        let before_stopping = ms(t);
         let stopping = match &self.stopping {
             Some(s) => s.clone(),
             None => {
@@ -618,9 +623,11 @@ impl Worker {
                 s
             }
         };
+        self.timing.stopping_ms = ms(t) - before_stopping;
         let weights = self.model.weights()[..x.shared_features].to_vec();
         let duals = self.model.duals().collect();
         self.timing.step_ms = ms(t);
+        self.timing.publish_ms = self.timing.step_ms - before_stopping - self.timing.stopping_ms;
         self.timing.updates = self.model.last_updates;
         self.timing.converged = self.model.converged();
         let (includes, excludes) = self.model.counts();

@@ -5,13 +5,19 @@
 //! content as it is now, and can always be deleted.
 //!
 //! Layout: the payload, then a trailer of fixed size. The payload is the
-//! project without its records, then the records in chunks of
-//! [`CHUNK`], each MessagePack, then the byte length of each part (u64) and
-//! their number (u32): the parts are read back in parallel. The trailer:
-//! `SCRCACHE`, cache format, schema version, the RON file's [`Stamp`]
-//! (device and inode, length, modification and change times, taken after
-//! the RON file was renamed into place), the RON file's content hash
-//! ([`Digest`]), the payload's length and its xxh3 hash.
+//! records in chunks of [`CHUNK`], then the project without its records
+//! (last: when the records are in a file of their own, what the project
+//! file names is known only once that file is written, while the chunks
+//! are written meanwhile), each MessagePack, then the byte length of each
+//! part (u64) and their number (u32): the parts are read back in parallel.
+//! The trailer: `SCRCACHE`, cache format, schema version, the RON file's
+//! [`Stamp`] (device and inode, length, modification and change times,
+//! taken after the RON file was renamed into place), the RON file's content
+//! hash ([`Digest`]), the stamp of the records file (`store::records`)
+//! when there is one (a flag, then the stamp), the payload's length and its
+//! xxh3 hash. The records file's content is named by the project file
+//! (whose content the cache holds), so a records file whose stamp changed
+//! is hashed and compared with that (`records::unchanged`).
 //!
 //! The stamp makes the common open free of any check of the RON file; the
 //! digest makes a copy of the pair (`cp`, a restored backup, a colleague's
@@ -36,10 +42,10 @@ use crate::record::Record;
 
 const MAGIC: &[u8; 8] = b"SCRCACHE";
 /// Bump when the layout or the encoding changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// Records per chunk.
 const CHUNK: usize = 8192;
-const TRAILER: usize = 8 + 4 + 4 + 8 + 8 + 16 + 16 + 8 + 8 + 8;
+const TRAILER: usize = 8 + 4 + 4 + 8 + 8 + 16 + 16 + 8 + 4 + 8 + 8 + 16 + 16 + 8 + 8;
 
 pub fn cache_path(path: &Path) -> PathBuf {
     Side::Cache.of(path)
@@ -53,12 +59,13 @@ fn tmp_path(path: &Path) -> PathBuf {
 /// the RON file's as it is now: the file it was written beside (`stamp`
 /// matches: nothing to read), or a copy of it (same length and content
 /// hash: one streaming read of the RON file, far cheaper than parsing it).
+/// With it, the stamp its records file had (the caller checks that file).
 pub(super) fn read(
     fs: &dyn Storage,
     path: &Path,
     stamp: &Stamp,
     detail: Detail,
-) -> Option<Project> {
+) -> Option<(Project, Option<Stamp>)> {
     let bytes = crate::phases::time("cache map", || fs.map(&cache_path(path))).ok()?;
     let check = crate::phases::start("cache check");
     let (payload, trailer) = bytes.split_at_checked(bytes.len().checked_sub(TRAILER)?)?;
@@ -76,13 +83,15 @@ pub(super) fn read(
         }
     }
     drop(check);
-    crate::phases::time("cache decode", || decode(payload, detail))
+    let project = crate::phases::time("cache decode", || decode(payload, detail))?;
+    Some((project, t.records))
 }
 
 /// The trailer's fields.
 struct Trailer {
     stamp: Stamp,
     ron: Digest,
+    records: Option<Stamp>,
     payload_len: u64,
     payload_hash: u64,
 }
@@ -103,9 +112,17 @@ impl Trailer {
             len: stamp.len,
             hash: t.u64(),
         };
+        let has_records = t.u32();
+        let records = Stamp {
+            id: t.u64(),
+            len: t.u64(),
+            modified_ns: t.i128(),
+            changed_ns: t.i128(),
+        };
         Some(Trailer {
             stamp,
             ron,
+            records: (has_records == 1).then_some(records),
             payload_len: t.u64(),
             payload_hash: t.u64(),
         })
@@ -121,13 +138,25 @@ impl Trailer {
         t.extend_from_slice(&self.stamp.modified_ns.to_le_bytes());
         t.extend_from_slice(&self.stamp.changed_ns.to_le_bytes());
         t.extend_from_slice(&self.ron.hash.to_le_bytes());
+        let records = self.records.unwrap_or(Stamp {
+            id: 0,
+            len: 0,
+            modified_ns: 0,
+            changed_ns: 0,
+        });
+        t.extend_from_slice(&u32::from(self.records.is_some()).to_le_bytes());
+        t.extend_from_slice(&records.id.to_le_bytes());
+        t.extend_from_slice(&records.len.to_le_bytes());
+        t.extend_from_slice(&records.modified_ns.to_le_bytes());
+        t.extend_from_slice(&records.changed_ns.to_le_bytes());
         t.extend_from_slice(&self.payload_len.to_le_bytes());
         t.extend_from_slice(&self.payload_hash.to_le_bytes());
         t
     }
 }
 
-/// The payload's parts: the project without records, then record chunks.
+/// The payload's parts: the record chunks, then the project without
+/// records.
 fn parts(payload: &[u8]) -> Option<Vec<&[u8]>> {
     let (rest, count) = payload.split_at_checked(payload.len().checked_sub(4)?)?;
     let count = usize::try_from(Fields(count).u32()).ok()?;
@@ -180,7 +209,7 @@ fn decode_chunk(chunk: &[u8], detail: Detail) -> Option<Vec<Record>> {
 /// cores.
 fn decode(payload: &[u8], detail: Detail) -> Option<Project> {
     let parts = parts(payload)?;
-    let (head, chunks) = parts.split_first()?;
+    let (head, chunks) = parts.split_last()?;
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, chunks.len().max(1));
@@ -287,24 +316,28 @@ impl<W: Write> Write for Hashing<W> {
     }
 }
 
-/// Writes `project` as the payload of a new cache for `path` (not yet in
-/// place: see [`finish`]).
-pub(super) fn write_payload(
+/// Writes `records`, then the project `head` gives (`None`: the project
+/// file was not written, so neither is the cache), as the payload of a new
+/// cache for `path` (not yet in place: see [`finish`]).
+pub(super) fn write_payload<'a>(
     fs: &dyn Storage,
     path: &Path,
-    project: &Project,
+    records: &[Record],
+    head: impl FnOnce() -> Option<&'a Project>,
 ) -> io::Result<Payload> {
     let file = fs.create(&tmp_path(path))?;
     let mut w = Hashing::new(BufWriter::with_capacity(1 << 20, file));
     let mut lens = Vec::new();
-    crate::record_list::without_records(|| rmp_serde::encode::write_named(&mut w, project))
-        .map_err(io::Error::other)?;
-    lens.push(w.len);
-    for chunk in project.records.chunks(CHUNK) {
+    for chunk in records.chunks(CHUNK) {
         let before = w.len;
         rmp_serde::encode::write_named(&mut w, chunk).map_err(io::Error::other)?;
         lens.push(w.len - before);
     }
+    let project = head().ok_or_else(|| io::Error::other("the project file was not written"))?;
+    let before = w.len;
+    crate::record_list::without_records(|| rmp_serde::encode::write_named(&mut w, project))
+        .map_err(io::Error::other)?;
+    lens.push(w.len - before);
     for len in &lens {
         w.write_all(&len.to_le_bytes())?;
     }
@@ -318,13 +351,15 @@ pub(super) fn write_payload(
 }
 
 /// Adds the trailer naming the RON file as it is now (`stamp`, and its
-/// content `ron`) and puts the cache in place.
+/// content `ron`), and its records file's stamp, and puts the cache in
+/// place.
 pub(super) fn finish(
     fs: &dyn Storage,
     path: &Path,
     payload: &Payload,
     stamp: &Stamp,
     ron: &Digest,
+    records: Option<&Stamp>,
 ) -> io::Result<()> {
     if ron.len != stamp.len {
         return Err(io::Error::other(
@@ -334,6 +369,7 @@ pub(super) fn finish(
     let t = Trailer {
         stamp: *stamp,
         ron: *ron,
+        records: records.copied(),
         payload_len: payload.len,
         payload_hash: payload.hash,
     }
@@ -376,12 +412,26 @@ pub(super) fn discard_tmp(fs: &dyn Storage, path: &Path) {
 pub(super) fn write(fs: &dyn Storage, path: &Path, project: &Project) -> io::Result<()> {
     let stamp = fs.stamp(path)?;
     let ron = fs.digest(path)?;
+    let records = match &project.records_file {
+        None => None,
+        Some(file) => {
+            let at = super::records::path_of(path, file).map_err(io::Error::other)?;
+            let stamp = fs.stamp(&at)?;
+            let named = super::records::digest_of(file);
+            if named != Some(fs.digest(&at)?) || fs.stamp(&at)? != stamp {
+                return Err(io::Error::other(
+                    "the records file is not the one the project file names",
+                ));
+            }
+            Some(stamp)
+        }
+    };
     if fs.stamp(path)? != stamp {
         return Err(io::Error::other(
             "the project file changed while its cache was written",
         ));
     }
-    write_stamped(fs, path, project, &stamp, &ron)
+    write_stamped(fs, path, project, &stamp, &ron, records)
 }
 
 /// Writes a cache for the RON file whose stamp and digest the caller took
@@ -392,8 +442,10 @@ pub(super) fn write_stamped(
     project: &Project,
     stamp: &Stamp,
     ron: &Digest,
+    records: Option<Stamp>,
 ) -> io::Result<()> {
-    let result = write_payload(fs, path, project).and_then(|p| finish(fs, path, &p, stamp, ron));
+    let result = write_payload(fs, path, &project.records, || Some(project))
+        .and_then(|p| finish(fs, path, &p, stamp, ron, records.as_ref()));
     if result.is_err() {
         discard_tmp(fs, path);
     }

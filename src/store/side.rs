@@ -30,10 +30,14 @@ pub enum Side {
     BakTmp,
     Cache,
     CacheTmp,
+    Records,
+    RecordsTmp,
+    RecordsBak,
+    RecordsBakTmp,
 }
 
 impl Side {
-    pub const ALL: [Side; 9] = [
+    pub const ALL: [Side; 13] = [
         Side::Journal,
         Side::JournalTmp,
         Side::Rejected,
@@ -43,6 +47,10 @@ impl Side {
         Side::BakTmp,
         Side::Cache,
         Side::CacheTmp,
+        Side::Records,
+        Side::RecordsTmp,
+        Side::RecordsBak,
+        Side::RecordsBakTmp,
     ];
 
     /// What follows `PROJECT.` in the file's name.
@@ -57,6 +65,10 @@ impl Side {
             Side::BakTmp => "bak.tmp",
             Side::Cache => "cache",
             Side::CacheTmp => "cache.tmp",
+            Side::Records => "records",
+            Side::RecordsTmp => "records.tmp",
+            Side::RecordsBak => "records.bak",
+            Side::RecordsBakTmp => "records.bak.tmp",
         }
     }
 
@@ -72,6 +84,10 @@ impl Side {
             Side::BakTmp => "previous checkpoint being put in place",
             Side::Cache => "cache",
             Side::CacheTmp => "cache being written",
+            Side::Records => "records",
+            Side::RecordsTmp => "records being written",
+            Side::RecordsBak => "previous records",
+            Side::RecordsBakTmp => "previous records being put in place",
         }
     }
 

@@ -19,6 +19,14 @@
 //! (whose content the cache holds), so a records file whose stamp changed
 //! is hashed and compared with that (`records::unchanged`).
 //!
+//! A project kept as a pair has two caches, so that a checkpoint that
+//! writes only the project file writes only the small one:
+//! `PROJECT.cache` holds the project part alone, and
+//! `PROJECT.records.cache` the record chunks, in the same layout with the
+//! records file's stamp and digest in its trailer; it is written when the
+//! records file is, and used while its digest is the one the project file
+//! names.
+//!
 //! The stamp makes the common open free of any check of the RON file; the
 //! digest makes a copy of the pair (`cp`, a restored backup, a colleague's
 //! files) open from the cache too, after one streaming hash of the RON
@@ -39,6 +47,7 @@ use xxhash_rust::xxh3::Xxh3;
 use super::{Detail, Digest, Side, Stamp, Storage};
 use crate::project::{Project, VERSION};
 use crate::record::Record;
+use crate::record_list::Records;
 
 const MAGIC: &[u8; 8] = b"SCRCACHE";
 /// Bump when the layout or the encoding changes.
@@ -83,8 +92,43 @@ pub(super) fn read(
         }
     }
     drop(check);
-    let project = crate::phases::time("cache decode", || decode(payload, detail))?;
+    let mut project = crate::phases::time("cache decode", || decode(payload, detail))?;
+    if t.records.is_some() {
+        let file = project.records_file.as_ref()?;
+        let named = super::records::digest_of(file)?;
+        project.records = read_records(fs, path, &named, detail)?;
+    }
     Some((project, t.records))
+}
+
+/// Whether `PROJECT.records.cache` says it holds the records file whose
+/// content is `named` (its trailer only; a read checks the rest).
+pub(super) fn records_cache_holds(fs: &dyn Storage, path: &Path, named: &Digest) -> bool {
+    let Ok(bytes) = fs.map(&Side::RecordsCache.of(path)) else {
+        return false;
+    };
+    bytes
+        .len()
+        .checked_sub(TRAILER)
+        .and_then(|at| Trailer::parse(&bytes[at..]))
+        .is_some_and(|t| t.ron == *named)
+}
+
+/// The records from `PROJECT.records.cache`, if it is intact and holds the
+/// records file whose content is `named`.
+fn read_records(fs: &dyn Storage, path: &Path, named: &Digest, detail: Detail) -> Option<Records> {
+    let bytes = fs.map(&Side::RecordsCache.of(path)).ok()?;
+    let (payload, trailer) = bytes.split_at_checked(bytes.len().checked_sub(TRAILER)?)?;
+    let t = Trailer::parse(trailer)?;
+    if t.payload_len != payload.len() as u64
+        || t.payload_hash != xxhash_rust::xxh3::xxh3_64(payload)
+        || t.ron != *named
+    {
+        return None;
+    }
+    let parts = parts(payload)?;
+    crate::phases::time("records cache decode", || decode_records(&parts, detail))
+        .map(Records::from)
 }
 
 /// The trailer's fields.
@@ -210,6 +254,18 @@ fn decode_chunk(chunk: &[u8], detail: Detail) -> Option<Vec<Record>> {
 fn decode(payload: &[u8], detail: Detail) -> Option<Project> {
     let parts = parts(payload)?;
     let (head, chunks) = parts.split_last()?;
+    let (project, records) = std::thread::scope(|s| {
+        let project = s.spawn(|| rmp_serde::from_slice::<Project>(head).ok());
+        let records = decode_records(chunks, detail);
+        (project.join().ok().flatten(), records)
+    });
+    let mut project = project?;
+    project.records = records?.into();
+    Some(project)
+}
+
+/// Decodes record chunks on as many threads as there are cores.
+fn decode_records(chunks: &[&[u8]], detail: Detail) -> Option<Vec<Record>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, chunks.len().max(1));
@@ -224,9 +280,8 @@ fn decode(payload: &[u8], detail: Detail) -> Option<Project> {
             mine.push((i, decode_chunk(chunk, detail)?));
         }
     };
-    let (project, mut decoded) = std::thread::scope(|s| {
+    let mut decoded = std::thread::scope(|s| {
         let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
-        let project = rmp_serde::from_slice::<Project>(head).ok();
         let mut decoded = work();
         for h in helpers {
             match (h.join().ok().flatten(), &mut decoded) {
@@ -234,9 +289,8 @@ fn decode(payload: &[u8], detail: Detail) -> Option<Project> {
                 _ => decoded = None,
             }
         }
-        (project, decoded)
+        decoded
     });
-    let mut project = project?;
     let decoded = decoded.as_mut()?;
     if decoded.len() != chunks.len() {
         return None;
@@ -247,8 +301,7 @@ fn decode(payload: &[u8], detail: Detail) -> Option<Project> {
     for (_, chunk) in decoded.drain(..) {
         records.extend(chunk);
     }
-    project.records = records.into();
-    Some(project)
+    Some(records)
 }
 
 struct Fields<'a>(&'a [u8]);
@@ -276,6 +329,7 @@ impl Fields<'_> {
 pub(super) struct Payload {
     len: u64,
     hash: u64,
+    tmp: PathBuf,
 }
 
 /// A writer that hashes what goes through it.
@@ -316,28 +370,49 @@ impl<W: Write> Write for Hashing<W> {
     }
 }
 
-/// Writes `records`, then the project `head` gives (`None`: the project
-/// file was not written, so neither is the cache), as the payload of a new
-/// cache for `path` (not yet in place: see [`finish`]).
-pub(super) fn write_payload<'a>(
+/// What a cache's payload holds.
+pub(super) enum Holds<'a, F: FnOnce() -> Option<&'a Project>> {
+    /// The records, then the project `F` gives (`None`: the project file
+    /// was not written, so neither is the cache): a project in one file.
+    Whole(&'a [Record], F),
+    /// The project part alone: a pair's `PROJECT.cache`.
+    Head(F),
+    /// The records alone: a pair's `PROJECT.records.cache`.
+    Records(&'a [Record]),
+}
+
+/// Writes the payload of a new cache for `path` (`PROJECT.records.cache`
+/// for [`Holds::Records`], else `PROJECT.cache`), not yet in place: see
+/// [`finish`].
+pub(super) fn write_payload<'a, F: FnOnce() -> Option<&'a Project>>(
     fs: &dyn Storage,
     path: &Path,
-    records: &[Record],
-    head: impl FnOnce() -> Option<&'a Project>,
+    holds: Holds<'a, F>,
 ) -> io::Result<Payload> {
-    let file = fs.create(&tmp_path(path))?;
+    let tmp = match holds {
+        Holds::Records(_) => Side::RecordsCacheTmp.of(path),
+        _ => tmp_path(path),
+    };
+    let file = fs.create(&tmp)?;
     let mut w = Hashing::new(BufWriter::with_capacity(1 << 20, file));
     let mut lens = Vec::new();
+    let (records, head) = match holds {
+        Holds::Whole(r, h) => (r, Some(h)),
+        Holds::Head(h) => (&[][..], Some(h)),
+        Holds::Records(r) => (r, None),
+    };
     for chunk in records.chunks(CHUNK) {
         let before = w.len;
         rmp_serde::encode::write_named(&mut w, chunk).map_err(io::Error::other)?;
         lens.push(w.len - before);
     }
-    let project = head().ok_or_else(|| io::Error::other("the project file was not written"))?;
-    let before = w.len;
-    crate::record_list::without_records(|| rmp_serde::encode::write_named(&mut w, project))
-        .map_err(io::Error::other)?;
-    lens.push(w.len - before);
+    if let Some(head) = head {
+        let project = head().ok_or_else(|| io::Error::other("the project file was not written"))?;
+        let before = w.len;
+        crate::record_list::without_records(|| rmp_serde::encode::write_named(&mut w, project))
+            .map_err(io::Error::other)?;
+        lens.push(w.len - before);
+    }
     for len in &lens {
         w.write_all(&len.to_le_bytes())?;
     }
@@ -347,6 +422,7 @@ pub(super) fn write_payload<'a>(
     Ok(Payload {
         len: w.len,
         hash: w.hasher.digest(),
+        tmp,
     })
 }
 
@@ -374,8 +450,13 @@ pub(super) fn finish(
         payload_hash: payload.hash,
     }
     .bytes();
-    let tmp = tmp_path(path);
-    let mut f = fs.append(&tmp)?;
+    let tmp = &payload.tmp;
+    let target = if *tmp == tmp_path(path) {
+        cache_path(path)
+    } else {
+        Side::RecordsCache.of(path)
+    };
+    let mut f = fs.append(tmp)?;
     f.write_all(&t)?;
     drop(f);
     // Removed first, not renamed over: ext4 (auto_da_alloc) writes out the
@@ -385,10 +466,10 @@ pub(super) fn finish(
     // journal's fsync during checkpoints at 100k: 334-638 ms, with the
     // removal 175-194 ms: benches/checkpoint.rs). The cache is never
     // synced anyway; without one for a moment, a reader parses RON.
-    if fs.exists(&cache_path(path)) {
-        let _ = fs.remove(&cache_path(path));
+    if fs.exists(&target) {
+        let _ = fs.remove(&target);
     }
-    fs.rename(&tmp, &cache_path(path))
+    fs.rename(tmp, &target)
 }
 
 /// Removes a cache that would not match (after a failed cache write).
@@ -401,8 +482,10 @@ pub(super) fn discard(fs: &dyn Storage, path: &Path) {
 
 /// Removes an unfinished cache.
 pub(super) fn discard_tmp(fs: &dyn Storage, path: &Path) {
-    if fs.exists(&tmp_path(path)) {
-        let _ = fs.remove(&tmp_path(path));
+    for tmp in [tmp_path(path), Side::RecordsCacheTmp.of(path)] {
+        if fs.exists(&tmp) {
+            let _ = fs.remove(&tmp);
+        }
     }
 }
 
@@ -444,8 +527,22 @@ pub(super) fn write_stamped(
     ron: &Digest,
     records: Option<Stamp>,
 ) -> io::Result<()> {
-    let result = write_payload(fs, path, &project.records, || Some(project))
-        .and_then(|p| finish(fs, path, &p, stamp, ron, records.as_ref()));
+    let result = (|| match (records, &project.records_file) {
+        (Some(records), Some(file)) => {
+            let named = super::records::digest_of(file)
+                .ok_or_else(|| io::Error::other("the project file names no records hash"))?;
+            if !records_cache_holds(fs, path, &named) {
+                let p = write_payload(fs, path, Holds::<fn() -> _>::Records(&project.records))?;
+                finish(fs, path, &p, &records, &named, None)?;
+            }
+            let p = write_payload(fs, path, Holds::Head(|| Some(project)))?;
+            finish(fs, path, &p, stamp, ron, Some(&records))
+        }
+        _ => {
+            let p = write_payload(fs, path, Holds::Whole(&project.records, || Some(project)))?;
+            finish(fs, path, &p, stamp, ron, None)
+        }
+    })();
     if result.is_err() {
         discard_tmp(fs, path);
     }

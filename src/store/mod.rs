@@ -41,6 +41,7 @@ pub use fs::{Bytes, Digest, EarlySync, RealFs, Stamp, Storage, WriteFile, real};
 
 use crate::lock::{self, LockError, ProjectLock};
 use crate::project::{Change, Project, VERSION};
+use cache::Holds;
 
 /// A failure to open or read a project, worded for the user.
 #[derive(Debug)]
@@ -551,12 +552,29 @@ fn write_layout(
     let (ready, head_ready) = std::sync::mpsc::channel::<()>();
     let head = &head;
     std::thread::scope(|s| {
+        // The caches, written while the RON files are: a project in one
+        // file has one; a pair has the project part in one and the records
+        // in another, written only with the records file.
         let payload = s.spawn(move || {
             crate::phases::time("cache payload", || {
-                cache::write_payload(fs, path, &project.records, || {
+                let head_fn = || {
                     head_ready.recv().ok()?;
                     Some(head.get().unwrap_or(project))
-                })
+                };
+                if !split {
+                    let whole = Holds::Whole(&project.records, head_fn);
+                    return cache::write_payload(fs, path, whole).map(|p| (None, p));
+                }
+                let records = match reuse {
+                    Some(_) => None,
+                    None => Some(cache::write_payload(
+                        fs,
+                        path,
+                        Holds::<fn() -> _>::Records(&project.records),
+                    )?),
+                };
+                let head = cache::write_payload(fs, path, Holds::Head(head_fn))?;
+                Ok((records, head))
             })
         });
         let result = (|| -> io::Result<(Digest, Option<records::OnDisk>)> {
@@ -598,14 +616,23 @@ fn write_layout(
             .join()
             .unwrap_or_else(|_| Err(io::Error::other("the cache writer failed")));
         match (&result, payload) {
-            (Ok((ron, on_disk)), Ok(payload)) => {
-                let records_stamp = match on_disk {
-                    Some(_) => fs.stamp(&Side::Records.of(path)).map(Some),
-                    None => Ok(None),
-                };
-                let placed = fs.stamp(path).and_then(|stamp| {
-                    cache::finish(fs, path, &payload, &stamp, ron, records_stamp?.as_ref())
-                });
+            (Ok((ron, on_disk)), Ok((records_payload, payload))) => {
+                let placed = (|| {
+                    let records_stamp = match on_disk {
+                        Some(d) => {
+                            let stamp = fs.stamp(&Side::Records.of(path))?;
+                            if let (Some(p), Some(named)) =
+                                (&records_payload, records::digest_of(&d.file))
+                            {
+                                cache::finish(fs, path, p, &stamp, &named, None)?;
+                            }
+                            Some(stamp)
+                        }
+                        None => None,
+                    };
+                    let stamp = fs.stamp(path)?;
+                    cache::finish(fs, path, &payload, &stamp, ron, records_stamp.as_ref())
+                })();
                 if placed.is_err() {
                     cache::discard(fs, path);
                 }

@@ -34,10 +34,12 @@ pub enum Side {
     RecordsTmp,
     RecordsBak,
     RecordsBakTmp,
+    RecordsCache,
+    RecordsCacheTmp,
 }
 
 impl Side {
-    pub const ALL: [Side; 13] = [
+    pub const ALL: [Side; 15] = [
         Side::Journal,
         Side::JournalTmp,
         Side::Rejected,
@@ -51,6 +53,8 @@ impl Side {
         Side::RecordsTmp,
         Side::RecordsBak,
         Side::RecordsBakTmp,
+        Side::RecordsCache,
+        Side::RecordsCacheTmp,
     ];
 
     /// What follows `PROJECT.` in the file's name.
@@ -69,6 +73,8 @@ impl Side {
             Side::RecordsTmp => "records.tmp",
             Side::RecordsBak => "records.bak",
             Side::RecordsBakTmp => "records.bak.tmp",
+            Side::RecordsCache => "records.cache",
+            Side::RecordsCacheTmp => "records.cache.tmp",
         }
     }
 
@@ -88,6 +94,8 @@ impl Side {
             Side::RecordsTmp => "records being written",
             Side::RecordsBak => "previous records",
             Side::RecordsBakTmp => "previous records being put in place",
+            Side::RecordsCache => "records cache",
+            Side::RecordsCacheTmp => "records cache being written",
         }
     }
 

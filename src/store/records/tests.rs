@@ -240,9 +240,46 @@ fn the_cache_of_a_pair_is_used_while_the_records_file_is_the_one_named() {
     assert_eq!(p, project);
     drop(store);
 
-    // A copy of the three files opens from its cache too.
+    // A checkpoint that writes only the project file writes only the small
+    // cache; the records cache stays as it was, and still serves.
+    let records_cache = dir.path().join("p.ron.records.cache");
+    let head_cache = dir.path().join("p.ron.cache");
+    let before = std::fs::read(&records_cache).unwrap();
+    assert!(std::fs::metadata(&head_cache).unwrap().len() * 4 < before.len() as u64);
+    let (mut p, mut store, _) = Store::open_with(real(), &path).unwrap();
+    let d = decide(&p.records[0].key, "2026-12-07T10:00:00Z");
+    store.append(&d).unwrap();
+    p.apply(&d);
+    let stamp = RealFs.stamp(&records_cache).unwrap();
+    store.checkpoint(&mut p).unwrap();
+    assert_eq!(RealFs.stamp(&records_cache).unwrap(), stamp);
+    drop(store);
+    let (q, store, _) = Store::open_with(real(), &path).unwrap();
+    assert!(!store.cache_stale());
+    assert_eq!(q, p);
+    drop(store);
+
+    // Without the records cache the pair is read from RON, and the first
+    // read-only command writes it again.
+    std::fs::remove_file(&records_cache).unwrap();
+    let (_, store, _) = Store::open_with(real(), &path).unwrap();
+    assert!(store.cache_stale());
+    drop(store);
+    assert_eq!(load_and_cache(&path, Detail::Full).unwrap().0, p);
+    assert_eq!(std::fs::read(&records_cache).unwrap(), before);
+    let (_, store, _) = Store::open_with(real(), &path).unwrap();
+    assert!(!store.cache_stale());
+    drop(store);
+    let project = p;
+
+    // A copy of the four files opens from its caches too.
     let copy = tempfile::tempdir().unwrap();
-    for name in ["p.ron", "p.ron.records", "p.ron.cache"] {
+    for name in [
+        "p.ron",
+        "p.ron.records",
+        "p.ron.cache",
+        "p.ron.records.cache",
+    ] {
         std::fs::copy(dir.path().join(name), copy.path().join(name)).unwrap();
     }
     let copied = copy.path().join("p.ron");

@@ -248,7 +248,7 @@ fn two_reviewers_merge_a_pair_through_the_merge_driver() {
     std::fs::write(lead.join(".gitattributes"), "*.ron merge=screener\n").unwrap();
     std::fs::write(
         lead.join(".gitignore"),
-        "*.ron.journal\n*.ron.lock\n*.ron.bak\n*.ron.cache\n*.ron.records.bak\n",
+        "*.ron.journal\n*.ron.lock\n*.ron.bak\n*.ron.cache\n*.ron.records.bak\n*.ron.records.cache\n",
     )
     .unwrap();
     git(&lead, &["add", "."]);

@@ -174,7 +174,7 @@ fn decision(p: &Project, i: usize, include: bool) -> Decision {
 }
 
 fn wait(r: &Ranker) -> Arc<Ranking> {
-    r.wait_current(Duration::from_secs(600))
+    r.wait_learned(Duration::from_secs(600))
         .expect("a ranking within 10 minutes")
 }
 
@@ -269,7 +269,7 @@ fn child(spec: &str) {
         // A reviewer reads for seconds: the ranker converges before the
         // next decision (its refining steps, each a small budget).
         let done = r
-            .wait_converged(Duration::from_secs(600))
+            .wait_current(Duration::from_secs(600))
             .expect("converged within 10 minutes");
         converge_ms.push(t.elapsed().as_secs_f64() * 1e3);
         converge_cpu.push((cpu() - c) * 1e3);

@@ -290,16 +290,18 @@ impl Ranker {
     }
 
     /// Waits (up to `timeout`) for a ranking that has learned from every
-    /// decision sent so far. For tests and the command line, not the screen.
+    /// decision sent so far and converged on them: the ranker's last step
+    /// until the next decision, the ranking a reviewer who paused would
+    /// get. For tests and the command line, not the screen.
     pub fn wait_current(&self, timeout: Duration) -> Option<Arc<Ranking>> {
-        self.wait_for(timeout, false)
+        self.wait_for(timeout, true)
     }
 
-    /// Waits (up to `timeout`) for a ranking of a model that has
-    /// converged on every decision sent so far (the ranker's last step
-    /// until the next decision). For tests and the benchmark.
-    pub fn wait_converged(&self, timeout: Duration) -> Option<Arc<Ranking>> {
-        self.wait_for(timeout, true)
+    /// Waits (up to `timeout`) for the first ranking that has learned from
+    /// every decision sent so far, converged or not: the step right after
+    /// a decision (one update of it), which the benchmark times.
+    pub fn wait_learned(&self, timeout: Duration) -> Option<Arc<Ranking>> {
+        self.wait_for(timeout, false)
     }
 
     fn wait_for(&self, timeout: Duration, converged: bool) -> Option<Arc<Ranking>> {
@@ -666,9 +668,7 @@ mod tests {
 
     fn first(input: Input) -> Arc<Ranking> {
         let r = Ranker::start(input, || {});
-        let got = r
-            .wait_converged(Duration::from_secs(60))
-            .expect("a ranking");
+        let got = r.wait_current(Duration::from_secs(60)).expect("a ranking");
         drop(r); // the cache is written once the first ranking is out
         got
     }
@@ -727,7 +727,7 @@ mod tests {
         let r = Ranker::start(inp, || {});
         r.decide(50, Label::Include);
         r.decide(51, Label::Maybe);
-        let got = r.wait_converged(Duration::from_secs(60)).expect("ranking");
+        let got = r.wait_current(Duration::from_secs(60)).expect("ranking");
         let x = &got.features.matrix;
         let mut w = got.weights.as_ref().clone();
         w.resize(x.features(), 0.0);

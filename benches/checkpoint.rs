@@ -1,5 +1,5 @@
-//! What a checkpoint costs, and what it would cost in the layouts issue 15
-//! weighs (docs/PERFORMANCE.md "A checkpoint that costs what changed").
+//! What a checkpoint costs in each layout of the store (docs/PERFORMANCE.md
+//! "A checkpoint that costs what changed").
 //!
 //! ```text
 //! cargo bench --bench checkpoint                              # 100k records, 5,000 decisions
@@ -8,21 +8,26 @@
 //!
 //! For a synthetic project of N records and D decisions, median wall
 //! seconds of `--runs` runs of:
-//! - **today**: `store::write_atomic` of the whole project (RON with its
-//!   checksum lines, fsync, `.bak`, rename, and the cache in a second
-//!   thread): what every checkpoint does now;
-//! - **without records**: the same for the project with its records left
-//!   out: what a checkpoint would cost if the records lived in a file of
-//!   their own, written only when they change (at import);
-//! - **copy of the file**: copying today's RON file (the kernel's
+//! - **one file**: `store::write_atomic` of the whole project in one file
+//!   (RON with its checksum lines, fsync, `.bak`, rename, and the cache in
+//!   a second thread): every checkpoint of a project below
+//!   `SCREENER_RECORDS_FILE_MIN`, and of every project before the pair;
+//! - **pair, records written**: the project as a pair (`store::records`)
+//!   with its records file written too: an import, or a checkpoint after
+//!   the records changed;
+//! - **pair, decisions only**: a checkpoint of the pair whose records did
+//!   not change (the records file named as it is): every checkpoint of a
+//!   screening session;
+//! - **copy of the file**: copying the one file (the kernel's
 //!   `copy_file_range`) and fsyncing the copy: the least any layout that
 //!   keeps the records in the one file must pay per checkpoint, since an
 //!   atomic replace writes a whole new file.
 //!
 //! Then, as the screen's journal does while a checkpoint runs: a small
-//! file written and fsynced every 10 ms (one decision's line) alone, and
-//! while `store::write_atomic` writes the whole project; the fsyncs'
-//! p50 / p99 / max milliseconds (what "key to saved ✓" waits for).
+//! file written and fsynced every 10 ms (one decision's line) alone, while
+//! one-file checkpoints run, and while decisions-only checkpoints of the
+//! pair run; the fsyncs' p50 / p99 / max milliseconds (what "key to saved
+//! ✓" waits for).
 
 mod common;
 
@@ -33,7 +38,6 @@ use std::time::{Duration, Instant};
 
 use common::{median, percentile};
 use screener::project::{Change, Decision, Stage, Verdict};
-use screener::record_list::Records;
 use screener::{store, synth};
 
 struct Options {
@@ -112,13 +116,16 @@ fn tail(mut v: Vec<f64>) -> String {
 }
 
 fn main() {
+    // One file unless a layout is asked for: set before any thread starts.
+    // SAFETY: nothing else runs yet to read the environment.
+    unsafe { std::env::set_var("SCREENER_RECORDS_FILE_MIN", usize::MAX.to_string()) };
     let o = options();
     let _ = std::fs::remove_dir_all(&o.dir);
     std::fs::create_dir_all(&o.dir).expect("dir");
     println!(
-        "| records | decisions | file MB | today s | without records s | without records MB | copy of the file s |"
+        "| records | decisions | one file MB | one file s | pair, records written s | pair, decisions only s | project file of the pair MB | copy of the one file s |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
     for &n in &o.sizes {
         let mut project = synth::project(n, 42);
         let keys: Vec<String> = project
@@ -143,17 +150,24 @@ fn main() {
                 rule: None,
             }));
         }
-        let mut bare = project.clone();
-        bare.records = Records::new();
         let full = o.dir.join("full.ron");
-        let small = o.dir.join("small.ron");
+        let pair = o.dir.join("pair.ron");
         let copy = o.dir.join("copy.ron");
-        let (mut today, mut without, mut copied) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut one, mut records, mut decisions, mut copied) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut on_disk = None;
         for _ in 0..o.runs {
-            today.push(timed(|| {
+            one.push(timed(|| {
                 store::write_atomic(&full, &project).expect("write")
             }));
-            without.push(timed(|| store::write_atomic(&small, &bare).expect("write")));
+            records.push(timed(|| {
+                on_disk =
+                    Some(store::write_pair_with(&store::RealFs, &pair, &project).expect("write"));
+            }));
+            decisions.push(timed(|| {
+                store::write_atomic_with(&store::RealFs, &pair, &project, on_disk.as_ref())
+                    .expect("write");
+            }));
             copied.push(timed(|| {
                 std::fs::copy(&full, &copy).expect("copy");
                 std::fs::File::open(&copy)
@@ -163,29 +177,41 @@ fn main() {
         }
         let journal = o.dir.join("journal");
         let idle = journal_fsyncs(&journal, &AtomicBool::new(true), 100);
-        let done = AtomicBool::new(false);
-        let during = std::thread::scope(|s| {
-            let j = s.spawn(|| journal_fsyncs(&journal, &done, 1));
-            for _ in 0..o.runs {
-                store::write_atomic(&full, &project).expect("write");
+        let during = |checkpoint: &dyn Fn()| {
+            let done = AtomicBool::new(false);
+            std::thread::scope(|s| {
+                let j = s.spawn(|| journal_fsyncs(&journal, &done, 1));
+                for _ in 0..o.runs.max(3) {
+                    checkpoint();
+                }
+                done.store(true, Ordering::Relaxed);
+                j.join().expect("journal thread")
+            })
+        };
+        let during_one = during(&|| store::write_atomic(&full, &project).expect("write"));
+        let during_pair = during(&|| {
+            // Each as long as a second's screening between checkpoints.
+            for _ in 0..10 {
+                store::write_atomic_with(&store::RealFs, &pair, &project, on_disk.as_ref())
+                    .expect("write");
+                std::thread::sleep(Duration::from_millis(100));
             }
-            done.store(true, Ordering::Relaxed);
-            j.join().expect("journal thread")
         });
         eprintln!(
-            "{n} records: journal fsync p50 / p99 / max ms: alone {}; during {} checkpoints {}",
+            "{n} records: journal fsync p50 / p99 / max ms: alone {}; during one-file checkpoints {}; during decisions-only checkpoints of the pair {}",
             tail(idle),
-            o.runs,
-            tail(during)
+            tail(during_one),
+            tail(during_pair)
         );
         let mb = |p: &PathBuf| std::fs::metadata(p).map_or(0.0, |m| m.len() as f64 / 1e6);
         println!(
-            "| {n} | {} | {:.0} | {:.2} | {:.3} | {:.1} | {:.2} |",
+            "| {n} | {} | {:.0} | {:.2} | {:.2} | {:.3} | {:.1} | {:.2} |",
             o.decisions,
             mb(&full),
-            median(&mut today),
-            median(&mut without),
-            mb(&small),
+            median(&mut one),
+            median(&mut records),
+            median(&mut decisions),
+            mb(&pair),
             median(&mut copied),
         );
     }

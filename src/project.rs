@@ -18,6 +18,13 @@ pub const CONSENSUS: &str = "consensus";
 /// The schema version this build writes.
 pub const VERSION: u32 = 1;
 
+/// The version a project file says when its records are in a file of their
+/// own ([`RecordsFile`], `store::records`): the same schema as [`VERSION`],
+/// in a layout that builds before it cannot read, so they refuse it
+/// ("written by a newer screener") instead of seeing a project without
+/// records.
+pub const VERSION_RECORDS_FILE: u32 = 2;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
@@ -228,6 +235,12 @@ pub struct Project {
     /// and writes like a `Vec<Record>`.
     #[serde(default)]
     pub records: Records,
+    /// Where the records are when they are not in this file: the project
+    /// file then says `records: []` and names the file that holds them
+    /// (`store::records`). Set by the store when it reads or writes the
+    /// project; whatever else makes a project leaves it `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records_file: Option<RecordsFile>,
     /// The full decision history, oldest first.
     #[serde(default)]
     pub decisions: Vec<Decision>,
@@ -239,6 +252,21 @@ pub struct Project {
     /// twice.
     #[serde(default)]
     pub journal_seq: u64,
+}
+
+/// The file that holds a project's records, as the project file names it:
+/// beside it, with what identifies its content, so a records file that is
+/// not the one the project was written with is noticed (`store::records`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordsFile {
+    /// The file's name, in the project file's folder.
+    pub name: String,
+    /// How many records it holds.
+    pub records: u64,
+    /// Its length in bytes.
+    pub bytes: u64,
+    /// The xxh3 hash of its bytes, 16 hexadecimal digits.
+    pub xxh3: String,
 }
 
 /// The default exclusion reasons of DESIGN.md.
@@ -291,6 +319,7 @@ impl Project {
             reasons: default_reasons(),
             sources: Vec::new(),
             records: Records::new(),
+            records_file: None,
             decisions: Vec::new(),
             duplicate_reviews: Vec::new(),
             journal_seq: 0,

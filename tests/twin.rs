@@ -238,7 +238,7 @@ fn two_clones_pull_each_others_decisions_through_the_merge_driver() {
     std::fs::write(lead.join(".gitattributes"), "*.ron merge=screener\n").unwrap();
     std::fs::write(
         lead.join(".gitignore"),
-        "*.ron.journal\n*.ron.lock\n*.ron.bak\n*.ron.cache\n",
+        "*.ron.journal\n*.ron.lock\n*.ron.bak\n*.ron.cache\n*.ron.records.bak\n*.ron.records.cache\n",
     )
     .unwrap();
     git(&lead, &["add", "."]);

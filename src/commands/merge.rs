@@ -126,7 +126,7 @@ fn load_base(path: &Path) -> Result<Option<Project>> {
     if empty {
         return Ok(None);
     }
-    load(path).map(Some)
+    Ok(Some(store::load_file_alone(path)?))
 }
 
 /// Git's merge driver: writes the merge of `%A` and `%B` (ancestor `%O`)
@@ -139,9 +139,12 @@ pub fn driver(args: &MergeDriverArgs) -> Result<()> {
         .path
         .clone()
         .unwrap_or_else(|| "the project file".into());
-    let base = load_base(&args.base).with_context(|| format!("{name}: the common ancestor"))?;
-    let ours = load(&args.ours).with_context(|| format!("{name}: our version"))?;
-    let theirs = load(&args.theirs).with_context(|| format!("{name}: their version"))?;
+    let mut base = load_base(&args.base).with_context(|| format!("{name}: the common ancestor"))?;
+    let mut ours =
+        store::load_file_alone(&args.ours).with_context(|| format!("{name}: our version"))?;
+    let mut theirs =
+        store::load_file_alone(&args.theirs).with_context(|| format!("{name}: their version"))?;
+    let records_file = shared_records(&name, args, base.as_mut(), &mut ours, &mut theirs)?;
     let (merged, report, conflicts) = merge::merge3(
         base.as_ref(),
         Input {
@@ -157,7 +160,20 @@ pub fn driver(args: &MergeDriverArgs) -> Result<()> {
     // %A is git's own temporary file: written in place (no .bak or cache
     // beside it, which would litter the work tree); git reads it when we
     // exit.
-    let text = store::to_ron_string(&merged);
+    let text = match &records_file {
+        None => store::to_ron_string(&merged),
+        Some(file) => {
+            if *merged.records != *ours.records {
+                bail!(
+                    "{name}: the merge changed the records, which are kept in {} beside it; \
+                     nothing was written. Merge the two versions with `screener merge` from two \
+                     checkouts",
+                    file.name
+                );
+            }
+            store::to_ron_string_naming(&merged, file)
+        }
+    };
     let mut f = std::fs::File::create(&args.ours)
         .with_context(|| format!("{}: cannot write the merge", args.ours.display()))?;
     f.write_all(text.as_bytes())?;
@@ -177,4 +193,51 @@ pub fn driver(args: &MergeDriverArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// A project whose records are in a file of their own
+/// (`PROJECT.records`) comes to the driver without them: git gives it the
+/// versions of the project file only. When both sides name the same
+/// records file (neither imported since they parted, the common case),
+/// those records are read once from the work tree, beside the project
+/// file, and given to every version that names them; the merge then names
+/// them too. Versions that name different records (someone imported) are
+/// not merged here: git reports a conflict and the message says what to do.
+fn shared_records(
+    name: &str,
+    args: &MergeDriverArgs,
+    base: Option<&mut Project>,
+    ours: &mut Project,
+    theirs: &mut Project,
+) -> Result<Option<crate::project::RecordsFile>> {
+    let Some(file) = ours
+        .records_file
+        .clone()
+        .or_else(|| theirs.records_file.clone())
+    else {
+        return Ok(None);
+    };
+    if ours.records_file != theirs.records_file {
+        bail!(
+            "{name}: our and their versions keep different records (an import on one side or \
+             both), which git merges as a file of its own; nothing was written. Merge the two \
+             versions with `screener merge OURS THEIRS -o MERGED` from two checkouts, or import \
+             on one side only"
+        );
+    }
+    let beside = args
+        .path
+        .as_deref()
+        .map(Path::new)
+        .unwrap_or(args.ours.as_path());
+    let records = store::read_records(beside, &file)
+        .with_context(|| format!("{name}: the records both versions name"))?;
+    for p in [Some(ours), Some(theirs), base].into_iter().flatten() {
+        if p.records_file.as_ref() == Some(&file) {
+            p.records = records.clone();
+            p.records_file = None;
+            p.version = crate::project::VERSION;
+        }
+    }
+    Ok(Some(file))
 }

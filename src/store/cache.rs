@@ -5,13 +5,27 @@
 //! content as it is now, and can always be deleted.
 //!
 //! Layout: the payload, then a trailer of fixed size. The payload is the
-//! project without its records, then the records in chunks of
-//! [`CHUNK`], each MessagePack, then the byte length of each part (u64) and
-//! their number (u32): the parts are read back in parallel. The trailer:
-//! `SCRCACHE`, cache format, schema version, the RON file's [`Stamp`]
-//! (device and inode, length, modification and change times, taken after
-//! the RON file was renamed into place), the RON file's content hash
-//! ([`Digest`]), the payload's length and its xxh3 hash.
+//! records in chunks of [`CHUNK`], then the project without its records
+//! (last: when the records are in a file of their own, what the project
+//! file names is known only once that file is written, while the chunks
+//! are written meanwhile), each MessagePack, then the byte length of each
+//! part (u64) and their number (u32): the parts are read back in parallel.
+//! The trailer: `SCRCACHE`, cache format, schema version, the RON file's
+//! [`Stamp`] (device and inode, length, modification and change times,
+//! taken after the RON file was renamed into place), the RON file's content
+//! hash ([`Digest`]), the stamp of the records file (`store::records`)
+//! when there is one (a flag, then the stamp), the payload's length and its
+//! xxh3 hash. The records file's content is named by the project file
+//! (whose content the cache holds), so a records file whose stamp changed
+//! is hashed and compared with that (`records::unchanged`).
+//!
+//! A project kept as a pair has two caches, so that a checkpoint that
+//! writes only the project file writes only the small one:
+//! `PROJECT.cache` holds the project part alone, and
+//! `PROJECT.records.cache` the record chunks, in the same layout with the
+//! records file's stamp and digest in its trailer; it is written when the
+//! records file is, and used while its digest is the one the project file
+//! names.
 //!
 //! The stamp makes the common open free of any check of the RON file; the
 //! digest makes a copy of the pair (`cp`, a restored backup, a colleague's
@@ -33,13 +47,14 @@ use xxhash_rust::xxh3::Xxh3;
 use super::{Detail, Digest, Side, Stamp, Storage};
 use crate::project::{Project, VERSION};
 use crate::record::Record;
+use crate::record_list::Records;
 
 const MAGIC: &[u8; 8] = b"SCRCACHE";
 /// Bump when the layout or the encoding changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// Records per chunk.
 const CHUNK: usize = 8192;
-const TRAILER: usize = 8 + 4 + 4 + 8 + 8 + 16 + 16 + 8 + 8 + 8;
+const TRAILER: usize = 8 + 4 + 4 + 8 + 8 + 16 + 16 + 8 + 4 + 8 + 8 + 16 + 16 + 8 + 8;
 
 pub fn cache_path(path: &Path) -> PathBuf {
     Side::Cache.of(path)
@@ -53,12 +68,13 @@ fn tmp_path(path: &Path) -> PathBuf {
 /// the RON file's as it is now: the file it was written beside (`stamp`
 /// matches: nothing to read), or a copy of it (same length and content
 /// hash: one streaming read of the RON file, far cheaper than parsing it).
+/// With it, the stamp its records file had (the caller checks that file).
 pub(super) fn read(
     fs: &dyn Storage,
     path: &Path,
     stamp: &Stamp,
     detail: Detail,
-) -> Option<Project> {
+) -> Option<(Project, Option<Stamp>)> {
     let bytes = crate::phases::time("cache map", || fs.map(&cache_path(path))).ok()?;
     let check = crate::phases::start("cache check");
     let (payload, trailer) = bytes.split_at_checked(bytes.len().checked_sub(TRAILER)?)?;
@@ -76,13 +92,50 @@ pub(super) fn read(
         }
     }
     drop(check);
-    crate::phases::time("cache decode", || decode(payload, detail))
+    let mut project = crate::phases::time("cache decode", || decode(payload, detail))?;
+    if t.records.is_some() {
+        let file = project.records_file.as_ref()?;
+        let named = super::records::digest_of(file)?;
+        project.records = read_records(fs, path, &named, detail)?;
+    }
+    Some((project, t.records))
+}
+
+/// Whether `PROJECT.records.cache` says it holds the records file whose
+/// content is `named` (its trailer only; a read checks the rest).
+pub(super) fn records_cache_holds(fs: &dyn Storage, path: &Path, named: &Digest) -> bool {
+    let Ok(bytes) = fs.map(&Side::RecordsCache.of(path)) else {
+        return false;
+    };
+    bytes
+        .len()
+        .checked_sub(TRAILER)
+        .and_then(|at| Trailer::parse(&bytes[at..]))
+        .is_some_and(|t| t.ron == *named)
+}
+
+/// The records from `PROJECT.records.cache`, if it is intact and holds the
+/// records file whose content is `named`.
+fn read_records(fs: &dyn Storage, path: &Path, named: &Digest, detail: Detail) -> Option<Records> {
+    let bytes = fs.map(&Side::RecordsCache.of(path)).ok()?;
+    let (payload, trailer) = bytes.split_at_checked(bytes.len().checked_sub(TRAILER)?)?;
+    let t = Trailer::parse(trailer)?;
+    if t.payload_len != payload.len() as u64
+        || t.payload_hash != xxhash_rust::xxh3::xxh3_64(payload)
+        || t.ron != *named
+    {
+        return None;
+    }
+    let parts = parts(payload)?;
+    crate::phases::time("records cache decode", || decode_records(&parts, detail))
+        .map(Records::from)
 }
 
 /// The trailer's fields.
 struct Trailer {
     stamp: Stamp,
     ron: Digest,
+    records: Option<Stamp>,
     payload_len: u64,
     payload_hash: u64,
 }
@@ -103,9 +156,17 @@ impl Trailer {
             len: stamp.len,
             hash: t.u64(),
         };
+        let has_records = t.u32();
+        let records = Stamp {
+            id: t.u64(),
+            len: t.u64(),
+            modified_ns: t.i128(),
+            changed_ns: t.i128(),
+        };
         Some(Trailer {
             stamp,
             ron,
+            records: (has_records == 1).then_some(records),
             payload_len: t.u64(),
             payload_hash: t.u64(),
         })
@@ -121,13 +182,25 @@ impl Trailer {
         t.extend_from_slice(&self.stamp.modified_ns.to_le_bytes());
         t.extend_from_slice(&self.stamp.changed_ns.to_le_bytes());
         t.extend_from_slice(&self.ron.hash.to_le_bytes());
+        let records = self.records.unwrap_or(Stamp {
+            id: 0,
+            len: 0,
+            modified_ns: 0,
+            changed_ns: 0,
+        });
+        t.extend_from_slice(&u32::from(self.records.is_some()).to_le_bytes());
+        t.extend_from_slice(&records.id.to_le_bytes());
+        t.extend_from_slice(&records.len.to_le_bytes());
+        t.extend_from_slice(&records.modified_ns.to_le_bytes());
+        t.extend_from_slice(&records.changed_ns.to_le_bytes());
         t.extend_from_slice(&self.payload_len.to_le_bytes());
         t.extend_from_slice(&self.payload_hash.to_le_bytes());
         t
     }
 }
 
-/// The payload's parts: the project without records, then record chunks.
+/// The payload's parts: the record chunks, then the project without
+/// records.
 fn parts(payload: &[u8]) -> Option<Vec<&[u8]>> {
     let (rest, count) = payload.split_at_checked(payload.len().checked_sub(4)?)?;
     let count = usize::try_from(Fields(count).u32()).ok()?;
@@ -180,7 +253,19 @@ fn decode_chunk(chunk: &[u8], detail: Detail) -> Option<Vec<Record>> {
 /// cores.
 fn decode(payload: &[u8], detail: Detail) -> Option<Project> {
     let parts = parts(payload)?;
-    let (head, chunks) = parts.split_first()?;
+    let (head, chunks) = parts.split_last()?;
+    let (project, records) = std::thread::scope(|s| {
+        let project = s.spawn(|| rmp_serde::from_slice::<Project>(head).ok());
+        let records = decode_records(chunks, detail);
+        (project.join().ok().flatten(), records)
+    });
+    let mut project = project?;
+    project.records = records?.into();
+    Some(project)
+}
+
+/// Decodes record chunks on as many threads as there are cores.
+fn decode_records(chunks: &[&[u8]], detail: Detail) -> Option<Vec<Record>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, chunks.len().max(1));
@@ -195,9 +280,8 @@ fn decode(payload: &[u8], detail: Detail) -> Option<Project> {
             mine.push((i, decode_chunk(chunk, detail)?));
         }
     };
-    let (project, mut decoded) = std::thread::scope(|s| {
+    let mut decoded = std::thread::scope(|s| {
         let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
-        let project = rmp_serde::from_slice::<Project>(head).ok();
         let mut decoded = work();
         for h in helpers {
             match (h.join().ok().flatten(), &mut decoded) {
@@ -205,9 +289,8 @@ fn decode(payload: &[u8], detail: Detail) -> Option<Project> {
                 _ => decoded = None,
             }
         }
-        (project, decoded)
+        decoded
     });
-    let mut project = project?;
     let decoded = decoded.as_mut()?;
     if decoded.len() != chunks.len() {
         return None;
@@ -218,8 +301,7 @@ fn decode(payload: &[u8], detail: Detail) -> Option<Project> {
     for (_, chunk) in decoded.drain(..) {
         records.extend(chunk);
     }
-    project.records = records.into();
-    Some(project)
+    Some(records)
 }
 
 struct Fields<'a>(&'a [u8]);
@@ -247,6 +329,7 @@ impl Fields<'_> {
 pub(super) struct Payload {
     len: u64,
     hash: u64,
+    tmp: PathBuf,
 }
 
 /// A writer that hashes what goes through it.
@@ -287,22 +370,47 @@ impl<W: Write> Write for Hashing<W> {
     }
 }
 
-/// Writes `project` as the payload of a new cache for `path` (not yet in
-/// place: see [`finish`]).
-pub(super) fn write_payload(
+/// What a cache's payload holds.
+pub(super) enum Holds<'a, F: FnOnce() -> Option<&'a Project>> {
+    /// The records, then the project `F` gives (`None`: the project file
+    /// was not written, so neither is the cache): a project in one file.
+    Whole(&'a [Record], F),
+    /// The project part alone: a pair's `PROJECT.cache`.
+    Head(F),
+    /// The records alone: a pair's `PROJECT.records.cache`.
+    Records(&'a [Record]),
+}
+
+/// Writes the payload of a new cache for `path` (`PROJECT.records.cache`
+/// for [`Holds::Records`], else `PROJECT.cache`), not yet in place: see
+/// [`finish`].
+pub(super) fn write_payload<'a, F: FnOnce() -> Option<&'a Project>>(
     fs: &dyn Storage,
     path: &Path,
-    project: &Project,
+    holds: Holds<'a, F>,
 ) -> io::Result<Payload> {
-    let file = fs.create(&tmp_path(path))?;
+    let tmp = match holds {
+        Holds::Records(_) => Side::RecordsCacheTmp.of(path),
+        _ => tmp_path(path),
+    };
+    let file = fs.create(&tmp)?;
     let mut w = Hashing::new(BufWriter::with_capacity(1 << 20, file));
     let mut lens = Vec::new();
-    crate::record_list::without_records(|| rmp_serde::encode::write_named(&mut w, project))
-        .map_err(io::Error::other)?;
-    lens.push(w.len);
-    for chunk in project.records.chunks(CHUNK) {
+    let (records, head) = match holds {
+        Holds::Whole(r, h) => (r, Some(h)),
+        Holds::Head(h) => (&[][..], Some(h)),
+        Holds::Records(r) => (r, None),
+    };
+    for chunk in records.chunks(CHUNK) {
         let before = w.len;
         rmp_serde::encode::write_named(&mut w, chunk).map_err(io::Error::other)?;
+        lens.push(w.len - before);
+    }
+    if let Some(head) = head {
+        let project = head().ok_or_else(|| io::Error::other("the project file was not written"))?;
+        let before = w.len;
+        crate::record_list::without_records(|| rmp_serde::encode::write_named(&mut w, project))
+            .map_err(io::Error::other)?;
         lens.push(w.len - before);
     }
     for len in &lens {
@@ -314,17 +422,20 @@ pub(super) fn write_payload(
     Ok(Payload {
         len: w.len,
         hash: w.hasher.digest(),
+        tmp,
     })
 }
 
 /// Adds the trailer naming the RON file as it is now (`stamp`, and its
-/// content `ron`) and puts the cache in place.
+/// content `ron`), and its records file's stamp, and puts the cache in
+/// place.
 pub(super) fn finish(
     fs: &dyn Storage,
     path: &Path,
     payload: &Payload,
     stamp: &Stamp,
     ron: &Digest,
+    records: Option<&Stamp>,
 ) -> io::Result<()> {
     if ron.len != stamp.len {
         return Err(io::Error::other(
@@ -334,12 +445,18 @@ pub(super) fn finish(
     let t = Trailer {
         stamp: *stamp,
         ron: *ron,
+        records: records.copied(),
         payload_len: payload.len,
         payload_hash: payload.hash,
     }
     .bytes();
-    let tmp = tmp_path(path);
-    let mut f = fs.append(&tmp)?;
+    let tmp = &payload.tmp;
+    let target = if *tmp == tmp_path(path) {
+        cache_path(path)
+    } else {
+        Side::RecordsCache.of(path)
+    };
+    let mut f = fs.append(tmp)?;
     f.write_all(&t)?;
     drop(f);
     // Removed first, not renamed over: ext4 (auto_da_alloc) writes out the
@@ -349,10 +466,10 @@ pub(super) fn finish(
     // journal's fsync during checkpoints at 100k: 334-638 ms, with the
     // removal 175-194 ms: benches/checkpoint.rs). The cache is never
     // synced anyway; without one for a moment, a reader parses RON.
-    if fs.exists(&cache_path(path)) {
-        let _ = fs.remove(&cache_path(path));
+    if fs.exists(&target) {
+        let _ = fs.remove(&target);
     }
-    fs.rename(&tmp, &cache_path(path))
+    fs.rename(tmp, &target)
 }
 
 /// Removes a cache that would not match (after a failed cache write).
@@ -365,8 +482,10 @@ pub(super) fn discard(fs: &dyn Storage, path: &Path) {
 
 /// Removes an unfinished cache.
 pub(super) fn discard_tmp(fs: &dyn Storage, path: &Path) {
-    if fs.exists(&tmp_path(path)) {
-        let _ = fs.remove(&tmp_path(path));
+    for tmp in [tmp_path(path), Side::RecordsCacheTmp.of(path)] {
+        if fs.exists(&tmp) {
+            let _ = fs.remove(&tmp);
+        }
     }
 }
 
@@ -376,12 +495,26 @@ pub(super) fn discard_tmp(fs: &dyn Storage, path: &Path) {
 pub(super) fn write(fs: &dyn Storage, path: &Path, project: &Project) -> io::Result<()> {
     let stamp = fs.stamp(path)?;
     let ron = fs.digest(path)?;
+    let records = match &project.records_file {
+        None => None,
+        Some(file) => {
+            let at = super::records::path_of(path, file).map_err(io::Error::other)?;
+            let stamp = fs.stamp(&at)?;
+            let named = super::records::digest_of(file);
+            if named != Some(fs.digest(&at)?) || fs.stamp(&at)? != stamp {
+                return Err(io::Error::other(
+                    "the records file is not the one the project file names",
+                ));
+            }
+            Some(stamp)
+        }
+    };
     if fs.stamp(path)? != stamp {
         return Err(io::Error::other(
             "the project file changed while its cache was written",
         ));
     }
-    write_stamped(fs, path, project, &stamp, &ron)
+    write_stamped(fs, path, project, &stamp, &ron, records)
 }
 
 /// Writes a cache for the RON file whose stamp and digest the caller took
@@ -392,8 +525,24 @@ pub(super) fn write_stamped(
     project: &Project,
     stamp: &Stamp,
     ron: &Digest,
+    records: Option<Stamp>,
 ) -> io::Result<()> {
-    let result = write_payload(fs, path, project).and_then(|p| finish(fs, path, &p, stamp, ron));
+    let result = (|| match (records, &project.records_file) {
+        (Some(records), Some(file)) => {
+            let named = super::records::digest_of(file)
+                .ok_or_else(|| io::Error::other("the project file names no records hash"))?;
+            if !records_cache_holds(fs, path, &named) {
+                let p = write_payload(fs, path, Holds::<fn() -> _>::Records(&project.records))?;
+                finish(fs, path, &p, &records, &named, None)?;
+            }
+            let p = write_payload(fs, path, Holds::Head(|| Some(project)))?;
+            finish(fs, path, &p, stamp, ron, Some(&records))
+        }
+        _ => {
+            let p = write_payload(fs, path, Holds::Whole(&project.records, || Some(project)))?;
+            finish(fs, path, &p, stamp, ron, None)
+        }
+    })();
     if result.is_err() {
         discard_tmp(fs, path);
     }

@@ -22,7 +22,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::StoreError;
-use crate::project::{Change, Decision, Project, VERSION, Verdict};
+use crate::project::{Change, Decision, Project, VERSION, VERSION_RECORDS_FILE, Verdict};
 
 /// The project in `text` at the current version, and the version the file
 /// was written in.
@@ -36,7 +36,22 @@ pub(super) fn parse_project(path: &Path, text: &str) -> Result<(Project, u32), S
             .map(|v| v.0.version)
     });
     match version {
-        Some(v) if v > VERSION => Err(StoreError::TooNew(path.to_path_buf(), v)),
+        Some(v) if v > VERSION_RECORDS_FILE => Err(StoreError::TooNew(path.to_path_buf(), v)),
+        // The same schema, its records in a file of their own
+        // (`store::records`, which the caller reads).
+        Some(VERSION_RECORDS_FILE) => {
+            let project: Project = parse(path, text)?;
+            if project.records_file.is_none() {
+                return Err(StoreError::Migration {
+                    path: path.to_path_buf(),
+                    from: VERSION_RECORDS_FILE,
+                    message: "a version 2 project file names its records file \
+                              (`records_file`), and this one does not"
+                        .into(),
+                });
+            }
+            Ok((project, VERSION))
+        }
         Some(0) => {
             let old: v0::Project = parse(path, text)?;
             Ok((upgrade_v0(path, old)?, 0))

@@ -25,6 +25,7 @@ mod journal;
 mod layout;
 mod migrate;
 pub mod quarantine;
+pub mod records;
 pub mod recover;
 pub mod ronfmt;
 pub mod side;
@@ -40,6 +41,7 @@ pub use fs::{Bytes, Digest, EarlySync, RealFs, Stamp, Storage, WriteFile, real};
 
 use crate::lock::{self, LockError, ProjectLock};
 use crate::project::{Change, Project, VERSION};
+use cache::Holds;
 
 /// A failure to open or read a project, worded for the user.
 #[derive(Debug)]
@@ -67,6 +69,12 @@ pub enum StoreError {
     Side(side::Refused),
     /// The project file is a link that names nothing.
     Dangling(side::Dangling),
+    /// The records file the project file names cannot be used.
+    Records {
+        path: PathBuf,
+        records: PathBuf,
+        why: String,
+    },
 }
 
 impl StoreError {
@@ -126,9 +134,10 @@ impl fmt::Display for StoreError {
             }
             StoreError::TooNew(p, v) => write!(
                 f,
-                "{}: written by a newer screener (project version {v}, this build reads up to {VERSION}); \
+                "{}: written by a newer screener (project version {v}, this build reads up to {}); \
                  upgrade screener to open it",
-                p.display()
+                p.display(),
+                crate::project::VERSION_RECORDS_FILE
             ),
             StoreError::Migration {
                 path,
@@ -151,6 +160,15 @@ impl fmt::Display for StoreError {
             StoreError::Locked(e) => write!(f, "{e}"),
             StoreError::Side(e) => write!(f, "{e}"),
             StoreError::Dangling(e) => write!(f, "{e}"),
+            StoreError::Records { path, records, why } => write!(
+                f,
+                "{}: {why}. {} keeps its records in that file (a project of this size is a pair \
+                 of files: copy, move and commit both). Nothing was changed. `screener recover \
+                 {}` says what each of the project's files holds",
+                records.display(),
+                path.display(),
+                path.display()
+            ),
         }
     }
 }
@@ -261,6 +279,9 @@ struct Loaded {
     folded: journal::Folded,
     journal_len: u64,
     from_cache: bool,
+    /// The records file the project file names, when it was read as it is
+    /// (not from its `.bak`).
+    on_disk: Option<records::OnDisk>,
 }
 
 /// How much of each record a load gives.
@@ -317,6 +338,33 @@ fn load_real(
     Ok((project, report))
 }
 
+/// The project file at `path` alone: no journal, no cache, and when it
+/// keeps its records in a file of their own, without them
+/// (`records_file` says which). For files that are not where the project
+/// lives (the git merge driver's temporary versions).
+pub fn load_file_alone(path: &Path) -> Result<Project, StoreError> {
+    let bytes = RealFs.read(path).map_err(|e| StoreError::io(path, e))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let (line, col) = line_col(&bytes, e.valid_up_to());
+        StoreError::Parse {
+            path: path.to_path_buf(),
+            line,
+            col,
+            message: "invalid UTF-8".into(),
+        }
+    })?;
+    migrate::parse_project(path, text).map(|(p, _)| p)
+}
+
+/// The records `file` names, for the project file at `path` (read beside
+/// it, as [`load`] reads them).
+pub fn read_records(
+    path: &Path,
+    file: &crate::project::RecordsFile,
+) -> Result<crate::record_list::Records, StoreError> {
+    records::read(&RealFs, path, file).map(|r| r.records)
+}
+
 pub fn load_with(fs: &dyn Storage, path: &Path) -> Result<(Project, JournalReport), StoreError> {
     load_full(fs, path, false, Detail::Full).map(|l| (l.project, l.report))
 }
@@ -346,11 +394,24 @@ fn load_full(
     loop {
         tries += 1;
         let before = fs.stamp(path).map_err(not_found_or)?;
-        let cached = cache::read(fs, path, &before, detail);
+        // A cache of a project whose records are in their own file holds
+        // them too: used only while that file is the one it was made with.
+        let cached = cache::read(fs, path, &before, detail).filter(|(p, records_stamp)| {
+            p.records_file
+                .as_ref()
+                .is_none_or(|rf| records::unchanged(fs, path, rf, records_stamp.as_ref()))
+        });
         let from_cache = cached.is_some();
         let mut mismatch = None;
+        let mut on_disk = None;
         let (mut project, version) = match cached {
-            Some(p) => (p, VERSION),
+            Some((p, _)) => {
+                on_disk = p.records_file.clone().map(|file| records::OnDisk {
+                    file,
+                    records: p.records.clone(),
+                });
+                (p, VERSION)
+            }
             None => {
                 let bytes = fs.read(path).map_err(not_found_or)?;
                 let text = std::str::from_utf8(&bytes).map_err(|e| {
@@ -362,8 +423,22 @@ fn load_full(
                         message: "invalid UTF-8".into(),
                     }
                 })?;
-                let (project, version) = migrate::parse_project(path, text)?;
+                let (mut project, version) = migrate::parse_project(path, text)?;
                 mismatch = checksum::verify(path, &bytes, &project);
+                let mut records_stamp = None;
+                let mut current = true;
+                if let Some(file) = project.records_file.clone() {
+                    let read = records::read(fs, path, &file)?;
+                    project.records = read.records;
+                    current = read.current;
+                    records_stamp = Some(read.stamp);
+                    if current {
+                        on_disk = Some(records::OnDisk {
+                            file,
+                            records: project.records.clone(),
+                        });
+                    }
+                }
                 // Only a file that did not change while it was read, and
                 // in this build's schema (an older one is migrated, and
                 // the cache would hold what the file does not).
@@ -372,12 +447,13 @@ fn load_full(
                 if rebuild_cache
                     && mismatch.is_none()
                     && version == VERSION
+                    && current
                     && fs.stamp(path).is_ok_and(|now| now == before)
                 {
                     let ron = Digest::of(&bytes);
                     drop(bytes);
                     let _ = crate::phases::time("cache rebuild", || {
-                        cache::write_stamped(fs, path, &project, &before, &ron)
+                        cache::write_stamped(fs, path, &project, &before, &ron, records_stamp)
                     });
                 }
                 (project, version)
@@ -388,6 +464,10 @@ fn load_full(
             Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(StoreError::io(&jpath, e)),
         };
+        // In memory a project is the same whatever its layout on disk:
+        // the store keeps what it needs of that (`on_disk`).
+        project.records_file = None;
+        project.version = VERSION;
         let folded = journal::fold(&jbytes, version, &mut project);
         let unchanged = fs.stamp(path).is_ok_and(|after| after == before);
         if unchanged || tries >= 5 {
@@ -403,6 +483,7 @@ fn load_full(
                 folded,
                 journal_len: jbytes.len() as u64,
                 from_cache,
+                on_disk,
             });
         }
     }
@@ -416,30 +497,142 @@ fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
 }
 
 /// Writes `project` to `path` atomically and keeps the file it replaces as
-/// `PATH.bak`. On error the existing file is untouched.
+/// `PATH.bak`. On error the existing file is untouched. A project of
+/// [`records::min_records`] records or more is written as a pair
+/// ([`records`]).
 pub fn write_atomic(path: &Path, project: &Project) -> io::Result<()> {
-    write_atomic_with(&RealFs, path, project)
+    write_atomic_with(&RealFs, path, project, None).map(|_| ())
 }
 
+/// [`write_atomic`] on any storage. `prev` is the records file last
+/// written or read for this project: while the project's records are still
+/// those, only the project file is written. Returns the records file the
+/// project file now names, if any.
 ///
 /// The cache (`cache`) is written beside it in a second thread and put in
 /// place once the RON file is; a failure there only leaves no cache.
-pub fn write_atomic_with(fs: &dyn Storage, path: &Path, project: &Project) -> io::Result<()> {
+pub fn write_atomic_with(
+    fs: &dyn Storage,
+    path: &Path,
+    project: &Project,
+    prev: Option<&records::OnDisk>,
+) -> io::Result<Option<records::OnDisk>> {
+    // Once a pair, always a pair: a project whose records file is there
+    // keeps it, whoever writes it and whatever its size.
+    let split = prev.is_some()
+        || project.records_file.is_some()
+        || project.records.len() >= records::min_records()
+        || fs.exists(&Side::Records.of(path));
+    write_layout(fs, path, project, prev, split)
+}
+
+/// [`write_atomic_with`] as a pair of files whatever the project's size
+/// (tests and benchmarks of the layout).
+pub fn write_pair_with(
+    fs: &dyn Storage,
+    path: &Path,
+    project: &Project,
+) -> io::Result<records::OnDisk> {
+    write_layout(fs, path, project, None, true)?
+        .ok_or_else(|| io::Error::other("no records file was written"))
+}
+
+fn write_layout(
+    fs: &dyn Storage,
+    path: &Path,
+    project: &Project,
+    prev: Option<&records::OnDisk>,
+    split: bool,
+) -> io::Result<Option<records::OnDisk>> {
+    let reuse = prev.filter(|p| split && p.holds(path, &project.records));
     let tmp = tmp_path(path);
+    // What the project file says, when that is not `project` as it is (its
+    // version and the records file it names).
+    let head: std::sync::OnceLock<Project> = std::sync::OnceLock::new();
+    let (ready, head_ready) = std::sync::mpsc::channel::<()>();
+    let head = &head;
     std::thread::scope(|s| {
-        let payload = s.spawn(|| {
-            crate::phases::time("cache payload", || cache::write_payload(fs, path, project))
+        // The caches, written while the RON files are: a project in one
+        // file has one; a pair has the project part in one and the records
+        // in another, written only with the records file.
+        let payload = s.spawn(move || {
+            crate::phases::time("cache payload", || {
+                let head_fn = || {
+                    head_ready.recv().ok()?;
+                    Some(head.get().unwrap_or(project))
+                };
+                if !split {
+                    let whole = Holds::Whole(&project.records, head_fn);
+                    return cache::write_payload(fs, path, whole).map(|p| (None, p));
+                }
+                let records = match reuse {
+                    Some(_) => None,
+                    None => Some(cache::write_payload(
+                        fs,
+                        path,
+                        Holds::<fn() -> _>::Records(&project.records),
+                    )?),
+                };
+                let head = cache::write_payload(fs, path, Holds::Head(head_fn))?;
+                Ok((records, head))
+            })
         });
-        let result =
-            crate::phases::time("ron + fsync + rename", || replace(fs, path, &tmp, project));
+        let result = (|| -> io::Result<(Digest, Option<records::OnDisk>)> {
+            let on_disk = match (split, reuse) {
+                (false, _) => None,
+                (true, Some(p)) => Some(p.clone()),
+                (true, None) => Some(crate::phases::time("records + fsync + rename", || {
+                    records::write(fs, path, &project.records)
+                })?),
+            };
+            let file = on_disk.as_ref().map(|d| d.file.clone());
+            let version = if split {
+                crate::project::VERSION_RECORDS_FILE
+            } else {
+                crate::project::VERSION
+            };
+            if project.records_file != file || project.version != version {
+                let mut h = project.clone();
+                h.records_file = file;
+                h.version = version;
+                let _ = head.set(h);
+            }
+            let _ = ready.send(());
+            let written = head.get().unwrap_or(project);
+            let ron = crate::phases::time("ron + fsync + rename", || {
+                replace(fs, path, &tmp, &|w, fast| {
+                    if split {
+                        crate::record_list::without_records(|| render(w, written, "", &[()], fast))
+                    } else {
+                        render(w, written, "records", &written.records, fast)
+                    }
+                })
+            })?;
+            Ok((ron, on_disk))
+        })();
+        // Frees the cache's thread if it still waits for the head.
+        drop(ready);
         let payload = payload
             .join()
             .unwrap_or_else(|_| Err(io::Error::other("the cache writer failed")));
         match (&result, payload) {
-            (Ok(ron), Ok(payload)) => {
-                let placed = fs
-                    .stamp(path)
-                    .and_then(|stamp| cache::finish(fs, path, &payload, &stamp, ron));
+            (Ok((ron, on_disk)), Ok((records_payload, payload))) => {
+                let placed = (|| {
+                    let records_stamp = match on_disk {
+                        Some(d) => {
+                            let stamp = fs.stamp(&Side::Records.of(path))?;
+                            if let (Some(p), Some(named)) =
+                                (&records_payload, records::digest_of(&d.file))
+                            {
+                                cache::finish(fs, path, p, &stamp, &named, None)?;
+                            }
+                            Some(stamp)
+                        }
+                        None => None,
+                    };
+                    let stamp = fs.stamp(path)?;
+                    cache::finish(fs, path, &payload, &stamp, ron, records_stamp.as_ref())
+                })();
                 if placed.is_err() {
                     cache::discard(fs, path);
                 }
@@ -454,33 +647,40 @@ pub fn write_atomic_with(fs: &dyn Storage, path: &Path, project: &Project) -> io
             // not touched.
             let _ = fs.remove(&tmp);
         }
-        result.map(|_| ())
+        let (_, on_disk) = result?;
+        if reuse.is_some() {
+            // The project file and its `.bak` both name the records file
+            // now: the previous records are nobody's.
+            let old = Side::RecordsBak.of(path);
+            if fs.exists(&old) {
+                let _ = fs.remove(&old);
+            }
+        }
+        Ok(on_disk)
     })
 }
 
-/// Writes the new file and puts it in place; returns its digest.
-fn replace(fs: &dyn Storage, path: &Path, tmp: &Path, project: &Project) -> io::Result<Digest> {
-    let (mut file, digest) = match write_file(fs, tmp, project, true) {
-        Err(e) if is_unsupported(&e) => write_file(fs, tmp, project, false)?,
-        other => other?,
-    };
+/// Writes a new file with `body` and puts it in place; returns its digest.
+fn replace(fs: &dyn Storage, path: &Path, tmp: &Path, body: Body) -> io::Result<Digest> {
+    let (mut file, digest) = write_file(fs, tmp, body)?;
     crate::phases::time("ron fsync", || file.sync())?;
     drop(file);
     if fs.exists(path) {
-        // Hard-link the current file as the backup (no copy of a large
-        // file), via a temporary name so an old backup is replaced
-        // atomically.
-        let bak = bak_path(path);
-        let bak_tmp = Side::BakTmp.of(path);
-        let _ = fs.remove(&bak_tmp);
-        if fs.hard_link(path, &bak_tmp).is_err() {
-            fs.copy(path, &bak_tmp)?;
-        }
-        fs.rename(&bak_tmp, &bak)?;
+        keep_as_bak(fs, path, &Side::BakTmp.of(path), &bak_path(path))?;
     }
     fs.rename(tmp, path)?;
     fs.sync_dir(&parent_dir(path))?;
     Ok(digest)
+}
+
+/// Makes `bak` the file now at `current`: hard-linked (no copy of a large
+/// file) under `bak_tmp` first, so an older `bak` is replaced atomically.
+fn keep_as_bak(fs: &dyn Storage, current: &Path, bak_tmp: &Path, bak: &Path) -> io::Result<()> {
+    let _ = fs.remove(bak_tmp);
+    if fs.hard_link(current, bak_tmp).is_err() {
+        fs.copy(current, bak_tmp)?;
+    }
+    fs.rename(bak_tmp, bak)
 }
 
 /// The fast writer met something it does not write (carried inside an
@@ -532,17 +732,33 @@ impl Write for Syncing {
     }
 }
 
-/// The project as RON into a new `tmp`, with the fast writer or the ron
-/// crate; returns the file, not yet synced, and what was written.
+/// What a file of the store holds: RON written into the writer, by the
+/// fast writer (`true`) or by the ron crate.
+type Body<'a> = &'a dyn Fn(&mut dyn Write, bool) -> io::Result<()>;
+
+/// `body` and its checksum lines into a new `tmp`, with the fast writer or,
+/// if it cannot, the ron crate; returns the file, not yet synced, and what
+/// was written.
 fn write_file(
     fs: &dyn Storage,
     tmp: &Path,
-    project: &Project,
+    body: Body,
+) -> io::Result<(Box<dyn WriteFile>, Digest)> {
+    match write_file_once(fs, tmp, body, true) {
+        Err(e) if is_unsupported(&e) => write_file_once(fs, tmp, body, false),
+        other => other,
+    }
+}
+
+fn write_file_once(
+    fs: &dyn Storage,
+    tmp: &Path,
+    body: Body,
     fast: bool,
 ) -> io::Result<(Box<dyn WriteFile>, Digest)> {
     let file = fs.create(tmp)?;
     let Some(early) = file.early_sync() else {
-        return write_ron(file, project, fast);
+        return write_ron(file, body, fast);
     };
     let (tick, ticks) = std::sync::mpsc::channel::<()>();
     std::thread::scope(|s| {
@@ -561,34 +777,49 @@ fn write_file(
             tick: Some(tick),
         };
         // Ends the syncing thread (its channel closes) before returning.
-        write_ron(w, project, fast).map(|(syncing, digest)| (syncing.file, digest))
+        write_ron(w, body, fast).map(|(syncing, digest)| (syncing.file, digest))
     })
 }
 
-/// The project's RON and its checksum lines (`checksum`) into `out`, and
-/// their digest (which stamps the cache written beside them).
-fn write_ron<W: Write>(out: W, project: &Project, fast: bool) -> io::Result<(W, Digest)> {
+/// `body`'s RON and its checksum lines (`checksum`) into `out`, and their
+/// digest (which stamps the cache written beside them).
+fn write_ron<W: Write>(out: W, body: Body, fast: bool) -> io::Result<(W, Digest)> {
     let mut w = BufWriter::with_capacity(1 << 20, checksum::Summing::new(cache::Hashing::new(out)));
-    if fast {
-        // The records are most of the file: rendered on all cores.
-        ronfmt::to_writer_spliced(&mut w, project, "records", &project.records).map_err(
-            |e| match e {
-                ronfmt::Error::Io(e) => e,
-                ronfmt::Error::Unsupported(what) => io::Error::other(FastUnsupported(what)),
-                other => io::Error::other(other),
-            },
-        )?;
-    } else {
-        ron::Options::default()
-            .to_io_writer_pretty(&mut w, project, ronfmt::pretty_config())
-            .map_err(io::Error::other)?;
-    }
+    body(&mut w, fast)?;
     w.write_all(b"\n")?;
     let hashing = w.into_inner().map_err(|e| e.into_error())?.finish()?;
     Ok(hashing.finish())
 }
 
-/// The project file's text for `project`, as [`write_atomic`] writes it.
+/// `value` as RON into `w`: by the fast writer with its top-level list
+/// `field` (`elements`, most of the file) rendered on all cores, or by the
+/// ron crate. An empty `field` splices nothing.
+fn render<T: serde::Serialize, E: serde::Serialize + Sync>(
+    w: &mut dyn Write,
+    value: &T,
+    field: &'static str,
+    elements: &[E],
+    fast: bool,
+) -> io::Result<()> {
+    if !fast {
+        return ron::Options::default()
+            .to_io_writer_pretty(w, value, ronfmt::pretty_config())
+            .map_err(io::Error::other);
+    }
+    let written = if field.is_empty() {
+        ronfmt::to_writer(w, value).map(|_| ())
+    } else {
+        ronfmt::to_writer_spliced(w, value, field, elements).map(|_| ())
+    };
+    written.map_err(|e| match e {
+        ronfmt::Error::Io(e) => e,
+        ronfmt::Error::Unsupported(what) => io::Error::other(FastUnsupported(what)),
+        other => io::Error::other(other),
+    })
+}
+
+/// The project file's text for `project`, as [`write_atomic`] writes a
+/// project in one file.
 pub fn to_ron_string(project: &Project) -> String {
     let value = match ronfmt::to_string(project) {
         Ok(s) => s + "\n",
@@ -600,6 +831,15 @@ pub fn to_ron_string(project: &Project) -> String {
         }
     };
     checksum::append_to(value)
+}
+
+/// The project file's text for `project` whose records are in `file`, as
+/// a checkpoint writes it (`records: []`, the records file named).
+pub fn to_ron_string_naming(project: &Project, file: &crate::project::RecordsFile) -> String {
+    let mut head = project.clone();
+    head.records_file = Some(file.clone());
+    head.version = crate::project::VERSION_RECORDS_FILE;
+    crate::record_list::without_records(|| to_ron_string(&head))
 }
 
 /// Frees `project` on a background thread. Freeing a million records
@@ -633,6 +873,9 @@ pub struct Store {
     unfolded: Vec<(u64, Vec<u8>)>,
     /// The project was read from RON: no cache matches the file.
     cache_stale: bool,
+    /// The records file the project file names, as this store last read or
+    /// wrote it.
+    on_disk: Option<records::OnDisk>,
     lock: Option<ProjectLock>,
 }
 
@@ -662,6 +905,7 @@ impl Store {
             folded,
             journal_len,
             from_cache,
+            on_disk,
         } = load_full(&*fs, path, false, Detail::Full)?;
         // The lines this writer is about to drop (the torn tail now, the
         // rest at the next checkpoint) are kept first; if they cannot be,
@@ -684,6 +928,8 @@ impl Store {
             Side::BakTmp.of(path),
             Side::JournalTmp.of(path),
             Side::CacheTmp.of(path),
+            Side::RecordsTmp.of(path),
+            Side::RecordsBakTmp.of(path),
         ] {
             if fs.exists(&leftover) {
                 let _ = fs.remove(&leftover);
@@ -700,6 +946,7 @@ impl Store {
             folded_seq: project.journal_seq,
             unfolded: folded.unfolded,
             cache_stale: !from_cache,
+            on_disk,
             lock: None,
         };
         // A journal that cannot be opened now (a full or read-only disk) is
@@ -735,7 +982,8 @@ impl Store {
         if RealFs.exists(&journal_path(path)) {
             return Err(StoreError::OrphanJournal(path.to_path_buf()));
         }
-        write_atomic(path, project).map_err(|e| StoreError::io(path, e))?;
+        let on_disk =
+            write_atomic_with(&RealFs, path, project, None).map_err(|e| StoreError::io(path, e))?;
         // What opening the file just written would find, without reading
         // it back (at 100k records that read was a sixth of an import).
         let mut store = Store {
@@ -748,6 +996,7 @@ impl Store {
             folded_seq: project.journal_seq,
             unfolded: Vec::new(),
             cache_stale: false,
+            on_disk,
             lock: Some(lock),
         };
         // As in `open_with`: a journal that cannot be opened now is opened
@@ -772,9 +1021,25 @@ impl Store {
     /// Writes the cache for the project file, whose content is `project`
     /// (without the journal's changes).
     pub fn write_cache(&mut self, project: &Project) -> io::Result<()> {
+        let named;
+        let project = match &self.on_disk {
+            Some(d) => {
+                let mut p = project.clone();
+                p.records_file = Some(d.file.clone());
+                p.version = crate::project::VERSION_RECORDS_FILE;
+                named = p;
+                &named
+            }
+            None => project,
+        };
         cache::write(&*self.fs, &self.path, project)?;
         self.cache_stale = false;
         Ok(())
+    }
+
+    /// The records file the project file names, as last read or written.
+    pub fn records_on_disk(&self) -> Option<&records::OnDisk> {
+        self.on_disk.as_ref()
     }
 
     /// The lock this store holds, if it was opened with one.
@@ -843,7 +1108,7 @@ impl Store {
     /// change appended so far.
     pub fn checkpoint(&mut self, project: &mut Project) -> io::Result<()> {
         project.journal_seq = self.last_seq;
-        write_atomic_with(&*self.fs, &self.path, project)?;
+        self.on_disk = write_atomic_with(&*self.fs, &self.path, project, self.on_disk.as_ref())?;
         self.cache_stale = false;
         self.folded(self.last_seq)
     }

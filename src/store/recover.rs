@@ -186,6 +186,7 @@ fn read_file(fs: &dyn Storage, path: &Path) -> FileState {
                     checksum::element_label(&project, field, i)
                 });
                 state.project = Some(project);
+                fill_records(fs, path, &mut state);
                 return state;
             }
             Err(e) => state.error = Some(first_line(&e.to_string())),
@@ -194,7 +195,68 @@ fn read_file(fs: &dyn Storage, path: &Path) -> FileState {
         state.error = Some("not UTF-8 throughout".into());
     }
     salvage(&bytes, &mut state);
+    fill_records(fs, path, &mut state);
     state
+}
+
+/// A project file that keeps its records in a file of their own
+/// (`store::records`) gets them from there, as the store reads them (that
+/// file, or its `.bak` when that is the one named). A records file that is
+/// there but not the one named, or does not parse, gives what can be read
+/// of it record by record, each loss listed; without one at all the
+/// project file is no project to repair from and counts as unreadable.
+fn fill_records(fs: &dyn Storage, path: &Path, state: &mut FileState) {
+    let Some(project) = state.project.as_mut() else {
+        return;
+    };
+    let Some(file) = project.records_file.take() else {
+        return;
+    };
+    project.version = VERSION;
+    let e = match super::records::read(fs, path, &file) {
+        Ok(read) => {
+            project.records = read.records;
+            return;
+        }
+        Err(e) => e,
+    };
+    let why = first_line(&e.to_string());
+    let bytes = super::records::path_of(path, &file)
+        .ok()
+        .and_then(|at| fs.read(&at).ok());
+    state.unreadable.push(Trouble {
+        line: 1,
+        what: format!("the records file {}", file.name),
+        why: why.clone(),
+    });
+    state.error.get_or_insert(why);
+    let Some(bytes) = bytes else {
+        state.project = None;
+        return;
+    };
+    let mut records: Elements<Record> = Elements::default();
+    for (part, range, line) in layout::parts(&bytes) {
+        let Part::Element { field, index } = part else {
+            continue;
+        };
+        if field != "records" {
+            continue;
+        }
+        let text = &bytes[range];
+        if let Err(why) = element(text, index, &mut records) {
+            state.unreadable.push(Trouble {
+                line,
+                what: format!("{} of {}", unread_label(&field, index, text), file.name),
+                why,
+            });
+        }
+    }
+    project.records = records
+        .items
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect::<Vec<_>>()
+        .into();
 }
 
 /// The bytes at `path`, noting whether it is there and why it cannot be
@@ -918,6 +980,8 @@ pub fn write_in_place(findings: &Findings, project: &Project) -> std::io::Result
         Side::Bak.of(path),
         Side::Journal.of(path),
         Side::Rejected.of(path),
+        Side::Records.of(path),
+        Side::RecordsBak.of(path),
     ] {
         if !fs.exists(&from) {
             continue;

@@ -30,10 +30,16 @@ pub enum Side {
     BakTmp,
     Cache,
     CacheTmp,
+    Records,
+    RecordsTmp,
+    RecordsBak,
+    RecordsBakTmp,
+    RecordsCache,
+    RecordsCacheTmp,
 }
 
 impl Side {
-    pub const ALL: [Side; 9] = [
+    pub const ALL: [Side; 15] = [
         Side::Journal,
         Side::JournalTmp,
         Side::Rejected,
@@ -43,6 +49,12 @@ impl Side {
         Side::BakTmp,
         Side::Cache,
         Side::CacheTmp,
+        Side::Records,
+        Side::RecordsTmp,
+        Side::RecordsBak,
+        Side::RecordsBakTmp,
+        Side::RecordsCache,
+        Side::RecordsCacheTmp,
     ];
 
     /// What follows `PROJECT.` in the file's name.
@@ -57,6 +69,12 @@ impl Side {
             Side::BakTmp => "bak.tmp",
             Side::Cache => "cache",
             Side::CacheTmp => "cache.tmp",
+            Side::Records => "records",
+            Side::RecordsTmp => "records.tmp",
+            Side::RecordsBak => "records.bak",
+            Side::RecordsBakTmp => "records.bak.tmp",
+            Side::RecordsCache => "records.cache",
+            Side::RecordsCacheTmp => "records.cache.tmp",
         }
     }
 
@@ -72,6 +90,12 @@ impl Side {
             Side::BakTmp => "previous checkpoint being put in place",
             Side::Cache => "cache",
             Side::CacheTmp => "cache being written",
+            Side::Records => "records",
+            Side::RecordsTmp => "records being written",
+            Side::RecordsBak => "previous records",
+            Side::RecordsBakTmp => "previous records being put in place",
+            Side::RecordsCache => "records cache",
+            Side::RecordsCacheTmp => "records cache being written",
         }
     }
 

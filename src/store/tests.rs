@@ -252,7 +252,7 @@ fn folding_keeps_lines_written_during_the_checkpoint() {
     snapshot.journal_seq = 1;
     store.append(&b).unwrap();
     project.apply(&b);
-    write_atomic_with(&fs, path, &snapshot).unwrap();
+    write_atomic_with(&fs, path, &snapshot, None).unwrap();
     store.folded(1).unwrap();
     assert_eq!(store.pending(), 1);
     let j = String::from_utf8(fs.contents(&journal_path(path)).unwrap()).unwrap();

@@ -116,7 +116,12 @@ pub struct Writer {
 impl Writer {
     /// Starts the threads. `mirror` is the project as opened (holding every
     /// change the store has written); it becomes the checkpoint's copy.
-    pub fn start(store: Store, mirror: Project, timing: Timing, notify: Notify) -> Writer {
+    pub fn start(store: Store, mut mirror: Project, timing: Timing, notify: Notify) -> Writer {
+        // As the project file says (the cache written below holds it).
+        if let Some(d) = store.records_on_disk() {
+            mirror.records_file = Some(d.file.clone());
+            mirror.version = crate::project::VERSION_RECORDS_FILE;
+        }
         let (tx, rx) = mpsc::channel();
         let (ctx, crx) = mpsc::channel();
         let checkpointer = Checkpointer {
@@ -125,6 +130,7 @@ impl Writer {
             seq: store.last_seq(),
             dirty: store.pending() > 0,
             cache_stale: store.cache_stale(),
+            on_disk: store.records_on_disk().cloned(),
             mirror,
             journal: tx.clone(),
             notify: Arc::clone(&notify),
@@ -285,6 +291,9 @@ struct Checkpointer {
     dirty: bool,
     /// No cache matches the project file yet.
     cache_stale: bool,
+    /// The records file the project file names (`records`): a checkpoint
+    /// while the records are still those writes only the project file.
+    on_disk: Option<super::records::OnDisk>,
     journal: Sender<ToJournal>,
     notify: Notify,
     timing: Timing,
@@ -369,8 +378,15 @@ impl Checkpointer {
     fn checkpoint(&mut self) -> Result<(u64, Duration), String> {
         let started = Instant::now();
         self.mirror.journal_seq = self.seq;
-        match write_atomic_with(&*self.fs, &self.path, &self.mirror) {
-            Ok(()) => {
+        match write_atomic_with(&*self.fs, &self.path, &self.mirror, self.on_disk.as_ref()) {
+            Ok(on_disk) => {
+                // As the file says, so the next checkpoint need not copy
+                // the project to say it (the mirror is never compared).
+                if let Some(d) = &on_disk {
+                    self.mirror.records_file = Some(d.file.clone());
+                    self.mirror.version = crate::project::VERSION_RECORDS_FILE;
+                }
+                self.on_disk = on_disk;
                 self.dirty = false;
                 self.last_checkpoint = Some(Instant::now());
                 self.retry_after = None;

@@ -82,7 +82,7 @@ fn follows_blank(b: &[u8], start: usize) -> bool {
     let from = memchr::memrchr(b'\n', &b[..end]).map_or(0, |i| i + 1);
     let line = &b[from..end];
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    memchr::memchr(b'\r', line).is_none() && std::str::from_utf8(line).is_ok_and(|l| is_blank(l))
+    memchr::memchr(b'\r', line).is_none() && std::str::from_utf8(line).is_ok_and(is_blank)
 }
 
 pub fn parse(text: &str) -> Parsed {

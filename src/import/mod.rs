@@ -641,7 +641,7 @@ mod tests {
         // A brace left open in one piece is read across the cut by the
         // whole parse: the pieces are not joined.
         let broken = bib.replacen("year = 2020,", "note = {open,", 1);
-        assert!(bibtex::cuts(&broken, 5).len() == 4);
+        assert_eq!(bibtex::cuts(&broken, 5).len(), 4);
         assert!(parse_in_pieces(&broken, Format::Bibtex, 5, 2).is_none());
         // Macros hold to the end of the file: no cuts.
         let macros = format!("@STRING{{j = \"J\"}}\n{bib}");

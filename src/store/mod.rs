@@ -582,7 +582,7 @@ fn write_layout(
                 (false, _) => None,
                 (true, Some(p)) => Some(p.clone()),
                 (true, None) => Some(crate::phases::time("records + fsync + rename", || {
-                    records::write(fs, path, &project.records)
+                    records::write(fs, path, &project.records, prev)
                 })?),
             };
             let file = on_disk.as_ref().map(|d| d.file.clone());

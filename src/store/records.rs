@@ -106,9 +106,22 @@ pub fn path_of(path: &Path, file: &RecordsFile) -> Result<PathBuf, StoreError> {
 }
 
 /// Writes `records` as the records file of the project at `path` and puts
-/// it in place (the one it replaces kept as `.records.bak`); returns what
-/// the project file is to name. The project file is written after this.
-pub(super) fn write(fs: &dyn Storage, path: &Path, records: &Records) -> io::Result<OnDisk> {
+/// it in place; returns what the project file is to name. The project file
+/// is written after this. `prev` is the records file this process last
+/// read or wrote for the project.
+///
+/// The file it replaces is kept as `.records.bak` when it is the one the
+/// project file on disk names, so that a crash before the new project
+/// file is in place leaves the old one its records. When the project file
+/// names the `.bak` instead (an earlier crash between the two renames),
+/// that `.bak` stays, and the records file, which nothing names, is
+/// simply replaced.
+pub(super) fn write(
+    fs: &dyn Storage,
+    path: &Path,
+    records: &Records,
+    prev: Option<&OnDisk>,
+) -> io::Result<OnDisk> {
     let tmp = Side::RecordsTmp.of(path);
     let result = (|| {
         let head = Head {
@@ -121,7 +134,11 @@ pub(super) fn write(fs: &dyn Storage, path: &Path, records: &Records) -> io::Res
         crate::phases::time("records fsync", || file.sync())?;
         drop(file);
         let target = Side::Records.of(path);
-        if fs.exists(&target) {
+        let named_is_current = match prev {
+            Some(p) => own_name(path).is_some_and(|n| n == p.file.name),
+            None => !named_is_bak(fs, path),
+        };
+        if fs.exists(&target) && named_is_current {
             super::keep_as_bak(
                 fs,
                 &target,
@@ -150,6 +167,34 @@ pub(super) fn write(fs: &dyn Storage, path: &Path, records: &Records) -> io::Res
         let _ = fs.remove(&tmp);
     }
     result
+}
+
+/// Whether the project file at `path` names the content of
+/// `PROJECT.records.bak` rather than of `PROJECT.records`.
+fn named_is_bak(fs: &dyn Storage, path: &Path) -> bool {
+    // A pair's project file holds no records; a larger one is a project in
+    // one file, which names no records file (and is not read whole here).
+    const LARGEST_PAIR_HEAD: u64 = 1 << 30;
+    let Ok(stamp) = fs.stamp(path) else {
+        return false;
+    };
+    if stamp.len > LARGEST_PAIR_HEAD {
+        return false;
+    }
+    let named = fs
+        .read(path)
+        .ok()
+        .and_then(|bytes| {
+            let text = String::from_utf8(bytes).ok()?;
+            super::migrate::parse_project(path, &text).ok()
+        })
+        .and_then(|(p, _)| p.records_file)
+        .and_then(|f| digest_of(&f));
+    let Some(named) = named else {
+        return false;
+    };
+    fs.digest(&Side::Records.of(path)).ok() != Some(named)
+        && fs.digest(&Side::RecordsBak.of(path)).ok() == Some(named)
 }
 
 /// The records the project file at `path` names in `file`, read from that

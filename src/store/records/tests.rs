@@ -115,7 +115,7 @@ fn a_crash_between_the_records_and_the_project_file_reads_the_records_named() {
     write_pair_with(&fs, path, &a).unwrap();
     // A checkpoint that wrote new records and died before the project file.
     let b = crate::synth::project(25, 5);
-    super::write(&fs, path, &b.records).unwrap();
+    super::write(&fs, path, &b.records, None).unwrap();
 
     let (found, _) = load_with(&fs, path).unwrap();
     assert_eq!(found, a, "the project file names the previous records");
@@ -300,4 +300,43 @@ fn the_cache_of_a_pair_is_used_while_the_records_file_is_the_one_named() {
     .unwrap();
     let err = Store::open_with(real(), &copied).err().unwrap();
     assert!(matches!(err, StoreError::Records { .. }), "{err}");
+}
+
+#[test]
+fn power_loss_while_records_are_written_after_an_earlier_crash_between_the_renames() {
+    let path = Path::new("/r/p.ron");
+    let a = crate::synth::project(20, 4);
+    // The first crash: new records in place, the project file not yet.
+    let setup = || {
+        let fs = SimFs::new();
+        write_pair_with(&fs, path, &a).unwrap();
+        super::write(&fs, path, &crate::synth::project(25, 5).records, None).unwrap();
+        let (mut project, mut store, _) = Store::open_with(Arc::new(fs.clone()), path).unwrap();
+        assert_eq!(project.records, a.records);
+        let d = decide(&a.records[2].key, "2026-12-07T10:00:00Z");
+        store.append(&d).unwrap();
+        project.apply(&d);
+        project.records[1].title = "Changed".into();
+        (fs, project, store)
+    };
+    let total = {
+        let (fs, mut project, mut store) = setup();
+        let before = fs.ops();
+        store.checkpoint(&mut project).unwrap();
+        fs.ops() - before
+    };
+    for cut in 0..=total + 2 {
+        let (fs, mut project, mut store) = setup();
+        fs.stop_after(cut);
+        let _ = store.checkpoint(&mut project);
+        drop(store);
+        fs.power_cut();
+        let (found, _) = load_with(&fs, path)
+            .unwrap_or_else(|e| panic!("second crash after {cut} of {total} operations: {e}"));
+        assert_eq!(found.decisions, project.decisions, "cut after {cut}");
+        assert!(
+            found.records == project.records || found.records == a.records,
+            "cut after {cut}: old or new records"
+        );
+    }
 }

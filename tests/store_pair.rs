@@ -9,6 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::git::git;
 use common::pty::Term;
 
 const SAMPLE: &str = concat!(
@@ -177,27 +178,6 @@ fn a_changed_records_file_is_refused_and_recover_repairs_the_pair() {
     );
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.org")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.org")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
-}
-
 /// Waits until a whole frame shows `needle` and every change saved.
 fn wait_saved(t: &Term, needle: &str) {
     let start = std::time::Instant::now();
@@ -233,35 +213,12 @@ fn screen(dir: &Path, reviewer: &str, keys: &str, shown: &str) {
 
 #[test]
 fn two_reviewers_merge_a_pair_through_the_merge_driver() {
-    if Command::new("git").arg("--version").output().is_err() {
-        eprintln!("notice: no git; skipping");
+    if !common::git::available() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    let origin = root.join("origin.git");
-    std::fs::create_dir(&origin).unwrap();
-    git(&origin, &["init", "--bare", "-q", "-b", "main"]);
-    let lead = root.join("lead");
-    git(root, &["clone", "-q", origin.to_str().unwrap(), "lead"]);
-    ok(&["import", "review.ron", SAMPLE], &lead);
-    std::fs::write(lead.join(".gitattributes"), "*.ron merge=screener\n").unwrap();
-    std::fs::write(
-        lead.join(".gitignore"),
-        "*.ron.journal\n*.ron.lock\n*.ron.bak\n*.ron.cache\n*.ron.records.bak\n*.ron.records.cache\n",
-    )
-    .unwrap();
-    git(&lead, &["add", "."]);
-    git(&lead, &["commit", "-q", "-m", "the review"]);
-    git(&lead, &["push", "-q", "origin", "main"]);
-    let [alice, bob] = ["alice", "bob"].map(|who| {
-        git(root, &["clone", "-q", origin.to_str().unwrap(), who]);
-        let clone = root.join(who);
-        let bin = common::pty::binary();
-        let driver = format!("{bin} merge-driver %O %A %B %P");
-        git(&clone, &["config", "merge.screener.driver", &driver]);
-        git(&clone, &["config", "pull.rebase", "false"]);
-        clone
+    let [alice, bob] = common::git::review_repo(dir.path(), |lead| {
+        ok(&["import", "review.ron", SAMPLE], lead);
     });
     screen(&alice, "alice", "i m", "? 1 maybe");
     git(&alice, &["commit", "-q", "-am", "alice screened"]);

@@ -3,9 +3,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
+use common::git::{git, set_up_driver};
 use common::run;
 use screener::project::{Change, Decision, Project, Stage, Verdict};
 use screener::store;
@@ -185,71 +186,15 @@ fn two_reviewers_files_compare_and_merge_without_losing_a_decision() {
     assert!(!d.join("mixed.ron").exists());
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.org")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.org")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
-}
-
-/// The two lines of the README's set-up, in one clone.
-fn set_up_driver(clone: &Path) {
-    let bin = common::pty::binary();
-    git(
-        clone,
-        &[
-            "config",
-            "merge.screener.driver",
-            &format!("{bin} merge-driver %O %A %B %P"),
-        ],
-    );
-    git(clone, &["config", "pull.rebase", "false"]);
-}
-
 #[test]
 fn two_clones_pull_each_others_decisions_through_the_merge_driver() {
-    let Ok(v) = Command::new("git").arg("--version").output() else {
-        eprintln!("notice: no git; skipping");
+    if !common::git::available() {
         return;
-    };
-    assert!(v.status.success());
+    }
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    let origin = root.join("origin.git");
-    std::fs::create_dir(&origin).unwrap();
-    git(&origin, &["init", "--bare", "-q", "-b", "main"]);
-    let lead: PathBuf = root.join("lead");
-    git(root, &["clone", "-q", origin.to_str().unwrap(), "lead"]);
-    ok(&["import", "review.ron", SAMPLE], &lead);
-    std::fs::write(lead.join(".gitattributes"), "*.ron merge=screener\n").unwrap();
-    std::fs::write(
-        lead.join(".gitignore"),
-        "*.ron.journal\n*.ron.lock\n*.ron.bak\n*.ron.cache\n*.ron.records.bak\n*.ron.records.cache\n",
-    )
-    .unwrap();
-    git(&lead, &["add", "."]);
-    git(&lead, &["commit", "-q", "-m", "the review"]);
-    git(&lead, &["push", "-q", "origin", "main"]);
-    let alice = root.join("alice");
-    let bob = root.join("bob");
-    git(root, &["clone", "-q", origin.to_str().unwrap(), "alice"]);
-    git(root, &["clone", "-q", origin.to_str().unwrap(), "bob"]);
-    set_up_driver(&alice);
-    set_up_driver(&bob);
+    let [alice, bob] = common::git::review_repo(dir.path(), |lead| {
+        ok(&["import", "review.ron", SAMPLE], lead);
+    });
     decide(
         &alice.join("review.ron"),
         "alice",

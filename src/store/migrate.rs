@@ -85,7 +85,8 @@ pub(super) fn parse_entry(version: u32, text: &str) -> Result<(u64, Change), Str
     Ok((line.seq, line.change))
 }
 
-fn parse<'a, T: Deserialize<'a>>(path: &Path, text: &'a str) -> Result<T, StoreError> {
+/// `text`, the file at `path`, as a `T`; a parse error names the place.
+pub(super) fn parse<'a, T: Deserialize<'a>>(path: &Path, text: &'a str) -> Result<T, StoreError> {
     ron::Options::default()
         .from_str(text)
         .map_err(|e: ron::error::SpannedError| StoreError::Parse {

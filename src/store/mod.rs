@@ -344,16 +344,20 @@ fn load_real(
 /// lives (the git merge driver's temporary versions).
 pub fn load_file_alone(path: &Path) -> Result<Project, StoreError> {
     let bytes = RealFs.read(path).map_err(|e| StoreError::io(path, e))?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let (line, col) = line_col(&bytes, e.valid_up_to());
+    migrate::parse_project(path, utf8(path, &bytes)?).map(|(p, _)| p)
+}
+
+/// The file at `path`'s bytes as text, or where they stop being UTF-8.
+fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, StoreError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let (line, col) = line_col(bytes, e.valid_up_to());
         StoreError::Parse {
             path: path.to_path_buf(),
             line,
             col,
             message: "invalid UTF-8".into(),
         }
-    })?;
-    migrate::parse_project(path, text).map(|(p, _)| p)
+    })
 }
 
 /// The records `file` names, for the project file at `path` (read beside
@@ -414,16 +418,7 @@ fn load_full(
             }
             None => {
                 let bytes = fs.read(path).map_err(not_found_or)?;
-                let text = std::str::from_utf8(&bytes).map_err(|e| {
-                    let (line, col) = line_col(&bytes, e.valid_up_to());
-                    StoreError::Parse {
-                        path: path.to_path_buf(),
-                        line,
-                        col,
-                        message: "invalid UTF-8".into(),
-                    }
-                })?;
-                let (mut project, version) = migrate::parse_project(path, text)?;
+                let (mut project, version) = migrate::parse_project(path, utf8(path, &bytes)?)?;
                 mismatch = checksum::verify(path, &bytes, &project);
                 let mut records_stamp = None;
                 let mut current = true;

@@ -232,24 +232,8 @@ pub(super) fn read(fs: &dyn Storage, path: &Path, file: &RecordsFile) -> Result<
             found_other.get_or_insert(got);
             continue;
         }
-        let text = std::str::from_utf8(&bytes).map_err(|e| {
-            let (line, col) = super::line_col(&bytes, e.valid_up_to());
-            StoreError::Parse {
-                path: candidate.clone(),
-                line,
-                col,
-                message: "invalid UTF-8".into(),
-            }
-        })?;
-        let whole: Whole =
-            ron::Options::default()
-                .from_str(text)
-                .map_err(|e: ron::error::SpannedError| StoreError::Parse {
-                    path: candidate.clone(),
-                    line: e.span.start.line,
-                    col: e.span.start.col,
-                    message: e.code.to_string(),
-                })?;
+        let text = super::utf8(&candidate, &bytes)?;
+        let whole: Whole = super::migrate::parse(&candidate, text)?;
         if whole.version > VERSION_RECORDS_FILE {
             return Err(StoreError::TooNew(candidate, whole.version));
         }

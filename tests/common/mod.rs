@@ -63,6 +63,7 @@ fn count_rows() -> impl Iterator<Item = (String, usize, usize)> {
         })
 }
 
+pub mod git;
 pub mod pty;
 pub mod screen;
 

@@ -166,8 +166,10 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
         );
         // Each record's key depends on its content only (a key screener
         // exported with the record is content too): on all cores.
+        // With it, which fields the report counts it has: read here, on
+        // all cores, not in the loop below, which runs on one.
         let bases = phases::time("derive keys", || {
-            import::pieces::map(&parsed.records, |(_, r)| r.import_key())
+            import::pieces::map(&parsed.records, |(_, r)| (r.import_key(), filled(r)))
         });
         let _loop = phases::start("key loop");
         let records = std::mem::take(&mut parsed.records);
@@ -180,7 +182,7 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
         let kept: Vec<Record> = records
             .into_iter()
             .zip(&bases)
-            .map(|((_line, mut record), base)| {
+            .map(|((_line, mut record), (base, filled))| {
                 let n = occurrences.entry(base.as_str()).or_insert(0);
                 *n += 1;
                 // Identical records within one file stay (they are entries
@@ -195,15 +197,15 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
                 // reference exported by two tools, or a copy of it) is
                 // kept under the next free `~n`, and linked as a duplicate.
                 let mut copy = (*n).max(1);
-                while existing.contains(&key) {
+                // `insert` is false when the key is taken: one lookup a try.
+                while !existing.insert(key.clone()) {
                     copy += 1;
                     key = format!("{base}~{copy}");
                 }
                 imported += 1;
-                with_title += usize::from(!record.title.trim().is_empty());
-                with_abstract += usize::from(!record.abstract_text.trim().is_empty());
-                with_doi += usize::from(!record.doi.trim().is_empty());
-                existing.insert(key.clone());
+                with_title += usize::from(filled & TITLE != 0);
+                with_abstract += usize::from(filled & ABSTRACT != 0);
+                with_doi += usize::from(filled & DOI != 0);
                 record.key = key;
                 record.origin = Origin {
                     source: source_index,
@@ -280,6 +282,17 @@ pub fn import_files(project: &mut Project, inputs: &[Input]) -> Result<ImportRep
         duplicates_by_rule,
         total_records: project.records.len(),
     })
+}
+
+/// The fields of a record that `FileReport` counts (`with_title`, …), as
+/// bits.
+const TITLE: u8 = 1;
+const ABSTRACT: u8 = 2;
+const DOI: u8 = 4;
+
+fn filled(r: &Record) -> u8 {
+    let has = |s: &str, bit: u8| if s.trim().is_empty() { 0 } else { bit };
+    has(&r.title, TITLE) | has(&r.abstract_text, ABSTRACT) | has(&r.doi, DOI)
 }
 
 /// Per file of this run, its records that duplicate a record imported

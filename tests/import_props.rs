@@ -265,10 +265,142 @@ fn ris_line() -> impl Strategy<Value = String> {
 /// (`import::pieces`); the result must be the one-piece result, whatever
 /// the number of pieces.
 fn check_pieces(text: &str) {
-    let whole = outcome(&import::parse_text_in(text, Format::Ris, 1, 1));
+    check_pieces_of(text, Format::Ris);
+}
+
+fn check_pieces_of(text: &str, format: Format) {
+    let whole = outcome(&import::parse_text_in(text, format, 1, 1));
     for pieces in [2, 3, 7, 64] {
-        let cut = outcome(&import::parse_text_in(text, Format::Ris, pieces, 2));
-        assert_eq!(cut, whole, "{pieces} pieces");
+        let cut = outcome(&import::parse_text_in(text, format, pieces, 2));
+        assert_eq!(cut, whole, "{} in {pieces} pieces", format.name());
+    }
+}
+
+/// Lines of MEDLINE records with their quirks: wrapped values, tags
+/// without a space, lines that are no tag, blank lines of spaces.
+fn medline_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[A-Z]{2,4} ?- [a-zA-Z ,.]{0,20}",
+        Just("PMID- 123".to_string()),
+        Just("PMC - PMC1".to_string()),
+        "      [a-z ]{0,20}",
+        "[a-z ]{0,20}",
+        Just("   ".to_string()),
+        Just("\u{a0}".to_string()),
+        Just(String::new()),
+    ]
+}
+
+/// Lines of BibTeX entries, broken ones among them: braces left open,
+/// `@` lines inside values, comments, a macro now and then.
+fn bibtex_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("@article{key,".to_string()),
+        Just("@Book (k2,".to_string()),
+        "  [a-z]{1,8} = [{\"][a-zA-Z ,.]{0,20}[}\"],?",
+        "  [a-z]{1,8} = \\{[a-z ]{0,10}",
+        "[a-z ]{0,20}",
+        Just("}".to_string()),
+        Just(")".to_string()),
+        Just("@comment{x}".to_string()),
+        Just("@preamble{".to_string()),
+        Just("@string{a = \"b\"}".to_string()),
+        Just("@misc".to_string()),
+        Just("% a comment @article{".to_string()),
+        Just(String::new()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn medline_in_pieces_parses_as_whole(
+        records in prop::collection::vec(
+            (prop::collection::vec(medline_line(), 0..6), 0..3usize), 1..30),
+        eol in prop_oneof![Just("\n"), Just("\r\n"), Just("\r")],
+    ) {
+        let mut lines = Vec::new();
+        for (inner, blanks) in records {
+            lines.push("PMID- 1".to_string());
+            lines.extend(inner);
+            lines.extend(std::iter::repeat_n(String::new(), blanks));
+        }
+        check_pieces_of(&lines.join(eol), Format::Medline);
+    }
+
+    #[test]
+    fn bibtex_in_pieces_parses_as_whole(
+        entries in prop::collection::vec(
+            (prop::collection::vec(bibtex_line(), 0..6), 0..3usize), 1..30),
+        eol in prop_oneof![Just("\n"), Just("\r\n"), Just("\r")],
+    ) {
+        let mut lines = Vec::new();
+        for (inner, blanks) in entries {
+            lines.push("@article{k,".to_string());
+            lines.extend(inner);
+            lines.push("}".to_string());
+            lines.extend(std::iter::repeat_n(String::new(), blanks));
+        }
+        check_pieces_of(&lines.join(eol), Format::Bibtex);
+    }
+
+    #[test]
+    fn any_document_in_pieces_parses_as_whole(doc in document()) {
+        check_pieces_of(&doc, Format::Medline);
+        check_pieces_of(&doc, Format::Bibtex);
+    }
+}
+
+/// Real exports joined many times over, so that there are places to cut:
+/// every MEDLINE and BibTeX file of the corpus, and screener's own BibTeX
+/// export of generated records.
+#[test]
+fn medline_and_bibtex_files_parse_in_pieces_as_whole() {
+    let mut checked = 0;
+    if let Some(corpus) = common::corpus() {
+        for (dir, format) in [("nbib", Format::Medline), ("bibtex", Format::Bibtex)] {
+            for entry in std::fs::read_dir(corpus.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                let bytes = std::fs::read(&path).unwrap();
+                let text = import::decode::decode(&bytes).text;
+                for text in [text.to_string(), format!("{text}\n\n").repeat(5)] {
+                    let whole = outcome(&import::parse_text_in(&text, format, 1, 1));
+                    for pieces in [2, 5, 16] {
+                        let cut = outcome(&import::parse_text_in(&text, format, pieces, 2));
+                        assert_eq!(cut, whole, "{} in {pieces} pieces", path.display());
+                    }
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 10, "only {checked} MEDLINE and BibTeX files");
+    }
+    let generator = screener::synth::Generator::new(7);
+    let records: Vec<_> = (0..300).map(|i| generator.record(i)).collect();
+    let bib = screener::export::bibtex::write(&records, |_| Format::Ris);
+    let whole = import::parse_text_in(&bib, Format::Bibtex, 1, 1);
+    assert_eq!(whole.records.len(), 300);
+    for pieces in [2, 7, 64] {
+        let cut = import::parse_text_in(&bib, Format::Bibtex, pieces, 2);
+        assert_eq!(outcome(&cut), outcome(&whole), "{pieces} pieces");
+    }
+    let mut nbib = String::new();
+    for (i, r) in records.iter().enumerate() {
+        nbib.push_str(&format!(
+            "PMID- {}\nTI  - {}\nAB  - {}\n      {}\nFAU - {}\nDP  - 2020\n\n",
+            1000 + i,
+            r.title,
+            r.abstract_text,
+            r.journal,
+            r.authors.first().map_or("", String::as_str)
+        ));
+    }
+    let whole = import::parse_text_in(&nbib, Format::Medline, 1, 1);
+    assert_eq!(whole.records.len(), 300);
+    for pieces in [2, 7, 64] {
+        let cut = import::parse_text_in(&nbib, Format::Medline, pieces, 2);
+        assert_eq!(outcome(&cut), outcome(&whole), "{pieces} pieces");
     }
 }
 

@@ -237,7 +237,13 @@ fn normalize_doi_into(s: &str, out: &mut String) -> bool {
         return false;
     }
     if !doi.contains('%') {
-        out.extend(doi.chars().flat_map(char::to_lowercase));
+        if doi.is_ascii() {
+            // Nearly every DOI: lowercased in place, not char by char.
+            out.push_str(doi);
+            out.make_ascii_lowercase();
+        } else {
+            out.extend(doi.chars().flat_map(char::to_lowercase));
+        }
         return true;
     }
     let bytes = doi.as_bytes();
@@ -287,7 +293,8 @@ pub fn fold_words(s: &str, out: &mut String) {
 /// `out` holds at least `limit` bytes.
 fn fold_into(s: &str, out: &mut String, spaces: bool, limit: usize) {
     let cleaned;
-    let s = if s.contains(['<', '&']) {
+    // One vector search: `contains` with a set of chars decodes each one.
+    let s = if memchr::memchr2(b'<', b'&', s.as_bytes()).is_some() {
         cleaned = strip_markup(s);
         cleaned.as_str()
     } else {

@@ -63,31 +63,7 @@ impl<'a> Cursor<'a> {
 
     /// Whether an entry starts at `at`: `@`, a name, then `{` or `(`.
     fn entry_starts_at(&self, at: usize) -> bool {
-        let b = self.src.as_bytes();
-        if b.get(at) != Some(&b'@') {
-            return false;
-        }
-        let mut i = at + 1;
-        while b
-            .get(i)
-            .is_some_and(|c| c.is_ascii_whitespace() && *c != b'\n')
-        {
-            i += 1;
-        }
-        let name_start = i;
-        while b
-            .get(i)
-            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
-        {
-            i += 1;
-        }
-        if i == name_start {
-            return false;
-        }
-        while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
-            i += 1;
-        }
-        matches!(b.get(i), Some(b'{') | Some(b'('))
+        entry_starts_at(self.src.as_bytes(), at)
     }
 
     /// The next line that starts (after blanks) with an entry, from `pos`.
@@ -105,6 +81,93 @@ impl<'a> Cursor<'a> {
         }
         None
     }
+}
+
+/// Whether an entry starts at `at` of `b`: `@`, a name, then `{` or `(`.
+fn entry_starts_at(b: &[u8], at: usize) -> bool {
+    if b.get(at) != Some(&b'@') {
+        return false;
+    }
+    let mut i = at + 1;
+    while b
+        .get(i)
+        .is_some_and(|c| c.is_ascii_whitespace() && *c != b'\n')
+    {
+        i += 1;
+    }
+    let name_start = i;
+    while b
+        .get(i)
+        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    {
+        i += 1;
+    }
+    if i == name_start {
+        return false;
+    }
+    while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
+        i += 1;
+    }
+    matches!(b.get(i), Some(b'{') | Some(b'('))
+}
+
+/// Up to `pieces - 1` places to cut `text` (bare CRs already turned into
+/// LFs, as `parse` reads it) so that the pieces parse, one by one, to what
+/// the whole text parses to: each is an `@` that starts an entry at the
+/// start of a line. Whether the whole text's parse is between entries
+/// there (and not inside a value a brace left open) only the pieces can
+/// tell: a piece whose parse reported anything makes the join give up
+/// (`parse_piece`), and the text is then parsed whole. None in
+/// files with `@string` macros, which hold from where they are defined to
+/// the end of the file.
+pub(crate) fn cuts(text: &str, pieces: usize) -> Vec<usize> {
+    let b = text.as_bytes();
+    if pieces < 2 || defines_macros(b) {
+        return Vec::new();
+    }
+    let finder = memchr::memmem::Finder::new(b"\n@");
+    let mut cuts = Vec::with_capacity(pieces - 1);
+    let mut from = 0;
+    for k in 1..pieces {
+        let mut at = (b.len() / pieces * k).max(from);
+        while let Some(i) = finder.find(&b[at..]) {
+            let start = at + i + 1;
+            if entry_starts_at(b, start) {
+                cuts.push(start);
+                from = start + 1;
+                break;
+            }
+            at = start;
+        }
+        if cuts.len() < k {
+            break;
+        }
+    }
+    cuts
+}
+
+/// Whether `b` holds an `@string` (any case, blanks allowed after the `@`).
+fn defines_macros(b: &[u8]) -> bool {
+    memchr::memchr_iter(b'@', b).any(|at| {
+        let rest = &b[at + 1..];
+        let blanks = rest.iter().take_while(|c| c.is_ascii_whitespace()).count();
+        rest[blanks..]
+            .get(..6)
+            .is_some_and(|name| name.eq_ignore_ascii_case(b"string"))
+    })
+}
+
+/// [`parse`] of a piece of a file (`cuts`): anything reported (an entry
+/// broken, or cut off by the piece's end) may concern an entry that goes
+/// on in the next piece, and its message may name a line counted from the
+/// piece's start; the text is then parsed whole.
+pub(crate) fn parse_piece(text: &str) -> Parsed {
+    let mut parsed = parse(text);
+    if parsed.reported > 0 || !parsed.warnings.is_empty() {
+        parsed.open_end = true;
+        parsed.detached = true;
+    }
+    parsed
 }
 
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {

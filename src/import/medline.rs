@@ -45,6 +45,46 @@ fn is_blank(line: &str) -> bool {
     }
 }
 
+/// Up to `pieces - 1` places to cut `text` so that the pieces parse, one
+/// by one, to what the whole text parses to: each is the start of a line
+/// that follows a blank line. A blank line ends the record before it, and
+/// nothing else of the parser's state crosses it (lines outside records
+/// after the first piece make the join give up: their warnings are
+/// counted across the file).
+pub(crate) fn cuts(text: &str, pieces: usize) -> Vec<usize> {
+    let b = text.as_bytes();
+    if pieces < 2 {
+        return Vec::new();
+    }
+    let mut cuts = Vec::with_capacity(pieces - 1);
+    let mut from = 0;
+    for k in 1..pieces {
+        let at = (b.len() / pieces * k).max(from);
+        match memchr::memchr_iter(b'\n', &b[at..])
+            .map(|i| at + i + 1)
+            .find(|&start| start < b.len() && follows_blank(b, start))
+        {
+            Some(start) => {
+                cuts.push(start);
+                from = start + 1;
+            }
+            None => break,
+        }
+    }
+    cuts
+}
+
+/// Whether the line before `start` (which follows a `\n`) is blank, as
+/// `decode::line_iter` splits lines: a bare CR inside it would make it two
+/// lines, and is not taken.
+fn follows_blank(b: &[u8], start: usize) -> bool {
+    let end = start - 1;
+    let from = memchr::memrchr(b'\n', &b[..end]).map_or(0, |i| i + 1);
+    let line = &b[from..end];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    memchr::memchr(b'\r', line).is_none() && std::str::from_utf8(line).is_ok_and(is_blank)
+}
+
 pub fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut records = Fields::new();

@@ -139,6 +139,10 @@ pub struct Parsed {
     /// text (RIS: Ovid's lines after `ER` when the records before were
     /// skipped): parsed as a piece, the text depends on the one before.
     detached: bool,
+    /// The text's last item may go on past its end (BibTeX: an entry
+    /// that did not close cleanly): parsed as a piece, the text depends on
+    /// the one after.
+    open_end: bool,
 }
 
 /// Ignored lines listed one by one; a file read in the wrong format would
@@ -366,13 +370,11 @@ pub fn parse_text(text: &str, format: Format) -> Parsed {
 /// [`parse_text`] with `pieces` pieces (at most) on `threads` threads; the
 /// result does not depend on either (tests call this on small texts).
 pub fn parse_text_in(text: &str, format: Format, pieces: usize, threads: usize) -> Parsed {
-    let cuts = match format {
-        Format::Ris if threads > 1 => ris::cuts(text, pieces),
-        _ => Vec::new(),
+    let joined = if threads > 1 {
+        parse_in_pieces(text, format, pieces, threads)
+    } else {
+        None
     };
-    let joined = (!cuts.is_empty())
-        .then(|| pieces::parse(text, &cuts, threads, ris::parse))
-        .flatten();
     let mut parsed = joined.unwrap_or_else(|| parse_whole(text, format));
     // U+2028 and U+2029 (LINE and PARAGRAPH SEPARATOR, from exports that
     // went through JavaScript or Word) are line breaks in prose and a
@@ -468,6 +470,27 @@ pub fn normalize_separators(r: &mut Record) {
         line(s);
     }
     r.authors.iter_mut().chain(&mut r.keywords).for_each(line);
+}
+
+/// The formats that say where their text may be cut (`pieces`), parsed
+/// in pieces; `None` when there is no place to cut or the pieces cannot be
+/// joined exactly.
+fn parse_in_pieces(text: &str, format: Format, pieces: usize, threads: usize) -> Option<Parsed> {
+    let in_pieces = |text: &str, cuts: Vec<usize>, parse: fn(&str) -> Parsed| {
+        (!cuts.is_empty())
+            .then(|| pieces::parse(text, &cuts, threads, parse))
+            .flatten()
+    };
+    match format {
+        Format::Ris => in_pieces(text, ris::cuts(text, pieces), ris::parse),
+        Format::Medline => in_pieces(text, medline::cuts(text, pieces), medline::parse),
+        Format::Bibtex => {
+            // Cut where the parser reads: after bare CRs became LFs.
+            let text = decode::bare_cr_to_lf(text);
+            in_pieces(&text, bibtex::cuts(&text, pieces), bibtex::parse_piece)
+        }
+        _ => None,
+    }
 }
 
 fn parse_whole(text: &str, format: Format) -> Parsed {
@@ -590,6 +613,39 @@ mod tests {
             assert_eq!(format!("{:?}", cut.records), format!("{:?}", whole.records));
             assert_eq!(cut.warnings, whole.warnings);
         }
+    }
+
+    /// MEDLINE and BibTeX of generated records are cut (not parsed whole
+    /// after the pieces failed to join) and give the one-piece result.
+    #[test]
+    fn medline_and_bibtex_are_parsed_in_pieces() {
+        let mut nbib = String::new();
+        let mut bib = String::new();
+        for i in 0..200 {
+            nbib.push_str(&format!(
+                "PMID- {i}\r\nTI  - Title {i}\r\n      wrapped\r\nFAU - Doe, J\r\n\r\n"
+            ));
+            bib.push_str(&format!(
+                "@article{{k{i},\n  title = {{Title {{X}} {i}}},\n  year = 2020,\n}}\n% note\n\n"
+            ));
+        }
+        for (text, format) in [(&nbib, Format::Medline), (&bib, Format::Bibtex)] {
+            let whole = parse_text_in(text, format, 1, 1);
+            assert_eq!(whole.records.len(), 200);
+            for pieces in [2, 5, 64] {
+                let cut = parse_in_pieces(text, format, pieces, 2).expect("cut and joined");
+                assert_eq!(format!("{:?}", cut.records), format!("{:?}", whole.records));
+                assert_eq!(cut.warnings, whole.warnings);
+            }
+        }
+        // A brace left open in one piece is read across the cut by the
+        // whole parse: the pieces are not joined.
+        let broken = bib.replacen("year = 2020,", "note = {open,", 1);
+        assert_eq!(bibtex::cuts(&broken, 5).len(), 4);
+        assert!(parse_in_pieces(&broken, Format::Bibtex, 5, 2).is_none());
+        // Macros hold to the end of the file: no cuts.
+        let macros = format!("@STRING{{j = \"J\"}}\n{bib}");
+        assert!(bibtex::cuts(&macros, 5).is_empty());
     }
 
     #[test]

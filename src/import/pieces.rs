@@ -1,10 +1,13 @@
 //! Parsing a large file in pieces on all cores. A format that can say
 //! where its text may be cut without changing what it parses to (RIS:
-//! before a `TY` line that follows an `ER`, `ris::cuts`) has its pieces
+//! before a `TY` line that follows an `ER`, `ris::cuts`; MEDLINE: after a
+//! blank line, `medline::cuts`; BibTeX: before an entry at the start of a
+//! line, `bibtex::cuts`) has its pieces
 //! parsed on several threads and the results joined in file order, with
 //! line numbers shifted by the lines of the pieces before. Anything that
 //! depends on more than one piece (lines outside records past the first
-//! piece, whose warnings are counted across the file) makes the join give
+//! piece, whose warnings are counted across the file; a BibTeX entry that
+//! did not close before the end of its piece) makes the join give
 //! up, and the caller parses the whole text in one go: the result is
 //! always the one-piece result.
 
@@ -64,6 +67,15 @@ fn count_lines(text: &str) -> usize {
 }
 
 fn join(results: Vec<Option<(Parsed, usize)>>) -> Option<Parsed> {
+    // The last piece ends where the text does; any other piece whose end
+    // an item may cross is not what the whole text parses to there.
+    let last = results.len().saturating_sub(1);
+    if results[..last]
+        .iter()
+        .any(|r| r.as_ref().is_some_and(|(p, _)| p.open_end))
+    {
+        return None;
+    }
     let mut results = results.into_iter();
     let (mut all, mut offset) = results.next()??;
     let rest: Vec<(Parsed, usize)> = results.collect::<Option<_>>()?;

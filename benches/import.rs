@@ -270,16 +270,11 @@ fn measure_rispy(python: &Path, path: &Path) -> Option<Run> {
 /// peak RSS from wait4, and the phases it reports.
 fn measure_import(exe: &Path, dir: &Path, file: &Path) -> Run {
     let project = dir.join("bench.ron");
-    for ext in [
-        "",
-        ".cache",
-        ".journal",
-        ".bak",
-        ".lock",
-        ".tmp",
-        ".cache.tmp",
-    ] {
-        let _ = std::fs::remove_file(format!("{}{ext}", project.display()));
+    // Every file of the last run goes, or a new import would find a records
+    // file beside it and pay for keeping it as `.records.bak`.
+    let _ = std::fs::remove_file(&project);
+    for side in screener::store::Side::ALL {
+        let _ = std::fs::remove_file(side.of(&project));
     }
     let phases = dir.join("bench.phases");
     let _ = std::fs::remove_file(&phases);

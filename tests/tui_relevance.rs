@@ -474,3 +474,65 @@ fn status_json_has_the_stopping_estimate() {
     assert!((p - s["p_value"].as_f64().unwrap()).abs() < 1e-4);
     assert_eq!(row("not_yet"), "");
 }
+
+/// The undecided records the ranking in use orders.
+fn ranked(h: &Harness) -> Vec<u32> {
+    h.app
+        .screening()
+        .relevance()
+        .and_then(|r| r.in_use())
+        .map(|r| r.order.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_record_that_becomes_eligible_during_the_session_is_ranked_without_reopening() {
+    let mut p = toy_project();
+    // Heart record 5 is linked as a copy of heart record 4: not screened
+    // until a reviewer splits the link.
+    p.records[5].duplicate_of = Some(p.records[4].key.clone());
+    for i in [0, 2, 3] {
+        decide(&mut p, i, "alice", Verdict::Include);
+    }
+    for i in [12, 14, 15] {
+        decide(
+            &mut p,
+            i,
+            "alice",
+            Verdict::Exclude(vec!["population".into()]),
+        );
+    }
+    let mut h = Harness::new(app(p, "alice", QueueOrder::Relevance, 3), 100, 30);
+    let wait = std::time::Duration::from_secs(60);
+    h.app.settle_ranking(wait);
+    h.keys("home");
+    let before = ranked(&h);
+    assert!(!before.is_empty() && !before.contains(&5), "{before:?}");
+
+    h.keys("D");
+    h.keys("s");
+    assert!(h.app.project().records[5].duplicate_of.is_none());
+    // Until the restarted ranker publishes, the order in use stays.
+    assert!(
+        h.screen().contains("relevance: learned from"),
+        "{}",
+        h.screen()
+    );
+    h.app.settle_ranking(wait);
+    h.keys("home");
+    let after = ranked(&h);
+    let at = after.iter().position(|&i| i == 5);
+    assert!(at.is_some(), "the split record is ranked: {after:?}");
+    let first_farm = after.iter().position(|&i| i >= 12).unwrap();
+    assert!(
+        at < Some(first_farm),
+        "a heart record, ranked before the farm ones: {after:?}"
+    );
+    let score = h
+        .app
+        .screening()
+        .relevance()
+        .and_then(|r| r.in_use())
+        .and_then(|r| r.score(5));
+    assert!(score.is_some_and(|s| s > 0.0), "{score:?}");
+}

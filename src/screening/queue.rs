@@ -590,6 +590,15 @@ impl Screening {
     /// the record it was on).
     pub fn rebuild_queue(&mut self, keep: Option<usize>) {
         let keep = keep.or_else(|| self.current_index());
+        if let Some(r) = self.relevance.as_mut() {
+            r.follow(
+                &self.project,
+                &self.reviewer,
+                self.stage,
+                self.seed,
+                &self.rank_setup,
+            );
+        }
         let mut queue = match &self.only {
             Some(only) => only.clone(),
             None => stats::eligible(&self.project, &self.reviewer, self.stage),

@@ -40,6 +40,8 @@ impl Default for RankSetup {
 pub struct Relevance {
     /// `Option` only so `Drop` can hand it to another thread.
     ranker: Option<Ranker>,
+    /// The records the ranker ranks: those eligible when it started.
+    eligible: Vec<usize>,
     /// What orders the queue and explains the record shown.
     in_use: Option<Arc<Ranking>>,
     /// The last one published, for the stopping panel.
@@ -63,10 +65,43 @@ impl Relevance {
         );
         let notify = Arc::clone(&setup.notify);
         Relevance {
+            eligible: input.eligible.clone(),
             ranker: Some(Ranker::start(input, move || notify())),
             in_use: None,
             newest: None,
         }
+    }
+
+    /// Starts the ranker again when the records eligible at the stage are
+    /// no longer those it ranks (a duplicate link split during the
+    /// session, maybes sent on to full text): a record that became
+    /// eligible is ranked, and its decision learned, without reopening the
+    /// screen. The rankings in use stay until the new ranker publishes
+    /// (records they do not know come after the ranked ones meanwhile), so
+    /// the order never falls back to random. Returns whether it restarted.
+    pub fn follow(
+        &mut self,
+        project: &Project,
+        reviewer: &str,
+        stage: Stage,
+        seed: u64,
+        setup: &RankSetup,
+    ) -> bool {
+        let input = Input::from_project(
+            project,
+            setup.project_path.as_deref(),
+            reviewer,
+            stage,
+            seed,
+        );
+        if input.eligible == self.eligible {
+            return false;
+        }
+        self.eligible = input.eligible.clone();
+        let notify = Arc::clone(&setup.notify);
+        let old = self.ranker.replace(Ranker::start(input, move || notify()));
+        stop_elsewhere(old);
+        true
     }
 
     /// A record's decision changed from `before` to `after`: the ranker
@@ -84,13 +119,17 @@ impl Relevance {
     /// Takes the newest published ranking (for the panel); `true` if it
     /// is new.
     pub fn poll(&mut self) -> bool {
-        let latest = self.ranker.as_ref().and_then(Ranker::latest);
-        let new = match (&latest, &self.newest) {
-            (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
-            (a, b) => a.is_some() != b.is_some(),
+        // A ranker that has published nothing yet (one just restarted by
+        // `follow`) leaves the last ranking as the newest.
+        let Some(latest) = self.ranker.as_ref().and_then(Ranker::latest) else {
+            return false;
         };
+        let new = self
+            .newest
+            .as_ref()
+            .is_none_or(|b| !Arc::ptr_eq(&latest, b));
         if new {
-            self.newest = latest;
+            self.newest = Some(latest);
         }
         new
     }
@@ -149,13 +188,17 @@ impl Relevance {
 
 impl Drop for Relevance {
     fn drop(&mut self) {
-        // Dropping a ranker joins its thread, which may be building the
-        // features of a large project: quitting does not wait for that.
-        if let Some(r) = self.ranker.take() {
-            let _ = std::thread::Builder::new()
-                .name("ranker-stop".into())
-                .spawn(move || drop(r));
-        }
+        stop_elsewhere(self.ranker.take());
+    }
+}
+
+/// Dropping a ranker joins its thread, which may be building the features
+/// of a large project: neither quitting nor a restart waits for that.
+fn stop_elsewhere(ranker: Option<Ranker>) {
+    if let Some(r) = ranker {
+        let _ = std::thread::Builder::new()
+            .name("ranker-stop".into())
+            .spawn(move || drop(r));
     }
 }
 

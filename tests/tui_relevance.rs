@@ -243,21 +243,22 @@ fn header_says_random_until_one_include_and_one_exclude() {
     );
 }
 
+/// Alice includes heart records 0, 2 and 3 and excludes farm records 12,
+/// 14 and 15.
+fn three_and_three(p: &mut Project) {
+    for i in [0, 2, 3] {
+        decide(p, i, "alice", Verdict::Include);
+    }
+    for i in [12, 14, 15] {
+        decide(p, i, "alice", Verdict::Exclude(vec!["population".into()]));
+    }
+}
+
 /// The toy screen after three includes (heart records) and three excludes
 /// (farm records), on the best-scored record.
 fn explained(w: u16, h: u16) -> Harness {
     let mut p = toy_project();
-    for i in [0, 2, 3] {
-        decide(&mut p, i, "alice", Verdict::Include);
-    }
-    for i in [12, 14, 15] {
-        decide(
-            &mut p,
-            i,
-            "alice",
-            Verdict::Exclude(vec!["population".into()]),
-        );
-    }
+    three_and_three(&mut p);
     let mut harness = Harness::new(app(p, "alice", QueueOrder::Relevance, 3), w, h);
     // The ranking is taken between records.
     harness.keys("home");
@@ -491,17 +492,7 @@ fn a_record_that_becomes_eligible_during_the_session_is_ranked_without_reopening
     // Heart record 5 is linked as a copy of heart record 4: not screened
     // until a reviewer splits the link.
     p.records[5].duplicate_of = Some(p.records[4].key.clone());
-    for i in [0, 2, 3] {
-        decide(&mut p, i, "alice", Verdict::Include);
-    }
-    for i in [12, 14, 15] {
-        decide(
-            &mut p,
-            i,
-            "alice",
-            Verdict::Exclude(vec!["population".into()]),
-        );
-    }
+    three_and_three(&mut p);
     let mut h = Harness::new(app(p, "alice", QueueOrder::Relevance, 3), 100, 30);
     let wait = std::time::Duration::from_secs(60);
     h.app.settle_ranking(wait);

@@ -125,25 +125,7 @@ pub(crate) fn cuts(text: &str, pieces: usize) -> Vec<usize> {
     if pieces < 2 || defines_macros(b) {
         return Vec::new();
     }
-    let finder = memchr::memmem::Finder::new(b"\n@");
-    let mut cuts = Vec::with_capacity(pieces - 1);
-    let mut from = 0;
-    for k in 1..pieces {
-        let mut at = (b.len() / pieces * k).max(from);
-        while let Some(i) = finder.find(&b[at..]) {
-            let start = at + i + 1;
-            if entry_starts_at(b, start) {
-                cuts.push(start);
-                from = start + 1;
-                break;
-            }
-            at = start;
-        }
-        if cuts.len() < k {
-            break;
-        }
-    }
-    cuts
+    super::pieces::cuts_before(b, pieces, b"\n@", |start| entry_starts_at(b, start))
 }
 
 /// Whether `b` holds an `@string` (any case, blanks allowed after the `@`).

@@ -58,6 +58,37 @@ pub fn parse(
 }
 
 /// Lines as `decode::line_iter` counts them.
+/// Up to `pieces - 1` places to cut `b`, one near each `k / pieces` of
+/// its length: the first place at or after it where `needle` (which starts
+/// with `\n`) ends a line and `starts(at)` says the line beginning at `at`
+/// may start a piece. Fewer when the text runs out of such places.
+pub fn cuts_before(
+    b: &[u8],
+    pieces: usize,
+    needle: &[u8],
+    starts: impl Fn(usize) -> bool,
+) -> Vec<usize> {
+    let finder = memchr::memmem::Finder::new(needle);
+    let mut cuts = Vec::with_capacity(pieces.saturating_sub(1));
+    let mut from = 0;
+    for k in 1..pieces {
+        let mut at = (b.len() / pieces * k).max(from);
+        while let Some(i) = finder.find(&b[at..]) {
+            let start = at + i + 1;
+            if starts(start) {
+                cuts.push(start);
+                from = start + 1;
+                break;
+            }
+            at = start;
+        }
+        if cuts.len() < k {
+            break;
+        }
+    }
+    cuts
+}
+
 fn count_lines(text: &str) -> usize {
     let b = text.as_bytes();
     if memchr::memchr(b'\r', b).is_some() {

@@ -107,25 +107,7 @@ pub(crate) fn cuts(text: &str, pieces: usize) -> Vec<usize> {
     if pieces < 2 || memchr::memmem::find(bytes, b"Record #").is_some() {
         return Vec::new();
     }
-    let finder = memchr::memmem::Finder::new(b"\nTY  - ");
-    let mut cuts = Vec::with_capacity(pieces - 1);
-    let mut from = 0;
-    for k in 1..pieces {
-        let mut at = (bytes.len() / pieces * k).max(from);
-        while let Some(i) = finder.find(&bytes[at..]) {
-            let start = at + i + 1;
-            if follows_er(text, start) {
-                cuts.push(start);
-                from = start + 1;
-                break;
-            }
-            at = start;
-        }
-        if cuts.len() < k {
-            break;
-        }
-    }
-    cuts
+    super::pieces::cuts_before(bytes, pieces, b"\nTY  - ", |start| follows_er(text, start))
 }
 
 /// Whether the last non-blank line before the line starting at `start`

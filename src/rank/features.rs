@@ -519,6 +519,24 @@ pub fn terms_of(records: &[Record], cfg: &FeatureConfig) -> Vec<Terms> {
     crate::import::pieces::map_with(records, Vec::new, |scratch, r| Terms::of(r, cfg, scratch))
 }
 
+/// The matrix of records whose titles are `texts`, with no term dropped
+/// for being common (tests of the model and the scoring).
+#[cfg(test)]
+pub fn matrix_of_titles<S: AsRef<str>>(texts: &[S]) -> Matrix {
+    let cfg = FeatureConfig {
+        max_df: 1.0,
+        ..FeatureConfig::default()
+    };
+    let recs: Vec<Record> = texts
+        .iter()
+        .map(|t| Record {
+            title: t.as_ref().to_string(),
+            ..Record::default()
+        })
+        .collect();
+    Matrix::build(&terms_of(&recs, &cfg), &cfg)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -368,22 +368,10 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rank::features::{FeatureConfig, Matrix, terms_of};
-    use crate::record::Record;
+    use crate::rank::features::Matrix;
 
     fn matrix(texts: &[&str]) -> Matrix {
-        let cfg = FeatureConfig {
-            max_df: 1.0,
-            ..FeatureConfig::default()
-        };
-        let recs: Vec<Record> = texts
-            .iter()
-            .map(|t| Record {
-                title: t.to_string(),
-                ..Record::default()
-            })
-            .collect();
-        Matrix::build(&terms_of(&recs, &cfg), &cfg)
+        crate::rank::features::matrix_of_titles(texts)
     }
 
     /// The dual objective's optimality: every coordinate's projected

@@ -257,24 +257,11 @@ fn dot(ids: &[u32], vals: &[f32], w: &[f32]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rank::features::{FeatureConfig, terms_of};
     use crate::rank::model::ModelConfig;
-    use crate::record::Record;
     use proptest::prelude::*;
 
     fn matrix(texts: &[String]) -> Matrix {
-        let cfg = FeatureConfig {
-            max_df: 1.0,
-            ..FeatureConfig::default()
-        };
-        let recs: Vec<Record> = texts
-            .iter()
-            .map(|t| Record {
-                title: t.clone(),
-                ..Record::default()
-            })
-            .collect();
-        Matrix::build(&terms_of(&recs, &cfg), &cfg)
+        crate::rank::features::matrix_of_titles(texts)
     }
 
     /// What scoring every open record from scratch gives.

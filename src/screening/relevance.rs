@@ -63,10 +63,9 @@ impl Relevance {
             stage,
             seed,
         );
-        let notify = Arc::clone(&setup.notify);
         Relevance {
             eligible: input.eligible.clone(),
-            ranker: Some(Ranker::start(input, move || notify())),
+            ranker: Some(spawn(input, setup)),
             in_use: None,
             newest: None,
         }
@@ -98,9 +97,7 @@ impl Relevance {
             return false;
         }
         self.eligible = input.eligible.clone();
-        let notify = Arc::clone(&setup.notify);
-        let old = self.ranker.replace(Ranker::start(input, move || notify()));
-        stop_elsewhere(old);
+        stop_elsewhere(self.ranker.replace(spawn(input, setup)));
         true
     }
 
@@ -190,6 +187,12 @@ impl Drop for Relevance {
     fn drop(&mut self) {
         stop_elsewhere(self.ranker.take());
     }
+}
+
+/// A ranker on `input` that wakes whom `setup` says.
+fn spawn(input: Input, setup: &RankSetup) -> Ranker {
+    let notify = Arc::clone(&setup.notify);
+    Ranker::start(input, move || notify())
 }
 
 /// Dropping a ranker joins its thread, which may be building the features

@@ -56,13 +56,7 @@ impl Relevance {
         seed: u64,
         setup: &RankSetup,
     ) -> Relevance {
-        let input = Input::from_project(
-            project,
-            setup.project_path.as_deref(),
-            reviewer,
-            stage,
-            seed,
-        );
+        let input = input(project, reviewer, stage, seed, setup);
         Relevance {
             eligible: input.eligible.clone(),
             ranker: Some(spawn(input, setup)),
@@ -86,13 +80,7 @@ impl Relevance {
         seed: u64,
         setup: &RankSetup,
     ) -> bool {
-        let input = Input::from_project(
-            project,
-            setup.project_path.as_deref(),
-            reviewer,
-            stage,
-            seed,
-        );
+        let input = input(project, reviewer, stage, seed, setup);
         if input.eligible == self.eligible {
             return false;
         }
@@ -187,6 +175,18 @@ impl Drop for Relevance {
     fn drop(&mut self) {
         stop_elsewhere(self.ranker.take());
     }
+}
+
+/// What a ranker for `reviewer` at `stage` learns from (their decisions
+/// only: blind dual screening), caching beside the project `setup` names.
+fn input(project: &Project, reviewer: &str, stage: Stage, seed: u64, setup: &RankSetup) -> Input {
+    Input::from_project(
+        project,
+        setup.project_path.as_deref(),
+        reviewer,
+        stage,
+        seed,
+    )
 }
 
 /// A ranker on `input` that wakes whom `setup` says.

@@ -77,12 +77,8 @@ pub(super) fn read(
 ) -> Option<(Project, Option<Stamp>)> {
     let bytes = crate::phases::time("cache map", || fs.map(&cache_path(path))).ok()?;
     let check = crate::phases::start("cache check");
-    let (payload, trailer) = bytes.split_at_checked(bytes.len().checked_sub(TRAILER)?)?;
-    let t = Trailer::parse(trailer)?;
-    if t.payload_len != payload.len() as u64
-        || t.payload_hash != xxhash_rust::xxh3::xxh3_64(payload)
-        || t.ron.len != stamp.len
-    {
+    let (payload, t) = intact(&bytes)?;
+    if t.ron.len != stamp.len {
         return None;
     }
     if t.stamp != *stamp {
@@ -118,17 +114,22 @@ pub(super) fn records_cache_holds(fs: &dyn Storage, path: &Path, named: &Digest)
 /// records file whose content is `named`.
 fn read_records(fs: &dyn Storage, path: &Path, named: &Digest, detail: Detail) -> Option<Records> {
     let bytes = fs.map(&Side::RecordsCache.of(path)).ok()?;
-    let (payload, trailer) = bytes.split_at_checked(bytes.len().checked_sub(TRAILER)?)?;
-    let t = Trailer::parse(trailer)?;
-    if t.payload_len != payload.len() as u64
-        || t.payload_hash != xxhash_rust::xxh3::xxh3_64(payload)
-        || t.ron != *named
-    {
+    let (payload, t) = intact(&bytes)?;
+    if t.ron != *named {
         return None;
     }
     let parts = parts(payload)?;
     crate::phases::time("records cache decode", || decode_records(&parts, detail))
         .map(Records::from)
+}
+
+/// A cache's payload and trailer, if the trailer reads and the payload is
+/// the length and hash it says.
+fn intact(bytes: &[u8]) -> Option<(&[u8], Trailer)> {
+    let (payload, trailer) = bytes.split_at_checked(bytes.len().checked_sub(TRAILER)?)?;
+    let t = Trailer::parse(trailer)?;
+    (t.payload_len == payload.len() as u64 && t.payload_hash == xxhash_rust::xxh3::xxh3_64(payload))
+        .then_some((payload, t))
 }
 
 /// The trailer's fields.
@@ -146,23 +147,13 @@ impl Trailer {
         if t.take(8) != MAGIC || t.u32() != FORMAT || t.u32() != VERSION {
             return None;
         }
-        let stamp = Stamp {
-            id: t.u64(),
-            len: t.u64(),
-            modified_ns: t.i128(),
-            changed_ns: t.i128(),
-        };
+        let stamp = t.stamp();
         let ron = Digest {
             len: stamp.len,
             hash: t.u64(),
         };
         let has_records = t.u32();
-        let records = Stamp {
-            id: t.u64(),
-            len: t.u64(),
-            modified_ns: t.i128(),
-            changed_ns: t.i128(),
-        };
+        let records = t.stamp();
         Some(Trailer {
             stamp,
             ron,
@@ -177,26 +168,29 @@ impl Trailer {
         t.extend_from_slice(MAGIC);
         t.extend_from_slice(&FORMAT.to_le_bytes());
         t.extend_from_slice(&VERSION.to_le_bytes());
-        t.extend_from_slice(&self.stamp.id.to_le_bytes());
-        t.extend_from_slice(&self.stamp.len.to_le_bytes());
-        t.extend_from_slice(&self.stamp.modified_ns.to_le_bytes());
-        t.extend_from_slice(&self.stamp.changed_ns.to_le_bytes());
+        push_stamp(&mut t, &self.stamp);
         t.extend_from_slice(&self.ron.hash.to_le_bytes());
-        let records = self.records.unwrap_or(Stamp {
-            id: 0,
-            len: 0,
-            modified_ns: 0,
-            changed_ns: 0,
-        });
         t.extend_from_slice(&u32::from(self.records.is_some()).to_le_bytes());
-        t.extend_from_slice(&records.id.to_le_bytes());
-        t.extend_from_slice(&records.len.to_le_bytes());
-        t.extend_from_slice(&records.modified_ns.to_le_bytes());
-        t.extend_from_slice(&records.changed_ns.to_le_bytes());
+        push_stamp(
+            &mut t,
+            &self.records.unwrap_or(Stamp {
+                id: 0,
+                len: 0,
+                modified_ns: 0,
+                changed_ns: 0,
+            }),
+        );
         t.extend_from_slice(&self.payload_len.to_le_bytes());
         t.extend_from_slice(&self.payload_hash.to_le_bytes());
         t
     }
+}
+
+fn push_stamp(t: &mut Vec<u8>, s: &Stamp) {
+    t.extend_from_slice(&s.id.to_le_bytes());
+    t.extend_from_slice(&s.len.to_le_bytes());
+    t.extend_from_slice(&s.modified_ns.to_le_bytes());
+    t.extend_from_slice(&s.changed_ns.to_le_bytes());
 }
 
 /// The payload's parts: the record chunks, then the project without
@@ -323,6 +317,14 @@ impl Fields<'_> {
             .try_into()
             .map_or(i128::MIN, i128::from_le_bytes)
     }
+    fn stamp(&mut self) -> Stamp {
+        Stamp {
+            id: self.u64(),
+            len: self.u64(),
+            modified_ns: self.i128(),
+            changed_ns: self.i128(),
+        }
+    }
 }
 
 /// The payload written so far: its length and hash.
@@ -330,6 +332,8 @@ pub(super) struct Payload {
     len: u64,
     hash: u64,
     tmp: PathBuf,
+    /// Where [`finish`] puts it.
+    target: PathBuf,
 }
 
 /// A writer that hashes what goes through it.
@@ -389,9 +393,9 @@ pub(super) fn write_payload<'a, F: FnOnce() -> Option<&'a Project>>(
     path: &Path,
     holds: Holds<'a, F>,
 ) -> io::Result<Payload> {
-    let tmp = match holds {
-        Holds::Records(_) => Side::RecordsCacheTmp.of(path),
-        _ => tmp_path(path),
+    let (tmp, target) = match holds {
+        Holds::Records(_) => (Side::RecordsCacheTmp.of(path), Side::RecordsCache.of(path)),
+        _ => (tmp_path(path), cache_path(path)),
     };
     let file = fs.create(&tmp)?;
     let mut w = Hashing::new(BufWriter::with_capacity(1 << 20, file));
@@ -423,6 +427,7 @@ pub(super) fn write_payload<'a, F: FnOnce() -> Option<&'a Project>>(
         len: w.len,
         hash: w.hasher.digest(),
         tmp,
+        target,
     })
 }
 
@@ -431,7 +436,6 @@ pub(super) fn write_payload<'a, F: FnOnce() -> Option<&'a Project>>(
 /// place.
 pub(super) fn finish(
     fs: &dyn Storage,
-    path: &Path,
     payload: &Payload,
     stamp: &Stamp,
     ron: &Digest,
@@ -450,12 +454,7 @@ pub(super) fn finish(
         payload_hash: payload.hash,
     }
     .bytes();
-    let tmp = &payload.tmp;
-    let target = if *tmp == tmp_path(path) {
-        cache_path(path)
-    } else {
-        Side::RecordsCache.of(path)
-    };
+    let (tmp, target) = (&payload.tmp, &payload.target);
     let mut f = fs.append(tmp)?;
     f.write_all(&t)?;
     drop(f);
@@ -466,10 +465,10 @@ pub(super) fn finish(
     // journal's fsync during checkpoints at 100k: 334-638 ms, with the
     // removal 175-194 ms: benches/checkpoint.rs). The cache is never
     // synced anyway; without one for a moment, a reader parses RON.
-    if fs.exists(&target) {
-        let _ = fs.remove(&target);
+    if fs.exists(target) {
+        let _ = fs.remove(target);
     }
-    fs.rename(tmp, &target)
+    fs.rename(tmp, target)
 }
 
 /// Removes a cache that would not match (after a failed cache write).
@@ -533,14 +532,14 @@ pub(super) fn write_stamped(
                 .ok_or_else(|| io::Error::other("the project file names no records hash"))?;
             if !records_cache_holds(fs, path, &named) {
                 let p = write_payload(fs, path, Holds::<fn() -> _>::Records(&project.records))?;
-                finish(fs, path, &p, &records, &named, None)?;
+                finish(fs, &p, &records, &named, None)?;
             }
             let p = write_payload(fs, path, Holds::Head(|| Some(project)))?;
-            finish(fs, path, &p, stamp, ron, Some(&records))
+            finish(fs, &p, stamp, ron, Some(&records))
         }
         _ => {
             let p = write_payload(fs, path, Holds::Whole(&project.records, || Some(project)))?;
-            finish(fs, path, &p, stamp, ron, None)
+            finish(fs, &p, stamp, ron, None)
         }
     })();
     if result.is_err() {

@@ -619,14 +619,14 @@ fn write_layout(
                             if let (Some(p), Some(named)) =
                                 (&records_payload, records::digest_of(&d.file))
                             {
-                                cache::finish(fs, path, p, &stamp, &named, None)?;
+                                cache::finish(fs, p, &stamp, &named, None)?;
                             }
                             Some(stamp)
                         }
                         None => None,
                     };
                     let stamp = fs.stamp(path)?;
-                    cache::finish(fs, path, &payload, &stamp, ron, records_stamp.as_ref())
+                    cache::finish(fs, &payload, &stamp, ron, records_stamp.as_ref())
                 })();
                 if placed.is_err() {
                     cache::discard(fs, path);

@@ -184,10 +184,7 @@ fn named_is_bak(fs: &dyn Storage, path: &Path) -> bool {
     let named = fs
         .read(path)
         .ok()
-        .and_then(|bytes| {
-            let text = String::from_utf8(bytes).ok()?;
-            super::migrate::parse_project(path, &text).ok()
-        })
+        .and_then(|bytes| super::migrate::parse_project(path, super::utf8(path, &bytes).ok()?).ok())
         .and_then(|(p, _)| p.records_file)
         .and_then(|f| digest_of(&f));
     let Some(named) = named else {

@@ -4,6 +4,8 @@
 //! depends on the record's content only, never on import order or on which
 //! other files were imported. See `docs/ARCHITECTURE.md` ("Record keys").
 
+use std::cell::Cell;
+
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -61,11 +63,18 @@ pub struct Record {
     pub title: String,
     /// The whole abstract as one text; for a structured abstract the
     /// sections joined as `Label: text` paragraphs.
-    #[serde(rename = "abstract", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        rename = "abstract",
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "abstract_or_skip"
+    )]
     pub abstract_text: String,
     /// The labelled sections of a structured abstract, when the source
     /// marked them.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "abstract_or_skip"
+    )]
     pub sections: Vec<Section>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<String>,
@@ -98,6 +107,40 @@ pub struct Record {
     /// Every other field of the input, verbatim and in input order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<Field>,
+}
+
+thread_local! {
+    static ABSTRACTS_SKIPPED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with every record deserialized on this thread without its
+/// abstract (`abstract_text` and `sections` left empty, their bytes
+/// skipped, never allocated): the screen of a large project keeps the
+/// abstracts, most of a record's text, on disk and reads one when it is
+/// shown (`crate::record_list::Records::full`).
+pub fn without_abstracts<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            ABSTRACTS_SKIPPED.with(|s| s.set(false));
+        }
+    }
+    ABSTRACTS_SKIPPED.with(|s| s.set(true));
+    let _reset = Reset;
+    f()
+}
+
+fn abstract_or_skip<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    if ABSTRACTS_SKIPPED.with(Cell::get) {
+        serde::de::IgnoredAny::deserialize(d)?;
+        Ok(T::default())
+    } else {
+        T::deserialize(d)
+    }
 }
 
 impl Record {

@@ -249,3 +249,65 @@ fn two_reviewers_merge_a_pair_through_the_merge_driver() {
         std::fs::read(alice.join("review.ron.records")).unwrap()
     );
 }
+
+/// The screen of a pair keeps the abstracts in `review.ron.records.cache`
+/// and reads the one shown (`store::abstracts_on_disk`): it shows them,
+/// finds a word that is only in an abstract, and when a split duplicate
+/// link makes it write the records, writes every abstract.
+#[cfg(unix)]
+#[test]
+fn the_screen_of_a_pair_shows_and_searches_abstracts_it_reads_from_disk_and_writes_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sample = std::fs::read_to_string(SAMPLE).unwrap();
+    std::fs::write(d.join("a.ris"), &sample).unwrap();
+    // The same records again, one title in capitals: ten duplicates.
+    std::fs::write(
+        d.join("b.ris"),
+        sample.replacen("TI  - Global", "TI  - GLOBAL", 1),
+    )
+    .unwrap();
+    ok(&["import", "review.ron", "a.ris", "b.ris"], d);
+    assert!(d.join("review.ron.records.cache").exists());
+    let records = d.join("review.ron.records");
+    let abstracts = |text: &str| text.matches("\n      abstract: \"").count();
+    let before = std::fs::read_to_string(&records).unwrap();
+    assert_eq!(abstracts(&before), 20);
+
+    let mut t = Term::spawn_env(
+        &["screen", "review.ron", "--reviewer", "alice"],
+        d,
+        100,
+        40,
+        &[("SCREENER_CHECKPOINT_IDLE_MS", "0")],
+    );
+    t.wait_for(" left");
+    // "Arcillas" is in one abstract, in no title.
+    t.keys("/");
+    t.type_text("Arcillas");
+    t.keys("enter");
+    let shown = t.wait_for("Cinctorres (Spain)");
+    assert!(shown.contains("Arcillas"), "{shown}");
+    assert!(!shown.contains("could not be read"), "{shown}");
+    // The duplicates side by side, abstracts compared; split the first.
+    t.keys("D");
+    t.wait_for("duplicate review · pair");
+    // The abstract, further down than the title, on both sides.
+    let dups = t.wait_for("Vallibonavenatrix");
+    assert_eq!(dups.matches("Vallibonavenatrix").count(), 2, "{dups}");
+    t.keys("s");
+    wait_saved(&t, "Split");
+    // The next pair shows; close the review, then quit.
+    t.keys("esc q");
+    assert_eq!(t.wait_exit(), 0);
+
+    let after = std::fs::read_to_string(&records).unwrap();
+    assert_ne!(after, before, "the split link was written");
+    assert_eq!(abstracts(&after), 20, "every abstract written");
+    assert_eq!(
+        after.matches("duplicate_of: Some(").count() + 1,
+        before.matches("duplicate_of: Some(").count()
+    );
+    let st = status(d, "review.ron");
+    assert_eq!(st["records"], 20, "{st}");
+}

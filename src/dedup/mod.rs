@@ -33,7 +33,9 @@ use crate::record::Record;
 use sig::Sig;
 
 pub use pair::{bounded_levenshtein, similarity};
-pub use review::{Borrowed, Completed, complete, copies_of, same_authors, same_person};
+pub use review::{
+    Borrowed, Completed, complete, copies_of, copy_indices, same_authors, same_person,
+};
 pub use sig::{first_page, fold_tokens, fold_words, normalize_doi};
 
 /// What made two records one item.

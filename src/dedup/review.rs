@@ -87,11 +87,18 @@ pub struct Completed {
 
 /// The records linked to `primary` (its copies), in key order.
 pub fn copies_of<'a>(records: &'a [Record], primary: &Record) -> Vec<&'a Record> {
-    let mut copies: Vec<&Record> = records
-        .iter()
-        .filter(|r| r.duplicate_of.as_deref() == Some(primary.key.as_str()))
+    copy_indices(records, primary)
+        .into_iter()
+        .map(|i| &records[i])
+        .collect()
+}
+
+/// Where [`copies_of`] are in `records`, in the same order.
+pub fn copy_indices(records: &[Record], primary: &Record) -> Vec<usize> {
+    let mut copies: Vec<usize> = (0..records.len())
+        .filter(|&i| records[i].duplicate_of.as_deref() == Some(primary.key.as_str()))
         .collect();
-    copies.sort_by(|a, b| a.key.cmp(&b.key));
+    copies.sort_by(|&a, &b| records[a].key.cmp(&records[b].key));
     copies
 }
 

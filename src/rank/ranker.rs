@@ -338,6 +338,15 @@ impl Drop for Ranker {
     }
 }
 
+/// Record `i` whole (its abstract read from disk where the screen keeps
+/// it there); without its abstract if that cannot be read, which only
+/// weakens its ranking.
+fn whole(records: &Records, i: usize) -> std::borrow::Cow<'_, Record> {
+    records
+        .full(i)
+        .unwrap_or(std::borrow::Cow::Borrowed(&records[i]))
+}
+
 /// Every eligible record's terms (in the order of `hashes`, their text
 /// hashes), from the cache where its text is the same, tokenized
 /// otherwise; how many were tokenized; and what the cache had for records
@@ -355,7 +364,7 @@ fn load_terms(input: &Input, hashes: &[u64]) -> (Vec<Terms>, usize, Vec<(u64, Te
         .filter(|&k| !cached.contains_key(&hashes[k]))
         .collect();
     let fresh = crate::import::pieces::map_with(&missing, Vec::new, |scratch, &k| {
-        Terms::of(&records[input.eligible[k]], &input.features, scratch)
+        Terms::of(&whole(records, input.eligible[k]), &input.features, scratch)
     });
     let mut fresh = fresh.into_iter();
     let mut terms: Vec<Terms> = Vec::with_capacity(input.eligible.len());
@@ -377,8 +386,9 @@ fn load_terms(input: &Input, hashes: &[u64]) -> (Vec<Terms>, usize, Vec<(u64, Te
     }
     let mut others = Vec::new();
     if !cached.is_empty() {
-        let in_project: std::collections::HashSet<u64> =
-            records.iter().map(cache::text_hash).collect();
+        let in_project: std::collections::HashSet<u64> = (0..records.len())
+            .map(|i| cache::text_hash(&whole(records, i)))
+            .collect();
         others.extend(cached.into_iter().filter(|(h, _)| in_project.contains(h)));
     }
     (terms, missing.len(), others)
@@ -427,7 +437,7 @@ fn run(input: Input, rx: Receiver<Msg>, shared: Arc<Shared>, notify: impl Fn()) 
     let ms = |t: Instant| t.elapsed().as_secs_f64() * 1e3;
     let records = &input.records;
     let hashes: Vec<u64> =
-        crate::import::pieces::map(&input.eligible, |&i| cache::text_hash(&records[i]));
+        crate::import::pieces::map(&input.eligible, |&i| cache::text_hash(&whole(records, i)));
     let key = cache::matrix_key(&input.features, &hashes);
     // The matrix built last time, if it was built of exactly these
     // records; else their terms (cached or tokenized) and a new matrix,

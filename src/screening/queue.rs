@@ -382,16 +382,31 @@ impl Screening {
     /// The records linked to record `index` as its copies, in key order
     /// (none when it is not a primary).
     pub fn copies(&self, index: usize) -> Vec<&Record> {
+        self.copy_indices(index)
+            .into_iter()
+            .map(|i| &self.project.records[i])
+            .collect()
+    }
+
+    fn copy_indices(&self, index: usize) -> Vec<usize> {
         if !self.has_duplicates.get(index).copied().unwrap_or(false) {
             return Vec::new();
         }
-        dedup::copies_of(&self.project.records, &self.project.records[index])
+        dedup::copy_indices(&self.project.records, &self.project.records[index])
     }
 
-    /// Record `index` as the screen shows it: a title, DOI, PMID or
+    /// Record `index` as the screen shows it, whole (its abstract read from
+    /// disk when the project keeps it there): a title, DOI, PMID or
     /// abstract it lacks taken from a copy (`dedup::complete`).
     pub fn completed(&self, index: usize) -> Completed {
-        dedup::complete(&self.project.records[index], &self.copies(index))
+        let records = &self.project.records;
+        let copies: Vec<_> = self
+            .copy_indices(index)
+            .into_iter()
+            .map(|i| records.shown(i))
+            .collect();
+        let copies: Vec<&Record> = copies.iter().map(|c| &**c).collect();
+        dedup::complete(&records.shown(index), &copies)
     }
 
     /// The list's title of record `index`: its title; for an untitled
@@ -845,13 +860,14 @@ impl Screening {
     /// Adds up to `count` more records to the search index; `true` once all
     /// are in.
     pub fn index_more(&mut self, count: usize) -> bool {
-        self.search_index.extend(&self.project.records, count)
+        self.search_index
+            .extend_records(&self.project.records, count)
     }
 
     /// The search index, finished now if the slices have not finished it.
     pub fn ensure_index(&mut self) {
         let n = self.project.records.len();
-        self.search_index.extend(&self.project.records, n);
+        self.search_index.extend_records(&self.project.records, n);
     }
 }
 

@@ -15,6 +15,7 @@ use std::ops::Range;
 use aho_corasick::AhoCorasick;
 
 use crate::record::Record;
+use crate::record_list::Records;
 
 #[derive(Debug, Clone)]
 pub struct Finder {
@@ -28,12 +29,20 @@ pub struct Finder {
 
 /// Every record's title, authors and abstract, lowercased, one after the
 /// other in one string (fields end in `\n` so no match spans two).
+///
+/// When the records' abstracts are on disk (`Records::abstracts_on_disk`),
+/// the index holds titles and authors only, and a record whose title and
+/// authors do not match has its abstract read and searched: the folded
+/// abstracts would take about as much memory as the abstracts the list
+/// left on disk.
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
     text: String,
     /// Where each record (by index in the project) starts; one more entry
     /// for the end.
     starts: Vec<usize>,
+    /// The records, when their abstracts are read from disk.
+    abstracts: Option<Records>,
 }
 
 /// `s` lowercased (as `char::to_lowercase` does it) onto `out`, then `\n`.
@@ -106,6 +115,33 @@ impl SearchIndex {
             self.starts.push(self.text.len());
         }
         to == records.len()
+    }
+
+    /// [`SearchIndex::extend`] for the project's records, reading their
+    /// abstracts from disk if that is where they are.
+    pub fn extend_records(&mut self, records: &Records, count: usize) -> bool {
+        if !records.abstracts_on_disk() {
+            self.abstracts = None;
+        } else if !self
+            .abstracts
+            .as_ref()
+            .is_some_and(|a| a.shares_with(records))
+        {
+            // Kept up to date (a split duplicate link copies the list), so
+            // an older list is not held on to.
+            self.abstracts = Some(records.clone());
+        }
+        self.extend(records, count)
+    }
+
+    /// Whether the query of `finder` is in record `index`'s abstract, read
+    /// from disk (`false` when the index holds the abstracts, or one
+    /// cannot be read).
+    fn abstract_matches(&self, finder: &Finder, index: usize) -> bool {
+        self.abstracts
+            .as_ref()
+            .and_then(|r| r.abstract_of(index).ok())
+            .is_some_and(|a| finder.is_match(&a))
     }
 
     fn record(&self, index: usize) -> &[u8] {
@@ -209,7 +245,7 @@ impl Finder {
 
     /// Whether record `index` of the index's project matches.
     pub fn matches(&self, index: &SearchIndex, record: usize) -> bool {
-        self.folded.find(index.record(record)).is_some()
+        self.folded.find(index.record(record)).is_some() || index.abstract_matches(self, record)
     }
 
     /// Whether the record's title, abstract or an author matches (without
@@ -344,6 +380,30 @@ impl Tally {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_word_only_in_an_abstract_on_disk_is_found() {
+        let records: Vec<Record> = [("Heart", "lung and liver"), ("Kidney", "bone")]
+            .iter()
+            .map(|(t, a)| Record {
+                key: (*t).into(),
+                title: (*t).into(),
+                abstract_text: (*a).into(),
+                ..Record::default()
+            })
+            .collect();
+        let lazy = crate::record_list::tests::abstracts_apart(records);
+        let mut index = SearchIndex::default();
+        assert!(index.extend_records(&lazy, 2));
+        let hits = |q: &str| -> Vec<usize> {
+            let f = Finder::new(q).unwrap();
+            (0..2).filter(|&i| f.matches(&index, i)).collect()
+        };
+        assert_eq!(hits("LIVER"), [0], "in the abstract only");
+        assert_eq!(hits("kidney"), [1], "in the title");
+        assert_eq!(hits("spleen"), Vec::<usize>::new());
+        assert!(index.text.len() < 20, "no abstract in the index");
+    }
 
     #[test]
     fn a_tally_counts_the_matching_rows_in_slices() {

@@ -54,7 +54,7 @@ const MAGIC: &[u8; 8] = b"SCRCACHE";
 const FORMAT: u32 = 4;
 /// Records per chunk.
 const CHUNK: usize = 8192;
-const TRAILER: usize = 8 + 4 + 4 + 8 + 8 + 16 + 16 + 8 + 4 + 8 + 8 + 16 + 16 + 8 + 8;
+pub(super) const TRAILER: usize = 8 + 4 + 4 + 8 + 8 + 16 + 16 + 8 + 4 + 8 + 8 + 16 + 16 + 8 + 8;
 
 pub fn cache_path(path: &Path) -> PathBuf {
     Side::Cache.of(path)
@@ -113,6 +113,9 @@ pub(super) fn records_cache_holds(fs: &dyn Storage, path: &Path, named: &Digest)
 /// The records from `PROJECT.records.cache`, if it is intact and holds the
 /// records file whose content is `named`.
 fn read_records(fs: &dyn Storage, path: &Path, named: &Digest, detail: Detail) -> Option<Records> {
+    if detail == Detail::AbstractsOnDisk {
+        return super::abstracts_on_disk::read(fs, path, named);
+    }
     let bytes = fs.map(&Side::RecordsCache.of(path)).ok()?;
     let (payload, t) = intact(&bytes)?;
     if t.ron != *named {
@@ -133,16 +136,16 @@ fn intact(bytes: &[u8]) -> Option<(&[u8], Trailer)> {
 }
 
 /// The trailer's fields.
-struct Trailer {
+pub(super) struct Trailer {
     stamp: Stamp,
-    ron: Digest,
+    pub(super) ron: Digest,
     records: Option<Stamp>,
-    payload_len: u64,
-    payload_hash: u64,
+    pub(super) payload_len: u64,
+    pub(super) payload_hash: u64,
 }
 
 impl Trailer {
-    fn parse(bytes: &[u8]) -> Option<Trailer> {
+    pub(super) fn parse(bytes: &[u8]) -> Option<Trailer> {
         let mut t = Fields(bytes);
         if t.take(8) != MAGIC || t.u32() != FORMAT || t.u32() != VERSION {
             return None;
@@ -224,7 +227,7 @@ struct Counted {
 
 fn decode_chunk(chunk: &[u8], detail: Detail) -> Option<Vec<Record>> {
     match detail {
-        Detail::Full => rmp_serde::from_slice(chunk).ok(),
+        Detail::Full | Detail::AbstractsOnDisk => rmp_serde::from_slice(chunk).ok(),
         Detail::Counts => {
             let heads: Vec<Counted> = rmp_serde::from_slice(chunk).ok()?;
             Some(
@@ -298,7 +301,7 @@ fn decode_records(chunks: &[&[u8]], detail: Detail) -> Option<Vec<Record>> {
     Some(records)
 }
 
-struct Fields<'a>(&'a [u8]);
+pub(super) struct Fields<'a>(pub(super) &'a [u8]);
 
 impl Fields<'_> {
     fn take(&mut self, n: usize) -> &[u8] {
@@ -306,10 +309,10 @@ impl Fields<'_> {
         self.0 = rest;
         head
     }
-    fn u32(&mut self) -> u32 {
+    pub(super) fn u32(&mut self) -> u32 {
         self.take(4).try_into().map_or(u32::MAX, u32::from_le_bytes)
     }
-    fn u64(&mut self) -> u64 {
+    pub(super) fn u64(&mut self) -> u64 {
         self.take(8).try_into().map_or(u64::MAX, u64::from_le_bytes)
     }
     fn i128(&mut self) -> i128 {
@@ -531,14 +534,22 @@ pub(super) fn write_stamped(
             let named = super::records::digest_of(file)
                 .ok_or_else(|| io::Error::other("the project file names no records hash"))?;
             if !records_cache_holds(fs, path, &named) {
-                let p = write_payload(fs, path, Holds::<fn() -> _>::Records(&project.records))?;
+                let p = write_payload(
+                    fs,
+                    path,
+                    Holds::<fn() -> _>::Records(project.records.whole()?),
+                )?;
                 finish(fs, &p, &records, &named, None)?;
             }
             let p = write_payload(fs, path, Holds::Head(|| Some(project)))?;
             finish(fs, &p, stamp, ron, Some(&records))
         }
         _ => {
-            let p = write_payload(fs, path, Holds::Whole(&project.records, || Some(project)))?;
+            let p = write_payload(
+                fs,
+                path,
+                Holds::Whole(project.records.whole()?, || Some(project)),
+            )?;
             finish(fs, &p, stamp, ron, None)
         }
     })();

@@ -26,6 +26,58 @@ impl std::ops::Deref for Bytes {
     }
 }
 
+/// A file read in pieces at given places ([`Storage::open_at`]).
+pub trait ReadAt: Send + Sync {
+    /// Its length when it was opened.
+    fn size(&self) -> u64;
+    /// Fills `buf` from byte `at`; an error if the file ends before.
+    fn read_exact_at(&self, buf: &mut [u8], at: u64) -> io::Result<()>;
+}
+
+impl ReadAt for Vec<u8> {
+    fn size(&self) -> u64 {
+        self.len() as u64
+    }
+    fn read_exact_at(&self, buf: &mut [u8], at: u64) -> io::Result<()> {
+        let from = usize::try_from(at).map_err(io::Error::other)?;
+        let piece = from
+            .checked_add(buf.len())
+            .and_then(|to| self.get(from..to))
+            .ok_or_else(|| io::Error::from(io::ErrorKind::UnexpectedEof))?;
+        buf.copy_from_slice(piece);
+        Ok(())
+    }
+}
+
+/// An open file and the length it had when opened.
+struct OpenFile {
+    file: File,
+    len: u64,
+}
+
+impl ReadAt for OpenFile {
+    fn size(&self) -> u64 {
+        self.len
+    }
+    #[cfg(unix)]
+    fn read_exact_at(&self, buf: &mut [u8], at: u64) -> io::Result<()> {
+        std::os::unix::fs::FileExt::read_exact_at(&self.file, buf, at)
+    }
+    #[cfg(windows)]
+    fn read_exact_at(&self, mut buf: &mut [u8], mut at: u64) -> io::Result<()> {
+        while !buf.is_empty() {
+            match std::os::windows::fs::FileExt::seek_read(&self.file, buf, at)? {
+                0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+                n => {
+                    buf = &mut buf[n..];
+                    at += n as u64;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A file open for writing.
 pub trait WriteFile: Write + Send {
     /// Makes everything written so far durable (`fsync`).
@@ -83,6 +135,13 @@ pub trait Storage: Send + Sync {
     /// gigabytes into fresh memory.
     fn map(&self, path: &Path) -> io::Result<Bytes> {
         self.read(path).map(Bytes::Owned)
+    }
+    /// A file that is only ever replaced, never changed in place (the
+    /// records cache), open for reading pieces of it at any time later:
+    /// the operating system's file (the inode opened now, whatever is
+    /// renamed over its name meanwhile), or elsewhere its bytes read now.
+    fn open_at(&self, path: &Path) -> io::Result<Arc<dyn ReadAt>> {
+        Ok(Arc::new(self.read(path)?))
     }
     /// Creates `path` anew for writing (a file left under that name is
     /// replaced; a link there is refused, never written through).
@@ -179,6 +238,12 @@ impl Storage for RealFs {
         // the open could break it.
         let map = unsafe { memmap2::MmapOptions::new().populate().map(&file)? };
         Ok(Bytes::Mapped(map))
+    }
+
+    fn open_at(&self, path: &Path) -> io::Result<Arc<dyn ReadAt>> {
+        let file = side::open(path, How::Read)?;
+        let len = file.metadata()?.len();
+        Ok(Arc::new(OpenFile { file, len }))
     }
 
     fn create(&self, path: &Path) -> io::Result<Box<dyn WriteFile>> {

@@ -18,6 +18,7 @@
 //! - [`writer`] runs appends (group commit) and checkpoints on background
 //!   threads for the screen.
 
+mod abstracts_on_disk;
 pub mod cache;
 pub mod checksum;
 mod fs;
@@ -295,6 +296,11 @@ pub enum Detail {
     /// no record's text (`status`, `prisma`); such a project must never be
     /// written back.
     Counts,
+    /// Every field, but a pair's abstracts are left in its records cache
+    /// and read when asked for (`abstracts_on_disk`, `Records::full`): for
+    /// the screen, whose memory they would otherwise fill. Read from RON
+    /// (no usable records cache), records are whole.
+    AbstractsOnDisk,
 }
 
 /// Reads a project file and folds its journal in, without changing either.
@@ -540,6 +546,34 @@ fn write_layout(
     split: bool,
 ) -> io::Result<Option<records::OnDisk>> {
     let reuse = prev.filter(|p| split && p.holds(path, &project.records));
+    if project.records.abstracts_on_disk() && reuse.is_none() {
+        // The records are written (a split duplicate link changed one):
+        // whole, their abstracts read back from disk first, for this write
+        // only. What the store then holds as written is the list without
+        // abstracts, the same content, so the next checkpoint sees it
+        // unchanged.
+        let mut whole = project.clone();
+        whole.records = crate::record_list::Records::from(
+            crate::phases::time("records read whole", || project.records.materialised())?
+                .into_owned(),
+        );
+        let written = write_whole_layout(fs, path, &whole, prev, split)?;
+        return Ok(written.map(|mut d| {
+            d.records = project.records.clone();
+            d
+        }));
+    }
+    write_whole_layout(fs, path, project, prev, split)
+}
+
+fn write_whole_layout(
+    fs: &dyn Storage,
+    path: &Path,
+    project: &Project,
+    prev: Option<&records::OnDisk>,
+    split: bool,
+) -> io::Result<Option<records::OnDisk>> {
+    let reuse = prev.filter(|p| split && p.holds(path, &project.records));
     let tmp = tmp_path(path);
     // What the project file says, when that is not `project` as it is (its
     // version and the records file it names).
@@ -557,7 +591,7 @@ fn write_layout(
                     Some(head.get().unwrap_or(project))
                 };
                 if !split {
-                    let whole = Holds::Whole(&project.records, head_fn);
+                    let whole = Holds::Whole(project.records.whole()?, head_fn);
                     return cache::write_payload(fs, path, whole).map(|p| (None, p));
                 }
                 let records = match reuse {
@@ -565,7 +599,7 @@ fn write_layout(
                     None => Some(cache::write_payload(
                         fs,
                         path,
-                        Holds::<fn() -> _>::Records(&project.records),
+                        Holds::<fn() -> _>::Records(project.records.whole()?),
                     )?),
                 };
                 let head = cache::write_payload(fs, path, Holds::Head(head_fn))?;
@@ -599,7 +633,7 @@ fn write_layout(
                     if split {
                         crate::record_list::without_records(|| render(w, written, "", &[()], fast))
                     } else {
-                        render(w, written, "records", &written.records, fast)
+                        render(w, written, "records", written.records.whole()?, fast)
                     }
                 })
             })?;
@@ -880,11 +914,20 @@ impl Store {
     /// (it was reported) so new lines start clean; an older schema version
     /// is migrated and written back at once.
     pub fn open(path: &Path) -> Result<(Project, Store, JournalReport), StoreError> {
+        Store::open_as(path, Detail::Full)
+    }
+
+    /// [`Store::open`] giving records as `detail` says: the screen and
+    /// resolve ask for [`Detail::AbstractsOnDisk`].
+    pub fn open_as(
+        path: &Path,
+        detail: Detail,
+    ) -> Result<(Project, Store, JournalReport), StoreError> {
         let path = &side::resolve(path).map_err(StoreError::Dangling)?;
         side::check(path).map_err(StoreError::Side)?;
         let command = std::env::args().nth(1).unwrap_or_else(|| "screener".into());
         let lock = lock::acquire(path, &command)?;
-        let (project, mut store, report) = Store::open_with(real(), path)?;
+        let (project, mut store, report) = Store::open_with_as(real(), path, detail)?;
         store.lock = Some(lock);
         Ok((project, store, report))
     }
@@ -894,6 +937,21 @@ impl Store {
         fs: Arc<dyn Storage>,
         path: &Path,
     ) -> Result<(Project, Store, JournalReport), StoreError> {
+        Store::open_with_as(fs, path, Detail::Full)
+    }
+
+    /// [`Store::open_with`] giving records as `detail` says.
+    pub fn open_with_as(
+        fs: Arc<dyn Storage>,
+        path: &Path,
+        detail: Detail,
+    ) -> Result<(Project, Store, JournalReport), StoreError> {
+        if detail == Detail::Counts {
+            return Err(StoreError::io(
+                path,
+                io::Error::other("a project opened for writing needs its records' text"),
+            ));
+        }
         let Loaded {
             mut project,
             mut report,
@@ -901,7 +959,7 @@ impl Store {
             journal_len,
             from_cache,
             on_disk,
-        } = load_full(&*fs, path, false, Detail::Full)?;
+        } = load_full(&*fs, path, false, detail)?;
         // The lines this writer is about to drop (the torn tail now, the
         // rest at the next checkpoint) are kept first; if they cannot be,
         // nothing is dropped and nothing opened.

@@ -129,7 +129,7 @@ pub(super) fn write(
             records,
         };
         let (mut file, digest) = super::write_file(fs, &tmp, &|w, fast| {
-            super::render(w, &head, "records", records, fast)
+            super::render(w, &head, "records", records.whole()?, fast)
         })?;
         crate::phases::time("records fsync", || file.sync())?;
         drop(file);

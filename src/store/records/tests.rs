@@ -335,3 +335,117 @@ fn power_loss_while_records_are_written_after_an_earlier_crash_between_the_renam
     });
     assert!(old > 3 && new > 0, "old {old}, new {new}");
 }
+
+/// The project opened as the screen opens it: the abstracts left in the
+/// records cache (`abstracts_on_disk`).
+fn open_lean(fs: &SimFs, path: &Path) -> (Project, Store) {
+    let (project, store, _) =
+        Store::open_with_as(Arc::new(fs.clone()), path, Detail::AbstractsOnDisk).unwrap();
+    (project, store)
+}
+
+#[test]
+fn the_screen_reads_a_pair_without_its_abstracts_and_writes_them_all_at_any_power_cut() {
+    let path = Path::new("/r/p.ron");
+    let mut a = crate::synth::project(20, 4);
+    a.records[3].sections = vec![crate::record::Section {
+        label: "Methods".into(),
+        text: "A structured part.".into(),
+    }];
+    let fs = SimFs::new();
+    write_pair_with(&fs, path, &a).unwrap();
+    let (lean, _store) = open_lean(&fs, path);
+    assert!(lean.records.abstracts_on_disk());
+    assert!(lean.records.iter().all(|r| r.abstract_text.is_empty()));
+    assert!(a.records.iter().all(|r| !r.abstract_text.is_empty()));
+    assert_eq!(lean, a, "each record whole when asked");
+    assert_eq!(
+        lean.records.full(3).unwrap().sections,
+        a.records[3].sections
+    );
+
+    // A checkpoint that writes the records (a split duplicate link in the
+    // screen) writes them whole, at whatever point the power fails.
+    let (old, new) = power_loss_at_each_step(path, &a.records, || {
+        let fs = SimFs::new();
+        write_pair_with(&fs, path, &a).unwrap();
+        let (mut project, store) = open_lean(&fs, path);
+        let d = decide(&project.records[2].key, "2026-12-07T10:00:00Z");
+        project.apply(&d);
+        project.records[1].duplicate_of = Some(project.records[0].key.clone());
+        let mut store = store;
+        store.append(&d).unwrap();
+        (fs, project, store)
+    });
+    assert!(old > 3 && new > 0, "old {old}, new {new}");
+
+    // After that write the list is still the one without abstracts, and a
+    // checkpoint of decisions leaves the records file alone again.
+    let (mut project, mut store) = open_lean(&fs, path);
+    project.records[1].duplicate_of = Some(project.records[0].key.clone());
+    store.checkpoint(&mut project).unwrap();
+    assert!(project.records.abstracts_on_disk());
+    let stamp = fs.stamp(&records_path(path)).unwrap();
+    let d = decide(&project.records[5].key, "2026-12-07T10:00:01Z");
+    store.append(&d).unwrap();
+    project.apply(&d);
+    store.checkpoint(&mut project).unwrap();
+    assert_eq!(fs.stamp(&records_path(path)).unwrap(), stamp);
+    let (back, _) = load_with(&fs, path).unwrap();
+    assert_eq!(back, project);
+    assert_eq!(back.records[7].abstract_text, a.records[7].abstract_text);
+}
+
+#[test]
+fn a_damaged_records_cache_gives_whole_records_from_the_records_file() {
+    let path = Path::new("/r/p.ron");
+    let a = crate::synth::project(20, 4);
+    let fs = SimFs::new();
+    write_pair_with(&fs, path, &a).unwrap();
+    let cache = Side::RecordsCache.of(path);
+    let mut bytes = fs.contents(&cache).unwrap();
+    bytes[100] ^= 0x20;
+    let mut f = fs.create(&cache).unwrap();
+    std::io::Write::write_all(&mut f, &bytes).unwrap();
+    drop(f);
+    let (p, _) = open_lean(&fs, path);
+    assert!(!p.records.abstracts_on_disk(), "read from RON, whole");
+    assert_eq!(p, a);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_records_cache_overwritten_in_place_under_the_screen_is_said_not_shown_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    let a = crate::synth::project(30, 4);
+    write_pair_with(&RealFs, &path, &a).unwrap();
+    let (p, _store, _) = Store::open_with_as(real(), &path, Detail::AbstractsOnDisk).unwrap();
+    assert!(p.records.abstracts_on_disk());
+    assert_eq!(p.records.shown(4).abstract_text, a.records[4].abstract_text);
+
+    // Another project's cache copied over it by hand (`cp` writes into the
+    // same file): the screen reads that file, sees other records, and
+    // says so.
+    let other = tempfile::tempdir().unwrap();
+    let other_path = other.path().join("p.ron");
+    write_pair_with(&RealFs, &other_path, &crate::synth::project(30, 5)).unwrap();
+    std::fs::write(
+        Side::RecordsCache.of(&path),
+        std::fs::read(Side::RecordsCache.of(&other_path)).unwrap(),
+    )
+    .unwrap();
+    let shown = p.records.shown(4);
+    assert!(
+        shown
+            .abstract_text
+            .starts_with("[The abstract could not be read: ")
+            && shown
+                .abstract_text
+                .contains("p.ron.records.cache: record 5"),
+        "{}",
+        shown.abstract_text
+    );
+    assert_eq!(shown.title, a.records[4].title);
+    assert!(p.records.materialised().is_err());
+}

@@ -207,7 +207,9 @@ fn render(dup: &DupReview, frame: &mut Frame, cx: &Ctx, t: &Theme, body: Rect) {
         return;
     };
     let project = cx.screening.project();
-    let (primary, linked) = (&project.records[p], &project.records[d]);
+    // Whole: the abstracts are compared too.
+    let (primary, linked) = (project.records.shown(p), project.records.shown(d));
+    let (primary, linked) = (&*primary, &*linked);
     let a = fields(project, primary);
     let b = fields(project, linked);
     let head = Line::from(vec![

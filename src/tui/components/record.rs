@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::browse::{self, Browse};
-use crate::dedup::{self, Completed};
+use crate::dedup::Completed;
 use crate::project::{Project, Verdict};
 use crate::rank::explain::Explanation;
 use crate::record::Record;
@@ -308,7 +308,7 @@ fn explanation(cx: &Ctx, index: usize) -> Option<Explanation> {
         return None;
     }
     let ranking = s.relevance()?.in_use()?;
-    ranking.explain(&s.project().records[index], index, EXPLAINED_TERMS)
+    ranking.explain(&s.project().records.shown(index), index, EXPLAINED_TERMS)
 }
 
 /// "Relevance +0.42 (leans include) · ▲ beta blockers +0.031, … · ▼ rats -0.020, …".
@@ -424,7 +424,7 @@ pub(crate) struct Shown<'a> {
 
 pub(crate) fn shown(cx: &Ctx, index: usize) -> Shown<'_> {
     let copies = cx.screening.copies(index);
-    let completed = dedup::complete(&cx.screening.project().records[index], &copies);
+    let completed = cx.screening.completed(index);
     Shown {
         copies,
         completed,

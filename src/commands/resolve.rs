@@ -25,8 +25,12 @@ pub fn run(args: &ResolveArgs) -> Result<()> {
     // Refuse a bad keymap, a missing project or nothing to compare before
     // anything is written or the terminal changes.
     let keymap = Keymap::load(&args.keymap, user_layer_path().as_deref())?;
-    let (mut project, mut store, report) =
-        crate::store::Store::open_as(path, crate::store::Detail::AbstractsOnDisk)?;
+    let (mut project, mut store, report) = crate::store::Store::open_as(
+        path,
+        crate::store::Detail::AbstractsOnDisk {
+            from: crate::store::abstracts_on_disk_from(),
+        },
+    )?;
     let reviewers = resolve::reviewers(&project, &args.reviewers, resolver)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let carried = match resolve::carry(

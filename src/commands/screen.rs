@@ -44,7 +44,12 @@ pub fn screen(project: &Path, options: &ScreenOptions) -> Result<()> {
     // Refuse a bad keymap or a missing project before the terminal changes.
     let keymap = Keymap::load(&options.keymap, user_layer_path().as_deref())?;
     let opened = crate::phases::time("open project", || {
-        crate::store::Store::open_as(project, crate::store::Detail::AbstractsOnDisk)
+        crate::store::Store::open_as(
+            project,
+            crate::store::Detail::AbstractsOnDisk {
+                from: crate::store::abstracts_on_disk_from(),
+            },
+        )
     })?;
     let reviewer = reviewer_or_login(options.reviewer.as_deref());
     let summary = run::run_with(

@@ -177,9 +177,10 @@ fn decode(
 ) -> Option<Vec<(Vec<Record>, Vec<Place>)>> {
     type Decoded = Vec<Option<(Vec<Record>, Vec<Place>)>>;
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    // Read chunks wait here for a decoder; two per thread keep the reader
-    // ahead without holding many chunks (about 20 MB each) at once.
-    let (send, receive) = std::sync::mpsc::sync_channel::<(usize, u64, Vec<u8>)>(threads * 2);
+    // One read chunk waits here for a decoder: the reader keeps ahead
+    // without holding many chunks (about 20 MB each) at once; with two
+    // waiting per thread, 7 were held at the peak (146 MB, heaptrack).
+    let (send, receive) = std::sync::mpsc::sync_channel::<(usize, u64, Vec<u8>)>(1);
     let receive = Mutex::new(receive);
     let out: Mutex<Decoded> = Mutex::new(vec![None; chunks.len()]);
     let failed = AtomicUsize::new(0);

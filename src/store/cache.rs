@@ -92,6 +92,10 @@ pub(super) fn read(
     if t.records.is_some() {
         let file = project.records_file.as_ref()?;
         let named = super::records::digest_of(file)?;
+        let detail = match detail {
+            Detail::AbstractsOnDisk { from } if file.records < from => Detail::Full,
+            other => other,
+        };
         project.records = read_records(fs, path, &named, detail)?;
     }
     Some((project, t.records))
@@ -113,7 +117,7 @@ pub(super) fn records_cache_holds(fs: &dyn Storage, path: &Path, named: &Digest)
 /// The records from `PROJECT.records.cache`, if it is intact and holds the
 /// records file whose content is `named`.
 fn read_records(fs: &dyn Storage, path: &Path, named: &Digest, detail: Detail) -> Option<Records> {
-    if detail == Detail::AbstractsOnDisk {
+    if let Detail::AbstractsOnDisk { .. } = detail {
         return super::abstracts_on_disk::read(fs, path, named);
     }
     let bytes = fs.map(&Side::RecordsCache.of(path)).ok()?;
@@ -227,7 +231,7 @@ struct Counted {
 
 fn decode_chunk(chunk: &[u8], detail: Detail) -> Option<Vec<Record>> {
     match detail {
-        Detail::Full | Detail::AbstractsOnDisk => rmp_serde::from_slice(chunk).ok(),
+        Detail::Full | Detail::AbstractsOnDisk { .. } => rmp_serde::from_slice(chunk).ok(),
         Detail::Counts => {
             let heads: Vec<Counted> = rmp_serde::from_slice(chunk).ok()?;
             Some(

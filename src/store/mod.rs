@@ -296,11 +296,29 @@ pub enum Detail {
     /// no record's text (`status`, `prisma`); such a project must never be
     /// written back.
     Counts,
-    /// Every field, but a pair's abstracts are left in its records cache
-    /// and read when asked for (`abstracts_on_disk`, `Records::full`): for
-    /// the screen, whose memory they would otherwise fill. Read from RON
-    /// (no usable records cache), records are whole.
-    AbstractsOnDisk,
+    /// Every field, but the abstracts of a pair of at least `from` records
+    /// are left in its records cache and read when asked for
+    /// (`abstracts_on_disk`, `Records::full`): for the screen, whose
+    /// memory they would otherwise fill ([`abstracts_on_disk_from`]). Read
+    /// from RON (no usable records cache), records are whole.
+    AbstractsOnDisk { from: u64 },
+}
+
+/// Projects with at least this many records keep their abstracts on disk
+/// in the screen. Below it they are in memory, where searching them is
+/// about ten times faster (a search found in no record: 0.03 s at 100k
+/// records against 0.4 s from disk) and memory is no concern (650 MB at
+/// 100k); above it memory is (6.3 GB at 1M, 2.7 GB with the abstracts on
+/// disk). `docs/PERFORMANCE.md`, "Abstracts on disk".
+pub const ABSTRACTS_ON_DISK_FROM: u64 = 200_000;
+
+/// [`ABSTRACTS_ON_DISK_FROM`], or `SCREENER_ABSTRACTS_ON_DISK_FROM` (tests
+/// keep a small project's abstracts on disk with 0).
+pub fn abstracts_on_disk_from() -> u64 {
+    std::env::var("SCREENER_ABSTRACTS_ON_DISK_FROM")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(ABSTRACTS_ON_DISK_FROM)
 }
 
 /// Reads a project file and folds its journal in, without changing either.

@@ -339,8 +339,12 @@ fn power_loss_while_records_are_written_after_an_earlier_crash_between_the_renam
 /// The project opened as the screen opens it: the abstracts left in the
 /// records cache (`abstracts_on_disk`).
 fn open_lean(fs: &SimFs, path: &Path) -> (Project, Store) {
-    let (project, store, _) =
-        Store::open_with_as(Arc::new(fs.clone()), path, Detail::AbstractsOnDisk).unwrap();
+    let (project, store, _) = Store::open_with_as(
+        Arc::new(fs.clone()),
+        path,
+        Detail::AbstractsOnDisk { from: 0 },
+    )
+    .unwrap();
     (project, store)
 }
 
@@ -420,7 +424,8 @@ fn a_records_cache_overwritten_in_place_under_the_screen_is_said_not_shown_wrong
     let path = dir.path().join("p.ron");
     let a = crate::synth::project(30, 4);
     write_pair_with(&RealFs, &path, &a).unwrap();
-    let (p, _store, _) = Store::open_with_as(real(), &path, Detail::AbstractsOnDisk).unwrap();
+    let (p, _store, _) =
+        Store::open_with_as(real(), &path, Detail::AbstractsOnDisk { from: 0 }).unwrap();
     assert!(p.records.abstracts_on_disk());
     assert_eq!(p.records.shown(4).abstract_text, a.records[4].abstract_text);
 

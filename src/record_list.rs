@@ -35,8 +35,9 @@ pub trait TextSource: Send + Sync + std::fmt::Debug {
     fn count(&self) -> usize;
     /// Record `index` whole, as stored.
     fn read(&self, index: usize) -> io::Result<Record>;
-    /// The abstract of record `index`, which must be the record whose key
-    /// is `key`: only that field is taken from the stored record.
+    /// The abstract of record `index`, fast (a search reads every one):
+    /// `key` is the record's key in the list, for a source that can check
+    /// it without slowing down ([`TextSource::read`] is checked always).
     fn read_abstract(&self, index: usize, key: &str) -> io::Result<String>;
     /// The file, for messages.
     fn describe(&self) -> String;

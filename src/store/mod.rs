@@ -306,10 +306,10 @@ pub enum Detail {
 
 /// Projects with at least this many records keep their abstracts on disk
 /// in the screen. Below it they are in memory, where searching them is
-/// about ten times faster (a search found in no record: 0.03 s at 100k
-/// records against 0.4 s from disk) and memory is no concern (650 MB at
-/// 100k); above it memory is (6.3 GB at 1M, 2.7 GB with the abstracts on
-/// disk). `docs/PERFORMANCE.md`, "Abstracts on disk".
+/// several times faster (a search found in no record at 100k records: 0.03
+/// s, against 0.25 s from disk) and memory is no concern (650 MB at 100k);
+/// above it memory is (6.4 GB at 1M, 2.8 GB with the abstracts on disk).
+/// `docs/PERFORMANCE.md`, "Abstracts on disk".
 pub const ABSTRACTS_ON_DISK_FROM: u64 = 200_000;
 
 /// [`ABSTRACTS_ON_DISK_FROM`], or `SCREENER_ABSTRACTS_ON_DISK_FROM` (tests

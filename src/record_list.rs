@@ -10,14 +10,14 @@
 //! snapshot (but a record-changing edit during screening costs one copy).
 //!
 //! A list can also leave its records' abstracts on disk ([`TextSource`]):
-//! the screen of a project kept as a pair reads its records that way, so
-//! that the abstracts (most of a record's bytes) are not in memory. The
-//! vector then holds every record with `abstract_text` and `sections`
-//! empty; [`Records::full`] gives one record whole, and writing the list
-//! (serde, [`Records::materialised`]) writes every record whole. Code that
-//! shows or searches an abstract asks [`Records::full`]; everything else
-//! reads the vector as before. `docs/PERFORMANCE.md` ("Abstracts on
-//! disk") has the measurements.
+//! the screen of a pair of 200,000 records or more reads its records that
+//! way (`store::abstracts_on_disk`), so that the abstracts (most of a
+//! record's bytes) are not in memory. The vector then holds every record
+//! with `abstract_text` and `sections` empty; [`Records::full`] gives one
+//! record whole, and writing the list (serde, [`Records::materialised`])
+//! writes every record whole. Code that shows or searches an abstract asks
+//! [`Records::full`]; everything else reads the vector as before.
+//! `docs/PERFORMANCE.md` ("Abstracts on disk") has the measurements.
 
 use std::borrow::Cow;
 use std::cell::Cell;

@@ -9,10 +9,11 @@
 //! The cache is read in pieces (`pread`), never mapped whole: a mapping
 //! would count every page read once in the process's memory, and a file
 //! cut short by hand under a mapping kills the process (`SIGBUS`), where a
-//! read only fails. Each record's place in the file is kept (12 bytes a
-//! record) so one record is read and decoded alone, in microseconds. The
-//! file stays open: a checkpoint that writes a new records cache renames
-//! it over the name, and the inode read here keeps what it held.
+//! read only fails. Each record's place in the file, and its abstract's, is
+//! kept (24 bytes a record), so one record is read and decoded alone, or
+//! one abstract read without decoding, in microseconds. The file stays
+//! open: a checkpoint that writes a new records cache renames it over the
+//! name, and the inode read here keeps what it held.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -85,13 +86,13 @@ impl TextSource for CacheFile {
 }
 
 impl CacheFile {
-    /// Record `index`'s bytes.
     fn place(&self, index: usize) -> io::Result<&Place> {
         self.places
             .get(index)
             .ok_or_else(|| self.error(index, "no such record"))
     }
 
+    /// Record `index`'s bytes.
     fn bytes(&self, index: usize) -> io::Result<Vec<u8>> {
         let place = self.place(index)?;
         let mut bytes = vec![0; place.len as usize];

@@ -119,14 +119,24 @@ thread_local! {
 /// abstracts, most of a record's text, on disk and reads one when it is
 /// shown (`crate::record_list::Records::full`).
 pub fn without_abstracts<R>(f: impl FnOnce() -> R) -> R {
-    struct Reset;
+    with_flag(&ABSTRACTS_SKIPPED, f)
+}
+
+/// Runs `f` with the thread's `flag` set, cleared after (also when `f`
+/// panics): how a serde impl is told, from outside, to leave something
+/// out on this thread.
+pub(crate) fn with_flag<R>(
+    flag: &'static std::thread::LocalKey<Cell<bool>>,
+    f: impl FnOnce() -> R,
+) -> R {
+    struct Reset(&'static std::thread::LocalKey<Cell<bool>>);
     impl Drop for Reset {
         fn drop(&mut self) {
-            ABSTRACTS_SKIPPED.with(|s| s.set(false));
+            self.0.with(|s| s.set(false));
         }
     }
-    ABSTRACTS_SKIPPED.with(|s| s.set(true));
-    let _reset = Reset;
+    flag.with(|s| s.set(true));
+    let _reset = Reset(flag);
     f()
 }
 

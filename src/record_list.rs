@@ -229,15 +229,7 @@ thread_local! {
 /// project, in chunks it can read back in parallel, and this keeps the
 /// rest's serialization generic (every other field of the schema as it is).
 pub fn without_records<R>(f: impl FnOnce() -> R) -> R {
-    struct Reset;
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            LEFT_OUT.with(|l| l.set(false));
-        }
-    }
-    LEFT_OUT.with(|l| l.set(true));
-    let _reset = Reset;
-    f()
+    crate::record::with_flag(&LEFT_OUT, f)
 }
 
 impl Serialize for Records {

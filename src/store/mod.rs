@@ -315,10 +315,15 @@ pub const ABSTRACTS_ON_DISK_FROM: u64 = 200_000;
 /// [`ABSTRACTS_ON_DISK_FROM`], or `SCREENER_ABSTRACTS_ON_DISK_FROM` (tests
 /// keep a small project's abstracts on disk with 0).
 pub fn abstracts_on_disk_from() -> u64 {
-    std::env::var("SCREENER_ABSTRACTS_ON_DISK_FROM")
+    setting("SCREENER_ABSTRACTS_ON_DISK_FROM", ABSTRACTS_ON_DISK_FROM)
+}
+
+/// The number the environment variable `name` holds, else `default`.
+fn setting<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
         .ok()
         .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(ABSTRACTS_ON_DISK_FROM)
+        .unwrap_or(default)
 }
 
 /// Reads a project file and folds its journal in, without changing either.

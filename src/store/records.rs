@@ -37,10 +37,7 @@ pub const DEFAULT_MIN: usize = 10_000;
 /// [`DEFAULT_MIN`], or `SCREENER_RECORDS_FILE_MIN` (tests use the pair on
 /// small projects with it; a large value keeps every project in one file).
 pub fn min_records() -> usize {
-    std::env::var("SCREENER_RECORDS_FILE_MIN")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(DEFAULT_MIN)
+    super::setting("SCREENER_RECORDS_FILE_MIN", DEFAULT_MIN)
 }
 
 /// The records file this process last wrote or read for a project, and

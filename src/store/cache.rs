@@ -104,14 +104,16 @@ pub(super) fn read(
 /// Whether `PROJECT.records.cache` says it holds the records file whose
 /// content is `named` (its trailer only; a read checks the rest).
 pub(super) fn records_cache_holds(fs: &dyn Storage, path: &Path, named: &Digest) -> bool {
-    let Ok(bytes) = fs.map(&Side::RecordsCache.of(path)) else {
+    // The trailer alone is read: mapping the file read all of it (2.5 GB
+    // at 1M records).
+    let Ok(file) = fs.open_at(&Side::RecordsCache.of(path)) else {
         return false;
     };
-    bytes
-        .len()
-        .checked_sub(TRAILER)
-        .and_then(|at| Trailer::parse(&bytes[at..]))
-        .is_some_and(|t| t.ron == *named)
+    let mut trailer = vec![0; TRAILER];
+    file.size()
+        .checked_sub(TRAILER as u64)
+        .is_some_and(|at| file.read_exact_at(&mut trailer, at).is_ok())
+        && Trailer::parse(&trailer).is_some_and(|t| t.ron == *named)
 }
 
 /// The records from `PROJECT.records.cache`, if it is intact and holds the

@@ -617,9 +617,18 @@ fn write_whole_layout(
                     let whole = Holds::Whole(project.records.whole()?, head_fn);
                     return cache::write_payload(fs, path, whole).map(|p| (None, p));
                 }
+                // The records cache is written with the records file, and
+                // again when it is missing or stale (a copy made without
+                // it), so that the next screen of a large pair leaves the
+                // abstracts on disk.
+                let cached = |d: &records::OnDisk| {
+                    project.records.abstracts_on_disk()
+                        || records::digest_of(&d.file)
+                            .is_some_and(|named| cache::records_cache_holds(fs, path, &named))
+                };
                 let records = match reuse {
-                    Some(_) => None,
-                    None => Some(cache::write_payload(
+                    Some(d) if cached(d) => None,
+                    _ => Some(cache::write_payload(
                         fs,
                         path,
                         Holds::<fn() -> _>::Records(project.records.whole()?),

@@ -457,3 +457,38 @@ fn a_records_cache_overwritten_in_place_under_the_screen_is_said_not_shown_wrong
     assert_eq!(shown.title, a.records[4].title);
     assert!(p.records.materialised().is_err());
 }
+
+#[test]
+fn a_pair_copied_without_its_records_cache_gets_one_at_the_first_checkpoint() {
+    let path = Path::new("/r/p.ron");
+    let a = crate::synth::project(20, 4);
+    let fs = SimFs::new();
+    write_pair_with(&fs, path, &a).unwrap();
+    let cache = Side::RecordsCache.of(path);
+    fs.remove(&cache).unwrap();
+    let (mut project, mut store) = open_lean(&fs, path);
+    assert!(!project.records.abstracts_on_disk(), "read whole from RON");
+    let records = fs.stamp(&records_path(path)).unwrap();
+    let d = decide(&project.records[0].key, "2026-12-07T10:00:00Z");
+    store.append(&d).unwrap();
+    project.apply(&d);
+    store.checkpoint(&mut project).unwrap();
+    assert_eq!(
+        fs.stamp(&records_path(path)).unwrap(),
+        records,
+        "not written"
+    );
+    assert!(fs.exists(&cache), "its cache written again");
+    drop(store);
+    let (lean, _) = open_lean(&fs, path);
+    assert!(lean.records.abstracts_on_disk());
+    assert_eq!(lean, project);
+    // Once there, a checkpoint leaves it alone.
+    let before = fs.stamp(&cache).unwrap();
+    let (mut project, mut store) = open_lean(&fs, path);
+    let d = decide(&project.records[1].key, "2026-12-07T10:00:01Z");
+    store.append(&d).unwrap();
+    project.apply(&d);
+    store.checkpoint(&mut project).unwrap();
+    assert_eq!(fs.stamp(&cache).unwrap(), before);
+}

@@ -33,7 +33,7 @@ one() {
     until tmux capture-pane -p -t "$session" | grep -q " left ·"; do sleep 0.02; done
     t1=$(now)
     sleep "$settle"
-    pid=$(pgrep -f "$bin screen $project" | head -1)
+    pid=$(pgrep -f "^$bin screen $project" | head -1)
     local mem
     mem=$(awk '/VmHWM|RssAnon|RssFile/ {printf "%d ", $2 * 1024 / 1e6}' "/proc/$pid/status")
     tmux send-keys -t "$session" "/"
@@ -45,7 +45,7 @@ one() {
     tmux send-keys -t "$session" Escape
     sleep 0.3
     tmux send-keys -t "$session" q
-    while pgrep -f "$bin screen $project" >/dev/null; do sleep 0.1; done
+    while pgrep -f "^$bin screen $project" >/dev/null; do sleep 0.1; done
     tmux kill-session -t "$session" 2>/dev/null || true
     # bin open_s hwm anon file search_s
     echo "$bin $(echo "$t1 - $t0" | bc) $mem $(echo "$t3 - $t2" | bc)"

@@ -4,8 +4,6 @@
 //! slices (`screening::search::Scan`) continued by `Event::Tick`, so a query
 //! that matches nothing at 100k records does not freeze the screen.
 
-use std::time::Duration;
-
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -44,12 +42,7 @@ const INDEX_CHUNK: usize = 1_000;
 /// … in steps of this many…
 const INDEX_STEP: usize = 100;
 /// … while the tick has taken less than this.
-const INDEX_SLICE: Duration = Duration::from_millis(3);
-/// A search or a count in the background goes on in steps while its tick
-/// has taken less than this: a frame between every step made a search
-/// found in no record at 1M records with the abstracts on disk take 2.05
-/// s, of which about a third was drawing; a key waits at most this long.
-const SCAN_SLICE: Duration = Duration::from_millis(6);
+const INDEX_SLICE: std::time::Duration = std::time::Duration::from_millis(3);
 
 #[derive(Debug, Clone)]
 pub struct SearchBox {
@@ -109,7 +102,7 @@ impl SearchBox {
             scan_done(cx, scan, None, Some(self));
         } else {
             cx.scan = Some(scan);
-            run_scan(cx, scan_chunk(cx), Duration::ZERO, Some(self));
+            run_scan(cx, scan_chunk(cx), Some(self));
         }
     }
 }
@@ -124,7 +117,7 @@ impl Component for SearchBox {
             Action::Confirm => {
                 // A scan still under way finishes first: enter means "here".
                 if cx.scan.as_ref().is_some_and(|s| s.typing.is_some()) {
-                    run_scan(cx, usize::MAX, Duration::ZERO, Some(self));
+                    run_scan(cx, usize::MAX, Some(self));
                 }
                 // An empty search clears the highlighting of the last.
                 cx.search = Finder::new(self.editor.text());
@@ -194,7 +187,7 @@ pub fn jump_match(cx: &mut Ctx, forward: bool) {
         forward,
         typing: None,
     });
-    run_scan(cx, scan_chunk(cx), Duration::ZERO, None);
+    run_scan(cx, scan_chunk(cx), None);
 }
 
 /// Whether work is left for `Event::Tick`s (the search index being built,
@@ -228,19 +221,13 @@ pub fn match_of(cx: &Ctx, row: usize) -> Option<String> {
 /// search index.
 pub fn tick(cx: &mut Ctx, top: Option<&mut SearchBox>) {
     if cx.scan.is_some() {
-        run_scan(cx, scan_chunk(cx), SCAN_SLICE, top);
+        run_scan(cx, scan_chunk(cx), top);
     } else if counting(cx) {
         cx.screening.ensure_index();
         let budget = scan_chunk(cx);
-        let until = std::time::Instant::now() + SCAN_SLICE;
         let s = &cx.screening;
         if let Some(t) = cx.tally.as_mut() {
-            while !t.done(s.rows()) {
-                t.run(s.search_index(), s.rows(), budget);
-                if std::time::Instant::now() >= until {
-                    break;
-                }
-            }
+            t.run(s.search_index(), s.rows(), budget);
         }
     } else {
         // At most INDEX_CHUNK records, and fewer when they are long: a key
@@ -260,22 +247,14 @@ pub fn scan_progress(cx: &Ctx) -> Option<(usize, usize)> {
     cx.scan.as_ref().map(|s| (s.next, s.end))
 }
 
-/// Checks `budget` more rows of the scan under way, and more in steps of
-/// `budget` while `slice` has not passed (zero: one step).
-fn run_scan(cx: &mut Ctx, budget: usize, slice: Duration, sb: Option<&mut SearchBox>) {
+/// Checks up to `budget` more rows of the scan under way.
+fn run_scan(cx: &mut Ctx, budget: usize, sb: Option<&mut SearchBox>) {
     cx.screening.ensure_index();
     let Some(mut scan) = cx.scan.take() else {
         return;
     };
     let s = &cx.screening;
-    let until = std::time::Instant::now() + slice;
-    let progress = loop {
-        let p = scan.run(s.search_index(), s.rows(), budget);
-        if p != Progress::Going || std::time::Instant::now() >= until {
-            break p;
-        }
-    };
-    match progress {
+    match scan.run(s.search_index(), s.rows(), budget) {
         Progress::Found(d) => scan_done(cx, scan, Some(d), sb),
         Progress::Missed => scan_done(cx, scan, None, sb),
         Progress::Going => cx.scan = Some(scan),

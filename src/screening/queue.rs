@@ -388,7 +388,8 @@ impl Screening {
             .collect()
     }
 
-    fn copy_indices(&self, index: usize) -> Vec<usize> {
+    /// Where [`Screening::copies`] are in the project's records.
+    pub fn copy_indices(&self, index: usize) -> Vec<usize> {
         if !self.has_duplicates.get(index).copied().unwrap_or(false) {
             return Vec::new();
         }
@@ -399,12 +400,14 @@ impl Screening {
     /// disk when the project keeps it there): a title, DOI, PMID or
     /// abstract it lacks taken from a copy (`dedup::complete`).
     pub fn completed(&self, index: usize) -> Completed {
+        self.completed_from(index, &self.copy_indices(index))
+    }
+
+    /// [`Screening::completed`] with its copies' places found already
+    /// ([`Screening::copy_indices`]: a pass over every record).
+    pub fn completed_from(&self, index: usize, copies: &[usize]) -> Completed {
         let records = &self.project.records;
-        let copies: Vec<_> = self
-            .copy_indices(index)
-            .into_iter()
-            .map(|i| records.shown(i))
-            .collect();
+        let copies: Vec<_> = copies.iter().map(|&i| records.shown(i)).collect();
         let copies: Vec<&Record> = copies.iter().map(|c| &**c).collect();
         dedup::complete(&records.shown(index), &copies)
     }

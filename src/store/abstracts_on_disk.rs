@@ -24,7 +24,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use xxhash_rust::xxh3::Xxh3;
 
-use super::cache::{Fields, TRAILER, Trailer};
+use super::cache::{Fields, TRAILER, Trailer, part_places};
 use super::fs::ReadAt;
 use super::{Digest, Side, Storage};
 use crate::record::Record;
@@ -136,17 +136,7 @@ pub(super) fn read(fs: &dyn Storage, path: &Path, named: &Digest) -> Option<Reco
         .checked_sub(count.checked_mul(8)?)?;
     let mut tail = vec![0; usize::try_from(payload_len - lens_at).ok()?];
     file.read_exact_at(&mut tail, lens_at).ok()?;
-    let mut lens = Fields(&tail);
-    let mut chunks = Vec::new();
-    let mut at = 0u64;
-    for _ in 0..count {
-        let len = lens.u64();
-        chunks.push((at, len));
-        at = at.checked_add(len)?;
-    }
-    if at != lens_at {
-        return None;
-    }
+    let chunks = part_places(&tail[..tail.len() - 4], lens_at)?;
     let decoded = crate::phases::time("records cache decode, abstracts on disk", || {
         decode(&*file, &chunks, &tail, t.payload_hash)
     })?;

@@ -207,16 +207,26 @@ fn push_stamp(t: &mut Vec<u8>, s: &Stamp) {
 fn parts(payload: &[u8]) -> Option<Vec<&[u8]>> {
     let (rest, count) = payload.split_at_checked(payload.len().checked_sub(4)?)?;
     let count = usize::try_from(Fields(count).u32()).ok()?;
-    let (mut data, lens) = rest.split_at_checked(rest.len().checked_sub(count.checked_mul(8)?)?)?;
-    let mut lens = Fields(lens);
-    let mut parts = Vec::with_capacity(count);
-    for _ in 0..count {
-        let len = usize::try_from(lens.u64()).ok()?;
-        let (part, after) = data.split_at_checked(len)?;
-        parts.push(part);
-        data = after;
+    let (data, lens) = rest.split_at_checked(rest.len().checked_sub(count.checked_mul(8)?)?)?;
+    part_places(lens, data.len() as u64)?
+        .into_iter()
+        .map(|(at, len)| data.get(usize::try_from(at).ok()?..usize::try_from(at + len).ok()?))
+        .collect()
+}
+
+/// Where each part is, as (offset, length) from the payload's start, given
+/// the table of their lengths (`lens`, a u64 each) and the bytes before
+/// that table (`data_len`); `None` unless the parts fill them exactly.
+pub(super) fn part_places(lens: &[u8], data_len: u64) -> Option<Vec<(u64, u64)>> {
+    let mut table = Fields(lens);
+    let mut places = Vec::with_capacity(lens.len() / 8);
+    let mut at = 0u64;
+    for _ in 0..lens.len() / 8 {
+        let len = table.u64();
+        places.push((at, len));
+        at = at.checked_add(len)?;
     }
-    data.is_empty().then_some(parts)
+    (at == data_len).then_some(places)
 }
 
 /// The fields of a record that counting needs ([`Detail::Counts`]); the

@@ -580,23 +580,25 @@ fn write_layout(
             crate::phases::time("records read whole", || project.records.materialised())?
                 .into_owned(),
         );
-        let written = write_whole_layout(fs, path, &whole, prev, split)?;
+        let written = write_whole_layout(fs, path, &whole, prev, split, None)?;
         return Ok(written.map(|mut d| {
             d.records = project.records.clone();
             d
         }));
     }
-    write_whole_layout(fs, path, project, prev, split)
+    write_whole_layout(fs, path, project, prev, split, reuse)
 }
 
+/// [`write_layout`] of records that are whole; `reuse`: the records file
+/// `prev` that already holds them, if it does.
 fn write_whole_layout(
     fs: &dyn Storage,
     path: &Path,
     project: &Project,
     prev: Option<&records::OnDisk>,
     split: bool,
+    reuse: Option<&records::OnDisk>,
 ) -> io::Result<Option<records::OnDisk>> {
-    let reuse = prev.filter(|p| split && p.holds(path, &project.records));
     let tmp = tmp_path(path);
     // What the project file says, when that is not `project` as it is (its
     // version and the records file it names).

@@ -423,8 +423,11 @@ pub(crate) struct Shown<'a> {
 }
 
 pub(crate) fn shown(cx: &Ctx, index: usize) -> Shown<'_> {
-    let copies = cx.screening.copies(index);
-    let completed = cx.screening.completed(index);
+    // One pass over the records finds the copies for both.
+    let places = cx.screening.copy_indices(index);
+    let records = &cx.screening.project().records;
+    let copies = places.iter().map(|&i| &records[i]).collect();
+    let completed = cx.screening.completed_from(index, &places);
     Shown {
         copies,
         completed,
